@@ -1,0 +1,1 @@
+"""The Sety API as typed Python: contract models, the async client, errors, rate budget (no Qt)."""

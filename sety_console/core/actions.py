@@ -1,0 +1,54 @@
+"""User actions as the outbox keeps them: what was asked, and how far it got."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+
+class ActionKind(Enum):
+    """Every user action that changes something on the server."""
+
+    CREATE_INCIDENT = "create_incident"
+    CANCEL_INCIDENT = "cancel_incident"
+    ADD_NOTE = "add_note"
+    CREATE_ACCESS_CODE = "create_access_code"
+    REVOKE_ACCESS_CODE = "revoke_access_code"
+    CHECK_IN = "check_in"  # createAccessLog
+    CHECK_OUT = "check_out"  # checkoutVisitor
+
+
+class ActionState(Enum):
+    PENDING = "pending"  # stored, not yet sent (or waiting to be retried)
+    SENDING = "sending"
+    DONE = "done"
+    FAILED = "failed"  # permanent: the server refused it; `error` says why
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """One action in the outbox.
+
+    `payload` is the request body (a contract request model's `body()`); `target_id` is the
+    incident, access code or access log the action is about (None for creates); `result` is
+    the server's answer once done (JSON), e.g. the created incident.
+    """
+
+    action_id: str
+    kind: ActionKind
+    payload: dict[str, Any]
+    target_id: str | None
+    state: ActionState
+    created_at: datetime
+    created_by: str | None = None
+    attempts: int = 0
+    error: str | None = None
+    result: dict[str, Any] | None = field(default=None)
+    updated_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Still on its way to the server (pending or sending)."""
+        return self.state in (ActionState.PENDING, ActionState.SENDING)

@@ -1,14 +1,24 @@
-"""The `sety-console` command: starts the console, or runs one of its subcommands."""
+"""The `sety-console` command: starts the console, or runs one of its subcommands.
+
+Subcommands register themselves through `SUBCOMMANDS`: each entry names a module with
+`add_arguments(parser)` and `run(args) -> int`, imported only when that subcommand runs.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 from sety_console import __version__
 
 WORKSPACES = ("control-room", "map", "gate", "supervisor")
+
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    # name: (module, help)
+    "sandbox": ("sety_console.sandbox.cli", "run the local Sety API sandbox server"),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,11 +33,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--api-url", help="Sety API base URL (default: $SETY_API_URL, else the sandbox)")
     parser.add_argument("--workspace", choices=WORKSPACES, help="open this workspace first")
     parser.add_argument("--screenshot", metavar="PATH", help="load data, save a PNG of the window, exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in SUBCOMMANDS.items():
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        sub_parser.set_defaults(_module=module)
+        _subcommand(module).add_arguments(sub_parser)
     return parser
+
+
+def _subcommand(module: str):  # type: ignore[no-untyped-def]
+    return importlib.import_module(module)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command:
+        return int(_subcommand(args._module).run(args))
     from sety_console.app import run
 
     return run(args)

@@ -1,0 +1,93 @@
+"""Per-workstation settings: one versioned pydantic-settings schema, stored as JSON (never a key).
+
+Environment variables prefixed `SETY_` override the file (e.g. `SETY_API_URL`, `SETY_THEME`).
+API keys are not settings: see `sety_console.credentials`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "sety-console"
+SETTINGS_VERSION = 1
+log = logging.getLogger(__name__)
+
+
+def data_dir() -> Path:
+    """Outbox, snapshot cache, sandbox database."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """The generated map page and other rebuildable files."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+class Settings(BaseSettings):
+    """What one workstation remembers between runs."""
+
+    model_config = SettingsConfigDict(env_prefix="SETY_", extra="ignore")
+
+    version: int = SETTINGS_VERSION
+    api_url: str | None = None
+    operator_name: str = Field(default_factory=lambda: os.environ.get("USER", "") or "Operator")
+    workstation: str = Field(default_factory=socket.gethostname)
+    theme: Literal["dark", "light"] = "dark"
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = "&copy; OpenStreetMap contributors"
+    gate_name: str = "Main Gate"
+    alarm_sounds: dict[str, str] = Field(
+        default_factory=lambda: {"sos": "sos", "vehicle": "vehicle", "sla": "sla", "default": "default"}
+    )
+    alarm_repeat_seconds: int = 6
+    sandbox_speed: float = 1.0
+    sandbox_traffic_per_minute: float = 2.0
+
+
+def settings_path() -> Path:
+    return config_dir() / "settings.json"
+
+
+def _migrate(raw: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older settings file up to SETTINGS_VERSION (none needed yet)."""
+    raw["version"] = SETTINGS_VERSION
+    return raw
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Settings from the file (if any), overridden by `SETY_*` environment variables."""
+    path = path or settings_path()
+    raw: dict[str, Any] = {}
+    if path.exists():
+        try:
+            raw = _migrate(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as exc:
+            log.warning("Ignoring unreadable settings file %s: %s", path, exc)
+    env_overrides = Settings().model_dump(exclude_unset=True)
+    return Settings.model_validate({**raw, **env_overrides})
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write atomically so a crash never leaves half a file."""
+    path = path or settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(settings.model_dump_json(indent=2), encoding="utf-8")
+    tmp.replace(path)

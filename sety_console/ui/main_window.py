@@ -1,0 +1,221 @@
+"""The main window: environment badge, workspace switcher, alarm banner, docks, status bar, menus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sety_console import __version__
+from sety_console.ui.shortcuts_overlay import Shortcut, ShortcutsOverlay
+from sety_console.ui.status_bar import ConsoleStatusBar
+from sety_console.ui.workspace_host import UnavailableWorkspace, WorkspaceHost
+
+GLOBAL_SHORTCUTS: list[Shortcut] = [
+    ("Ctrl+1 … Ctrl+4", "Switch workspace: control room, map, gate, supervisor"),
+    ("F8", "Acknowledge the ringing alarm"),
+    ("? or F1", "Show this list"),
+    ("Ctrl+Q", "Quit"),
+]
+
+
+@dataclass
+class Workspace:
+    key: str
+    title: str
+    page: QWidget
+    host: WorkspaceHost | None
+    unavailable_reason: str | None
+    shortcuts: Callable[[], Sequence[Shortcut]] = field(default=lambda: ())
+
+
+class MainWindow(QMainWindow):
+    """Top-level window; workspaces are added by the composition root (`app.py`)."""
+
+    workspace_changed = Signal(str)
+    closing = Signal()
+    theme_requested = Signal(str)
+    connection_settings_requested = Signal()
+
+    def __init__(self, *, settings: QSettings, log_dir: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("MainWindow")
+        self.setWindowTitle("Sety Console")
+        self.resize(1600, 1000)
+        self._settings = settings
+        self._log_dir = log_dir
+        self._workspaces: dict[str, Workspace] = {}
+        self._stack = QStackedWidget()
+        self.alarm_banner = QLabel()
+        self.alarm_banner.setObjectName("AlarmBanner")
+        self.alarm_banner.hide()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.alarm_banner)
+        layout.addWidget(self._stack, 1)
+        self.setCentralWidget(central)
+        self.status = ConsoleStatusBar()
+        self.setStatusBar(self.status)
+        self._build_toolbar()
+        self._build_menus()
+
+    # --- construction -------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Workspaces")
+        bar.setObjectName("WorkspaceBar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.environment_badge = QLabel("")
+        self.environment_badge.setObjectName("EnvironmentBadge")
+        bar.addWidget(self.environment_badge)
+        bar.addSeparator()
+        self._workspace_group = QActionGroup(self)
+        self._workspace_group.setExclusive(True)
+        self._toolbar = bar
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        settings_action = file_menu.addAction("Connection…")
+        settings_action.triggered.connect(self.connection_settings_requested.emit)
+        quit_action = file_menu.addAction("Quit")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        self.view_menu = menu.addMenu("&View")
+        reset = self.view_menu.addAction("Reset layout")
+        reset.triggered.connect(self.reset_layout)
+        theme_menu = self.view_menu.addMenu("Theme")
+        for name in ("dark", "light"):
+            action = theme_menu.addAction(name.capitalize())
+            action.triggered.connect(lambda _=False, n=name: self.theme_requested.emit(n))
+        self.view_menu.addSeparator()
+        help_menu = menu.addMenu("&Help")
+        shortcuts = help_menu.addAction("Keyboard shortcuts")
+        shortcuts.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
+        shortcuts.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        shortcuts.triggered.connect(self.show_shortcuts)
+        logs = help_menu.addAction("Open log folder")
+        logs.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(self._log_dir)))
+        about = help_menu.addAction("About Sety Console")
+        about.triggered.connect(
+            lambda: QMessageBox.about(
+                self, "Sety Console", f"Sety Console {__version__}\nDispatcher console."
+            )
+        )
+
+    # --- workspaces ---------------------------------------------------------------------------
+
+    def add_workspace(
+        self,
+        key: str,
+        title: str,
+        page: QWidget | None,
+        *,
+        unavailable_reason: str | None = None,
+        shortcuts: Callable[[], Sequence[Shortcut]] = lambda: (),
+    ) -> None:
+        """Add a workspace page (a `WorkspaceHost` or any widget), or an explanation of why not."""
+        if unavailable_reason is not None or page is None:
+            page = UnavailableWorkspace(title, unavailable_reason or "Not built yet.")
+        host = page if isinstance(page, WorkspaceHost) else None
+        index = len(self._workspaces)
+        self._stack.addWidget(page)
+        action = QAction(title, self, checkable=True)
+        action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+        action.setToolTip(
+            f"{title} (Ctrl+{index + 1})" + (f" — {unavailable_reason}" if unavailable_reason else "")
+        )
+        action.triggered.connect(lambda _=False, k=key: self.show_workspace(k))
+        self._workspace_group.addAction(action)
+        self._toolbar.addAction(action)
+        self.view_menu.addAction(action)
+        self._workspaces[key] = Workspace(key, title, page, host, unavailable_reason, shortcuts)
+        if host is not None:
+            host.restore_layout(self._settings)
+
+    def show_workspace(self, key: str) -> None:
+        workspace = self._workspaces[key]
+        self._stack.setCurrentWidget(workspace.page)
+        for action in self._workspace_group.actions():
+            action.setChecked(action.text() == workspace.title)
+        self.workspace_changed.emit(key)
+
+    def current_workspace(self) -> str | None:
+        current = self._stack.currentWidget()
+        return next((k for k, w in self._workspaces.items() if w.page is current), None)
+
+    def workspace(self, key: str) -> Workspace | None:
+        return self._workspaces.get(key)
+
+    def available_workspaces(self) -> list[str]:
+        return [k for k, w in self._workspaces.items() if w.unavailable_reason is None]
+
+    def reset_layout(self) -> None:
+        for workspace in self._workspaces.values():
+            if workspace.host is not None:
+                workspace.host.reset_layout()
+
+    # --- environment, alarms, help ------------------------------------------------------------
+
+    def set_environment(self, environment: str, text: str) -> None:
+        """`environment` is live, test or sandbox; the badge colour follows it."""
+        self.environment_badge.setText(text)
+        self.environment_badge.setProperty("environment", environment)
+        self.environment_badge.style().unpolish(self.environment_badge)
+        self.environment_badge.style().polish(self.environment_badge)
+        self.setWindowTitle(f"Sety Console — {text}")
+        self.status.set_environment(text)
+
+    def set_alarm_banner(self, text: str | None, flash: bool = False) -> None:
+        if not text:
+            self.alarm_banner.hide()
+            return
+        self.alarm_banner.setText(text)
+        self.alarm_banner.setProperty("flash", "true" if flash else "false")
+        self.alarm_banner.style().unpolish(self.alarm_banner)
+        self.alarm_banner.style().polish(self.alarm_banner)
+        self.alarm_banner.show()
+
+    def shortcut_groups(self) -> list[tuple[str, Sequence[Shortcut]]]:
+        groups: list[tuple[str, Sequence[Shortcut]]] = [("Everywhere", GLOBAL_SHORTCUTS)]
+        groups += [(w.title, w.shortcuts()) for w in self._workspaces.values() if w.shortcuts()]
+        return groups
+
+    def show_shortcuts(self) -> None:
+        ShortcutsOverlay(self.shortcut_groups(), self).exec()
+
+    # --- persistence --------------------------------------------------------------------------
+
+    def restore_window(self) -> None:
+        geometry = self._settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        for workspace in self._workspaces.values():
+            if workspace.host is not None:
+                workspace.host.save_layout(self._settings)
+        self._settings.sync()
+        self.closing.emit()
+        super().closeEvent(event)
+
+
+def size_policy_expanding() -> QSizePolicy:
+    return QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)

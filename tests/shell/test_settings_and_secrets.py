@@ -1,0 +1,68 @@
+"""Settings round-trip, keys never in files or logs."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from sety_console import config, credentials
+from sety_console.logging_setup import RedactKeys, setup_logging
+
+KEY = "sety_test_" + "0123456789abcdef" * 2
+
+
+def test_settings_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    settings = config.load_settings(path)
+    settings.theme = "light"
+    settings.gate_name = "North Gate"
+    config.save_settings(settings, path)
+    again = config.load_settings(path)
+    assert (again.theme, again.gate_name) == ("light", "North Gate")
+    assert "sety_" not in path.read_text()
+
+
+def test_environment_overrides_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "settings.json"
+    config.save_settings(config.Settings(api_url="https://file.example"), path)
+    monkeypatch.setenv("SETY_API_URL", "https://env.example")
+    assert config.load_settings(path).api_url == "https://env.example"
+
+
+def test_unreadable_settings_file_falls_back_to_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text("{not json")
+    assert config.load_settings(path).theme == "dark"
+
+
+def test_key_from_environment_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SETY_API_KEY", KEY)
+    assert credentials.load_api_key("https://api.example") == KEY
+
+
+def test_malformed_key_is_refused_with_words() -> None:
+    with pytest.raises(credentials.CredentialError, match="does not look like a Sety key"):
+        credentials.save_api_key("https://api.example", "hunter2")
+
+
+def test_keys_are_redacted_from_logs(tmp_path: Path) -> None:
+    path = setup_logging(tmp_path)
+    logger = logging.getLogger("sety_console.test")
+    logger.warning("calling with %s", KEY)
+    logger.warning(f"inline {KEY} too")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = path.read_text()
+    assert KEY not in text
+    assert text.count("sety_test_…") == 2
+    for handler in list(logging.getLogger().handlers):
+        if any(isinstance(f, RedactKeys) for f in handler.filters):
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+
+
+def test_environment_of_key() -> None:
+    assert credentials.environment_of(KEY) == "test"
+    assert credentials.environment_of("sety_live_" + "a" * 32) == "live"

@@ -47,6 +47,10 @@ class OutboxEntry:
     error: str | None = None
     result: dict[str, Any] | None = field(default=None)
     updated_at: datetime | None = None
+    next_attempt_at: datetime | None = None
+    """When a pending entry is retried next (None: as soon as possible)."""
+    needs_check: bool = False
+    """An earlier try may have reached the server: look there before sending again."""
 
     @property
     def is_open(self) -> bool:

@@ -1,0 +1,339 @@
+"""The poller: keeps the stores fresh inside the key's rate budget.
+
+One request at a time, each paced by `SharePacer` (the budget the server reports, shared fairly with
+other consoles on the same key, a reserve kept for user actions). Each request serves the area that needs
+it most (`poll_plan.next_area`): a pending full resync, then visitors or zones when overdue (visitors
+often when the gate is in focus, zones rarely), and otherwise incidents:
+
+* **delta mode**: `list_incidents(updated_since=cursor - overlap)`, every page; the cursor is the newest
+  `updated_at` seen (the server's clock, so local clock errors do not matter);
+* **fallback mode**, entered when the server answers 400 naming `updated_since`: see `FallbackPlanner`.
+
+A full resync (every open incident plus the recent ones) runs at start, after the connection comes back,
+and after a long gap without a successful incident poll. Each store's `fresh_as_of` is the local time
+of the request that last confirmed it; `freshness_changed` fires when it moves.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sety_console.api.errors import (
+    AuthenticationError,
+    BadRequestError,
+    NotFoundError,
+    PaymentRequiredError,
+    PermissionDeniedError,
+    RateLimitedError,
+    SetyError,
+)
+from sety_console.api.models import DangerZone, Incident, IncidentPage
+
+from .changes import ChangeSet
+from .clock import Clock
+from .connection import ConnectionMonitor
+from .events import Event
+from .pacing import SharePacer
+from .poll_plan import OPEN_STATUSES, Area, FallbackPlanner, FallbackStep, PollPlan, StepKind, next_area
+from .stores import IncidentStore, VisitorStore, ZoneStore
+
+if TYPE_CHECKING:
+    from sety_console.api import SetyClient
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+PRUNE_EVERY_S = 60.0
+AREA_SCOPE = {Area.INCIDENTS: "incidents:read", Area.VISITORS: "access:read", Area.ZONES: "intel:read"}
+
+
+class PollMode(Enum):
+    DELTA = "delta"
+    FALLBACK = "fallback"
+
+
+@dataclass(slots=True)
+class PollerEvents:
+    """Where the poller announces what it changed (the session's events)."""
+
+    incidents_changed: Event[ChangeSet] = field(default_factory=Event)
+    visitors_changed: Event[ChangeSet] = field(default_factory=Event)
+    zones_changed: Event[ChangeSet] = field(default_factory=Event)
+    freshness_changed: Event[None] = field(default_factory=Event)
+    mode_changed: Event[PollMode] = field(default_factory=Event)
+
+
+class Poller:
+    """Runs the poll plan against one client; `run()` until cancelled, or `step()` one area at a time."""
+
+    def __init__(
+        self,
+        client: SetyClient,
+        *,
+        incidents: IncidentStore,
+        visitors: VisitorStore,
+        zones: ZoneStore,
+        monitor: ConnectionMonitor,
+        clock: Clock,
+        pacer: SharePacer,
+        plan: PollPlan | None = None,
+        events: PollerEvents | None = None,
+    ) -> None:
+        self.plan = plan or PollPlan()
+        self.events = events or PollerEvents()
+        self.mode = PollMode.DELTA
+        self.requests = 0
+        self._client = client
+        self._incidents, self._visitors, self._zones = incidents, visitors, zones
+        self._monitor = monitor
+        self._clock = clock
+        self._pacer = pacer
+        self._fallback = FallbackPlanner(self.plan)
+        self._focus = "control-room"
+        self._disabled: set[Area] = set()
+        self._resync_due = True
+        self._cursor: datetime | None = None
+        self._last_ok: dict[Area, float] = {}
+        self._failures = 0
+        self._last_prune: float | None = None
+        monitor.reconnected.connect(lambda _: self.request_resync())
+
+    # ------------------------------------------------------------------ control
+
+    def set_focus(self, workspace: str) -> None:
+        self._focus = workspace
+
+    def request_resync(self) -> None:
+        """Fetch everything again before the next delta (after a reconnect, or on demand)."""
+        self._resync_due = True
+
+    def disable(self, area: Area) -> None:
+        """Stop polling an area (its scope is missing)."""
+        self._disabled.add(area)
+
+    def enable(self, area: Area) -> None:
+        self._disabled.discard(area)
+
+    # ------------------------------------------------------------------ loop
+
+    async def run(self) -> None:
+        """Poll until cancelled."""
+        while True:
+            if not await self.step():
+                await self._clock.sleep(self.plan.interval(self.plan.visitors_interval_s, "*"))
+
+    async def step(self) -> bool:
+        """Serve one area (one or more paced requests); False when there is nothing to poll."""
+        area = self._choose()
+        if area is None:
+            return False
+        try:
+            await self._serve(area)
+        except SetyError as error:
+            await self._on_error(area, error)
+        else:
+            self._failures = 0
+        return True
+
+    def _choose(self) -> Area | None:
+        now = self._clock.monotonic()
+        last = self._last_ok
+        gap = now - last[Area.INCIDENTS] if Area.INCIDENTS in last else 0.0
+        if gap > self.plan.resync_after_gap_s:
+            self._resync_due = True
+        plan, focus = self.plan, self._focus
+        return next_area(
+            resync_due=self._resync_due,
+            incidents_on=Area.INCIDENTS not in self._disabled,
+            since_visitors=now - last[Area.VISITORS] if Area.VISITORS in last else None,
+            visitors_interval=None
+            if Area.VISITORS in self._disabled
+            else plan.interval(plan.visitors_interval_s, focus),
+            since_zones=now - last[Area.ZONES] if Area.ZONES in last else None,
+            zones_interval=None
+            if Area.ZONES in self._disabled
+            else plan.interval(plan.zones_interval_s, focus),
+        )
+
+    async def _serve(self, area: Area) -> None:
+        if area is Area.RESYNC:
+            await self._resync()
+        elif area is Area.VISITORS:
+            await self._poll_visitors()
+        elif area is Area.ZONES:
+            await self._poll_zones()
+        elif self.mode is PollMode.DELTA:
+            await self._poll_delta()
+        else:
+            await self._poll_fallback()
+
+    async def _request(self, call: Callable[[], Awaitable[T]]) -> T:
+        """One paced request: wait for the budget, send, learn from the answer."""
+        while (wait := self._pacer.delay()) > 0:
+            await self._clock.sleep(wait)
+        self._pacer.sent()
+        self.requests += 1
+        try:
+            result = await call()
+        finally:
+            self._pacer.observe()
+        self._monitor.record_success(self._clock.now())
+        return result
+
+    async def _on_error(self, area: Area, error: SetyError) -> None:
+        now = self._clock.now()
+        scope = AREA_SCOPE.get(area, "incidents:read")
+        if isinstance(error, BadRequestError) and area is Area.INCIDENTS and _names_updated_since(error):
+            log.warning("the server does not accept updated_since (%s); switching to fallback polling", error)
+            self.mode = PollMode.FALLBACK
+            self.events.mode_changed.emit(self.mode)
+            self._monitor.record_success(now)
+            return
+        if isinstance(error, PermissionDeniedError):
+            self._monitor.record_failure(error, now, scope=scope)
+            self.disable(Area.INCIDENTS if area is Area.RESYNC else area)
+            return
+        self._monitor.record_failure(error, now)
+        self._failures += 1
+        if isinstance(error, RateLimitedError):
+            pause = error.retry_after
+        elif isinstance(error, AuthenticationError | PaymentRequiredError):
+            pause = 60.0
+        else:
+            pause = min(self.plan.error_backoff_max_s, 2.0 ** min(self._failures - 1, 10))
+        log.info("poll of %s failed (%s); next try in %.0f s", area.value, error, pause)
+        await self._clock.sleep(pause)
+
+    # ------------------------------------------------------------------ incidents
+
+    async def _pages(self, **filters: Any) -> list[Incident]:
+        """Every page of `list_incidents(**filters)`, each page a paced request."""
+        items: list[Incident] = []
+        page_no = 1
+        while True:
+            call = partial(self._client.list_incidents, page=page_no, limit=self.plan.page_limit, **filters)
+            page = await self._request(call)
+            items.extend(page.data)
+            if not page.pagination.has_more or not page.data:
+                return items
+            page_no += 1
+
+    async def _resync(self) -> None:
+        started, started_wall = self._clock.monotonic(), self._clock.now()
+        recent_from = started_wall - timedelta(hours=self.plan.recent_hours)
+        open_items = await self._pages(status=OPEN_STATUSES)
+        recent = await self._pages(from_date=recent_from)
+        merged = {i.incident_id: i for i in recent}
+        merged.update({i.incident_id: i for i in open_items})
+        changes = self._incidents.replace_all(merged.values())
+        elapsed = self._clock.monotonic() - started
+        newest = max((i.updated_at for i in merged.values()), default=None)
+        self._cursor = (newest or started_wall) - timedelta(seconds=elapsed)
+        for incident_id in merged:
+            self._fallback.confirmed[incident_id] = started
+        self._resync_due = False
+        self._done(Area.INCIDENTS, changes, fresh_at=started_wall)
+
+    async def _poll_delta(self) -> None:
+        started, started_wall = self._clock.monotonic(), self._clock.now()
+        cursor = self._cursor or started_wall
+        since = cursor - timedelta(seconds=self.plan.overlap_s)
+        items = await self._pages(updated_since=since)
+        changes = self._incidents.apply(items)
+        newest = max((i.updated_at for i in items), default=None)
+        if newest is not None:
+            spent = self._clock.monotonic() - started if len(items) > self.plan.page_limit else 0.0
+            self._cursor = max(cursor, newest - timedelta(seconds=spent))
+        self._done(Area.INCIDENTS, changes, fresh_at=started_wall)
+
+    async def _poll_fallback(self) -> None:
+        started_wall = self._clock.now()
+        step = self._fallback.next_step(self._incidents, self._clock.monotonic())
+        if step.kind is StepKind.GET:
+            await self._fallback_get(step)
+        else:
+            await self._fallback_page(step)
+        oldest = self._fallback.oldest_confirmation(self._incidents)
+        fresh_at = started_wall - timedelta(seconds=self._clock.monotonic() - oldest) if oldest else None
+        self._done(Area.INCIDENTS, ChangeSet(), fresh_at=fresh_at)
+
+    async def _fallback_page(self, step: FallbackStep) -> None:
+        page: IncidentPage = await self._request(
+            lambda: self._client.list_incidents(
+                status=OPEN_STATUSES, page=step.page, limit=self.plan.page_limit
+            )
+        )
+        self._emit_incidents(self._incidents.apply(page.data))
+        self._fallback.on_page(step, page, self._incidents, self._clock.monotonic())
+
+    async def _fallback_get(self, step: FallbackStep) -> None:
+        assert step.incident_id is not None
+        incident_id = step.incident_id
+        try:
+            incident = await self._request(lambda: self._client.get_incident(incident_id))
+        except NotFoundError:
+            self._emit_incidents(self._incidents.remove([incident_id]))
+        else:
+            self._emit_incidents(self._incidents.apply([incident]))
+        self._fallback.on_get(incident_id, self._clock.monotonic())
+
+    # ------------------------------------------------------------------ side areas
+
+    async def _poll_visitors(self) -> None:
+        started_wall = self._clock.now()
+        answer = await self._request(lambda: self._client.list_current_visitors())
+        changes = self._visitors.replace(answer.data)
+        self._visitors.mark_fresh(started_wall)
+        self._last_ok[Area.VISITORS] = self._clock.monotonic()
+        if changes:
+            self.events.visitors_changed.emit(changes)
+        self.events.freshness_changed.emit(None)
+
+    async def _poll_zones(self) -> None:
+        started_wall = self._clock.now()
+        zones: list[DangerZone] = []
+        page_no = 1
+        while True:
+            page = await self._request(partial(self._client.list_danger_zones, page=page_no, limit=100))
+            zones.extend(page.data)
+            if not page.pagination.has_more or not page.data:
+                break
+            page_no += 1
+        changes = self._zones.replace(zones)
+        self._zones.mark_fresh(started_wall)
+        self._last_ok[Area.ZONES] = self._clock.monotonic()
+        if changes:
+            self.events.zones_changed.emit(changes)
+        self.events.freshness_changed.emit(None)
+
+    # ------------------------------------------------------------------ bookkeeping
+
+    def _emit_incidents(self, changes: ChangeSet) -> None:
+        if changes:
+            self.events.incidents_changed.emit(changes)
+
+    def _done(self, area: Area, changes: ChangeSet, *, fresh_at: datetime | None) -> None:
+        self._last_ok[area] = self._clock.monotonic()
+        self._emit_incidents(changes)
+        if self._last_prune is None or self._last_ok[area] - self._last_prune >= PRUNE_EVERY_S:
+            self._last_prune = self._last_ok[area]
+            cutoff = self._clock.now() - timedelta(hours=self.plan.closed_retention_hours)
+            self._emit_incidents(self._incidents.prune_closed(cutoff))
+        if fresh_at is not None:
+            self._incidents.mark_fresh(fresh_at)
+        self.events.freshness_changed.emit(None)
+
+    @property
+    def cursor(self) -> datetime | None:
+        """The delta cursor: newest `updated_at` confirmed (server clock)."""
+        return self._cursor
+
+
+def _names_updated_since(error: BadRequestError) -> bool:
+    return error.field == "updated_since" or "updated_since" in (error.message or "")

@@ -1,0 +1,305 @@
+"""`ConsoleSession`: everything the ui needs, one per connection (built by `app.py`).
+
+It owns the stores, the poller, the outbox, the connection monitor, the alert book and the snapshot
+cache, wires them together and forwards their news as events (emitted on the loop's thread):
+
+    incidents_changed / visitors_changed / zones_changed: Event[ChangeSet]
+    connection_changed: Event[ConnectionStatus]     outbox_changed: Event[OutboxEntry]
+    alerts_changed: Event[None]                     freshness_changed: Event[None]
+
+Reads (`get_incident`, `safety_score`, …) are coroutines that raise the api's `SetyError` subclasses;
+user actions (`create_incident`, `add_note`, `check_in`, …) are written to the outbox at once and
+return the stored `OutboxEntry`; delivery happens in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from sety_console.api.errors import RequestValidationError, SetyError
+from sety_console.api.models import (
+    AccessLog,
+    AddNoteRequest,
+    CancelIncidentRequest,
+    CheckoutVisitorRequest,
+    CreateAccessCodeRequest,
+    CreateAccessLogRequest,
+    CreateIncidentRequest,
+    CreateIncidentResponse,
+    Incident,
+    RequestModel,
+)
+
+from .actions import ActionKind, OutboxEntry
+from .alerts import AlertBook
+from .cache import Snapshot, SnapshotCache
+from .changes import ChangeSet
+from .clock import Clock, SystemClock
+from .connection import ConnectionMonitor, ConnectionState, ConnectionStatus
+from .events import Event
+from .outbox import Outbox
+from .pacing import SharePacer
+from .poll_plan import Area, PollPlan
+from .poller import Poller, PollerEvents
+from .scopes import probe_scopes
+from .session_reads import SessionReads
+from .stores import IncidentStore, VisitorStore, ZoneStore, visitor_from_log
+
+if TYPE_CHECKING:
+    from sety_console.api import SetyClient
+
+log = logging.getLogger(__name__)
+
+ALERT_TICK_S = 1.0
+SNAPSHOT_EVERY_S = 300.0
+AREA_OF_SCOPE = {"incidents:read": Area.INCIDENTS, "access:read": Area.VISITORS, "intel:read": Area.ZONES}
+
+
+class ConsoleSession(SessionReads):
+    """Everything the ui needs; one per connection."""
+
+    def __init__(
+        self,
+        client: SetyClient,
+        *,
+        data_dir: Path,
+        operator_name: str,
+        workstation: str = "",
+        clock: Clock | None = None,
+        poll_plan: PollPlan | None = None,
+    ) -> None:
+        self._client = client
+        self._clock = clock or SystemClock()
+        self.operator_name = operator_name
+        self.workstation = workstation
+        self.data_dir = Path(data_dir)
+        self.incidents, self.visitors, self.zones = IncidentStore(), VisitorStore(), ZoneStore()
+        self.budget = client.budget
+        self.connection = ConnectionMonitor(self._clock.now())
+        self.cache = SnapshotCache(self.data_dir)
+        events = PollerEvents()
+        self.incidents_changed: Event[ChangeSet] = events.incidents_changed
+        self.visitors_changed: Event[ChangeSet] = events.visitors_changed
+        self.zones_changed: Event[ChangeSet] = events.zones_changed
+        self.freshness_changed: Event[None] = events.freshness_changed
+        self.connection_changed: Event[ConnectionStatus] = self.connection.changed
+        plan = poll_plan or PollPlan()
+        pacer = SharePacer(
+            self.budget, self._clock, reserve_fraction=plan.reserve_fraction, min_reserve=plan.min_reserve
+        )
+        self._analytics_pacer = SharePacer(self.budget, self._clock, min_reserve=plan.min_reserve)
+        self.poller = Poller(
+            client,
+            incidents=self.incidents,
+            visitors=self.visitors,
+            zones=self.zones,
+            monitor=self.connection,
+            clock=self._clock,
+            pacer=pacer,
+            plan=plan,
+            events=events,
+        )
+        self.outbox = Outbox(
+            client, self.data_dir, self._clock, monitor=self.connection, on_result=self._delivered
+        )
+        self.outbox_changed: Event[OutboxEntry] = self.outbox.changed
+        self.alerts = AlertBook(self.incidents, self.data_dir / "alerts.sqlite3")
+        self.alerts_changed: Event[None] = self.alerts.changed
+        self.incidents_changed.connect(lambda _: self.alerts.evaluate(self._clock.now()))
+        self.connection_changed.connect(self._on_connection)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Show the snapshot (stale) at once, then start polling, delivery and the alert clock."""
+        self._load_snapshot()
+        loop = asyncio.get_running_loop()
+        self._tasks = [
+            loop.create_task(self._poll(), name="sety-poller"),
+            loop.create_task(self.outbox.run(), name="sety-outbox"),
+            loop.create_task(self._tick(), name="sety-ticker"),
+        ]
+
+    async def close(self) -> None:
+        """Stop the tasks, save the snapshot, close the local databases."""
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+        try:
+            self.save_snapshot()
+        except OSError as exc:
+            log.warning("could not save the snapshot: %s", exc)
+        self.outbox.close()
+        self.alerts.close()
+
+    def set_focus(self, workspace: str) -> None:
+        """ "control-room" | "map" | "gate" | "supervisor": where the poller spends its budget."""
+        self.poller.set_focus(workspace)
+        self.connection.set_focus(workspace, self._clock.now())
+
+    def available_workspaces(self) -> dict[str, str | None]:
+        """Each workspace: None when the key's scopes allow it, else the reason it is unavailable."""
+        return self.connection.available_workspaces()
+
+    async def _poll(self) -> None:
+        while True:
+            try:
+                granted = await probe_scopes(self._client, self.connection, self._clock)
+            except SetyError:
+                await self._clock.sleep(10.0)
+                continue
+            break
+        for scope, area in AREA_OF_SCOPE.items():
+            if not granted.get(scope, True):
+                self.poller.disable(area)
+        if not granted.get("incidents:read", True) and not granted.get("intel:read", True):
+            self.poller.disable(Area.ZONES)
+        await self.poller.run()
+
+    async def _tick(self) -> None:
+        since_save = 0.0
+        while True:
+            await self._clock.sleep(ALERT_TICK_S)
+            self.alerts.evaluate(self._clock.now())
+            since_save += ALERT_TICK_S
+            if since_save >= SNAPSHOT_EVERY_S:
+                since_save = 0.0
+                try:
+                    self.save_snapshot()
+                except OSError as exc:
+                    log.warning("could not save the snapshot: %s", exc)
+
+    def _on_connection(self, status: ConnectionStatus) -> None:
+        if status.state in (ConnectionState.OFFLINE, ConnectionState.UNAUTHORIZED, ConnectionState.SUSPENDED):
+            for store in (self.incidents, self.visitors, self.zones):
+                store.mark_stale()
+            self.freshness_changed.emit(None)
+
+    # ------------------------------------------------------------------ snapshot
+
+    def _load_snapshot(self) -> None:
+        snapshot = self.cache.load(base_url=self._client.base_url)
+        if snapshot is None:
+            return
+        fresh = snapshot.fresh_as_of
+        incidents = self.incidents.replace_all(snapshot.incidents)
+        self._restore(self.incidents, incidents, fresh.get("incidents"), self.incidents_changed)
+        self._restore(
+            self.visitors,
+            self.visitors.replace(snapshot.visitors),
+            fresh.get("visitors"),
+            self.visitors_changed,
+        )
+        self._restore(self.zones, self.zones.replace(snapshot.zones), fresh.get("zones"), self.zones_changed)
+        self.connection.set_snapshot_time(snapshot.fresh_as_of.get("incidents") or snapshot.saved_at)
+        self.freshness_changed.emit(None)
+
+    @staticmethod
+    def _restore(
+        store: IncidentStore | VisitorStore | ZoneStore, changes: ChangeSet, at: Any, event: Event[ChangeSet]
+    ) -> None:
+        store.mark_stale(at)
+        if changes:
+            event.emit(ChangeSet(added=changes.added, full_resync=True))
+
+    def save_snapshot(self) -> None:
+        """Write what the stores hold now (raises OSError if the disk refuses)."""
+        snapshot = Snapshot(
+            incidents=self.incidents.values(),
+            visitors=self.visitors.values(),
+            zones=self.zones.values(),
+            fresh_as_of={
+                "incidents": self.incidents.fresh_as_of,
+                "visitors": self.visitors.fresh_as_of,
+                "zones": self.zones.fresh_as_of,
+            },
+            saved_at=self._clock.now(),
+            base_url=self._client.base_url,
+        )
+        self.cache.save(snapshot)
+
+    # ------------------------------------------------------------------ user actions
+
+    def _submit(
+        self, kind: ActionKind, model: type[RequestModel], body: dict[str, Any], target_id: str | None
+    ) -> OutboxEntry:
+        try:
+            payload = model.model_validate(body).body()
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise RequestValidationError(
+                f"{where}: {first['msg']}" if where else first["msg"], field=where
+            ) from exc
+        return self.outbox.submit(kind, payload, target_id=target_id, created_by=self.operator_name)
+
+    def create_incident(self, request: CreateIncidentRequest) -> OutboxEntry:
+        """Queue a new incident; an `idempotency_key` is added if missing and kept for every retry."""
+        body = request.body()
+        if not body.get("idempotency_key"):
+            station = self.workstation or "console"
+            body["idempotency_key"] = f"{station}-{uuid.uuid4().hex}"[:255]
+        return self._submit(ActionKind.CREATE_INCIDENT, CreateIncidentRequest, body, None)
+
+    def cancel_incident(self, incident_id: str, reason: str) -> OutboxEntry:
+        body = {"reason": reason} if reason else {}
+        return self._submit(ActionKind.CANCEL_INCIDENT, CancelIncidentRequest, body, incident_id)
+
+    def add_note(self, incident_id: str, message: str) -> OutboxEntry:
+        """Queue a note signed with the operator's name."""
+        body = {"message": message, "author": self.operator_name or None}
+        return self._submit(
+            ActionKind.ADD_NOTE, AddNoteRequest, {k: v for k, v in body.items() if v}, incident_id
+        )
+
+    def create_access_code(self, request: CreateAccessCodeRequest) -> OutboxEntry:
+        return self._submit(ActionKind.CREATE_ACCESS_CODE, CreateAccessCodeRequest, request.body(), None)
+
+    def revoke_access_code(self, code_id: str) -> OutboxEntry:
+        return self.outbox.submit(
+            ActionKind.REVOKE_ACCESS_CODE, {}, target_id=code_id, created_by=self.operator_name
+        )
+
+    def check_in(self, request: CreateAccessLogRequest) -> OutboxEntry:
+        """Queue a check-in; `created_by` is the operator unless the request names someone."""
+        body = request.body()
+        if not body.get("created_by") and self.operator_name:
+            body["created_by"] = self.operator_name
+        return self._submit(ActionKind.CHECK_IN, CreateAccessLogRequest, body, None)
+
+    def check_out(self, log_id: str, notes: str | None = None, gate: str | None = None) -> OutboxEntry:
+        body = {k: v for k, v in {"checkout_notes": notes, "checkout_gate": gate}.items() if v}
+        return self._submit(ActionKind.CHECK_OUT, CheckoutVisitorRequest, body, log_id)
+
+    def pending_for(self, target_id: str) -> list[OutboxEntry]:
+        """Open actions about one incident, visit or access code (shown as pending)."""
+        return self.outbox.pending_for(target_id)
+
+    def _delivered(self, entry: OutboxEntry, result: BaseModel | None) -> None:
+        """A delivered action's answer goes into the stores at once (no waiting for a poll)."""
+        changes: ChangeSet | None = None
+        if isinstance(result, CreateIncidentResponse):
+            changes = self.incidents.apply([result.incident])
+        elif isinstance(result, Incident):
+            changes = self.incidents.apply([result])
+        if changes:
+            self.incidents_changed.emit(changes)
+        if entry.kind is ActionKind.CHECK_IN and isinstance(result, AccessLog):
+            self._emit_visitors(self.visitors.upsert(visitor_from_log(result, self._clock.now())))
+        elif entry.kind is ActionKind.CHECK_OUT and entry.target_id:
+            self._emit_visitors(self.visitors.discard(entry.target_id))
+
+    def _emit_visitors(self, changes: ChangeSet) -> None:
+        if changes:
+            self.visitors_changed.emit(changes)

@@ -1,0 +1,55 @@
+"""Settings of one sandbox instance (database, prefix, plans, timings, demo knobs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import httpx
+
+from .clock import SandboxClock
+
+DEFAULT_PLAN_LIMITS: dict[str, int] = {"starter": 60, "growth": 300, "enterprise": 1000}
+"""Requests per minute and per key, by plan (contract header `X-RateLimit-Limit`)."""
+
+WEBHOOK_RETRY_DELAYS: tuple[int, ...] = (60, 300, 1800, 7200, 43200)
+"""Seconds between attempts of one delivery (6 attempts in all), from `x-sety-webhooks`."""
+
+
+@dataclass
+class SandboxConfig:
+    """Everything that makes one sandbox differ from another.
+
+    `database_url` is any SQLAlchemy URL: `sqlite:///path/sandbox.db` (WAL mode is switched on) or
+    `postgresql+psycopg://user:pass@host/db`. `clock` defaults to a real-time clock running at
+    `speed`; tests pass `SandboxClock.manual(...)` and move time with `advance()`.
+    """
+
+    database_url: str
+    prefix: str = "/v1/external"
+    seed: Literal["demo", "none"] = "none"
+    seed_value: int = 7
+    speed: float = 1.0
+    clock: SandboxClock | None = None
+    traffic_per_minute: float = 0.0
+    plan_limits: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PLAN_LIMITS))
+    tick_seconds: float = 0.5
+    """Real seconds between two runs of the responder simulation (ignored with a manual clock)."""
+    position_update_seconds: float = 15.0
+    """Simulated seconds between two position/ETA updates of a moving responder."""
+    webhook_retry_delays: tuple[int, ...] = WEBHOOK_RETRY_DELAYS
+    webhook_retry_factor: float = 1.0
+    """Multiplies every retry delay; tests use a tiny factor to run the whole schedule quickly."""
+    webhook_timeout_seconds: float = 10.0
+    webhook_transport: httpx.AsyncBaseTransport | None = None
+    """Transport for webhook deliveries (tests may inject `httpx.MockTransport`)."""
+    intel_refresh_seconds: float = 60.0
+    """Danger zones are recomputed at most this often (wall seconds) once the history changed."""
+    demo_history_count: int = 5000
+    demo_history_days: int = 90
+    responder_count: int = 40
+    echo_sql: bool = False
+
+    def make_clock(self) -> SandboxClock:
+        """The clock to use: the one given, else a real-time clock at `speed`."""
+        return self.clock if self.clock is not None else SandboxClock(speed=self.speed)

@@ -7,6 +7,7 @@ webhooks exactly like incidents made over the API.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from sety_console.api.models import (
     AddNoteRequest,
@@ -43,11 +44,14 @@ class IncidentService:
         self._deliverer = deliverer
         self._on_history_change = on_history_change
 
-    def create(self, org_id: str, environment: str, request: CreateIncidentRequest) -> tuple[str, bool]:
+    def create(
+        self, org_id: str, environment: str, request: CreateIncidentRequest, *, at: datetime | None = None
+    ) -> tuple[str, bool]:
         """The incident document and whether it is an idempotent replay.
 
         A known `idempotency_key` (per organisation and environment, never expiring) returns the
         stored incident unchanged, whatever the rest of the body says. Test keys force `is_drill`.
+        `at` backdates the creation (the traffic generator catching up); default: now.
         """
         with self._db.write_lock, self._db.session() as session:
             if request.idempotency_key is not None:
@@ -56,7 +60,7 @@ class IncidentService:
                 )
                 if existing is not None:
                     return existing.document, True
-            now = self._clock.now()
+            now = at or self._clock.now()
             is_drill = True if environment == "test" else request.is_drill
             incident = lifecycle.new_incident(new_id("inc"), request, is_drill=is_drill, now=now)
             plan = self._dispatcher.new_plan(incident, org_id)

@@ -12,13 +12,16 @@ import logging
 from datetime import datetime
 
 from . import accounts, incident_store
+from .access_service import AccessService
 from .auth import KeyRegistry
 from .clock import SandboxClock, from_ms, to_ms
 from .config import SandboxConfig
 from .db import Database
 from .dispatch import Dispatcher
 from .incident_service import IncidentService
+from .intel_cache import IntelCache
 from .ratelimit import RateLimiter
+from .traffic import TrafficGenerator
 from .webhooks import WebhookDeliverer
 
 log = logging.getLogger(__name__)
@@ -34,12 +37,17 @@ class Sandbox:
         self.db.create_schema()
         self.keys = KeyRegistry(self.db, config.plan_limits)
         self.rate_limiter = RateLimiter()
+        self.intel = IntelCache(self.db, self.clock, config.intel_refresh_seconds)
         self.webhooks = WebhookDeliverer(self.db, self.clock, config)
         self.dispatcher = Dispatcher(self.db, self.clock, config, self.webhooks, self._history_changed)
         self.incidents = IncidentService(
             self.db, self.clock, self.dispatcher, self.webhooks, self._history_changed
         )
+        self.access = AccessService(self.db, self.clock)
         self._bootstrap()
+        self.traffic = TrafficGenerator(
+            self.incidents, config.traffic_per_minute, org_id=accounts.DEMO_ORG_ID, seed=config.seed_value
+        )
         self._ticker: asyncio.Task[None] | None = None
         self._stopping: asyncio.Event | None = None
         if self.clock.is_manual:
@@ -60,13 +68,16 @@ class Sandbox:
 
     def _history_changed(self) -> None:
         """The service-area history changed (threat intelligence must be recomputed)."""
+        self.intel.mark_dirty()
 
     def _on_advance(self, now: datetime) -> None:
         self.advance(now)
 
     def advance(self, now: datetime | None = None) -> None:
-        """Bring the responder side (and traffic) up to `now` (default: the clock's now)."""
-        self.dispatcher.advance_to(now or self.clock.now())
+        """Bring traffic and the responder side up to `now` (default: the clock's now)."""
+        moment = now or self.clock.now()
+        self.traffic.advance_to(moment)
+        self.dispatcher.advance_to(moment)
 
     def issue_keys(self) -> dict[str, str]:
         """Fresh plaintext keys for operator, guard, supervisor, admin and other_org."""

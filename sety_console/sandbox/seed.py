@@ -133,7 +133,12 @@ def _play(
 
 
 def _incident(demo: DemoIncident, incident_id: str) -> Incident:
-    request = CreateIncidentRequest.model_validate(
+    return lifecycle.new_incident(incident_id, demo_request(demo), is_drill=True, now=demo.created_at)
+
+
+def demo_request(demo: DemoIncident) -> CreateIncidentRequest:
+    """The Create incident body a platform would send for a demo incident."""
+    return CreateIncidentRequest.model_validate(
         {
             "category": demo.category,
             "severity": demo.severity,
@@ -153,7 +158,6 @@ def _incident(demo: DemoIncident, incident_id: str) -> Incident:
             "description": demo.description,
         }
     )
-    return lifecycle.new_incident(incident_id, request, is_drill=True, now=demo.created_at)
 
 
 def _spec(rng: random.Random, demo: DemoIncident) -> PlanSpec:

@@ -115,6 +115,7 @@ class ConsoleSession(SessionReads):
         self.incidents_changed.connect(lambda _: self.alerts.evaluate(self._clock.now()))
         self.connection_changed.connect(self._on_connection)
         self._tasks: list[asyncio.Task[None]] = []
+        self._closed = False
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -129,7 +130,10 @@ class ConsoleSession(SessionReads):
         ]
 
     async def close(self) -> None:
-        """Stop the tasks, save the snapshot, close the local databases."""
+        """Stop the tasks, save the snapshot, close the local databases (a second call does nothing)."""
+        if self._closed:
+            return
+        self._closed = True
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

@@ -1,0 +1,84 @@
+"""The composed workspace: tabs by key, shortcuts documented, renders at 1280×800 and 1024×600."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from sety_console.ui.gate.workspace import GateWorkspace
+
+from .demo import VALID
+from .fakes import FakeGateBackend
+
+
+def _workspace(qtbot: QtBot, backend: FakeGateBackend, size: tuple[int, int]) -> GateWorkspace:
+    workspace = GateWorkspace(backend, "Main Gate")
+    qtbot.addWidget(workspace)
+    workspace.resize(*size)
+    workspace.show()
+    return workspace
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 600)])
+def test_screenshots_of_every_tab(
+    qtbot: QtBot, fake: FakeGateBackend, screenshots: Path, size: tuple[int, int]
+) -> None:
+    workspace = _workspace(qtbot, fake, size)
+    workspace.refresh()
+    qtbot.waitUntil(
+        lambda: workspace.log.model.rowCount() > 0 and workspace.stats.stats is not None, timeout=3000
+    )
+    qtbot.waitUntil(lambda: workspace.codes.model.rowCount() > 0, timeout=3000)
+    qtbot.keyClicks(workspace.code_entry.code_input, VALID)
+    with qtbot.waitSignal(workspace.code_entry.answer_shown, timeout=3000):
+        qtbot.keyClick(workspace.code_entry.code_input, Qt.Key.Key_Return)
+    tag = f"{size[0]}x{size[1]}"
+    for name in ("gate", "walk_in", "codes", "log", "stats"):
+        workspace.show_tab(name)
+        qtbot.wait(50)
+        assert workspace.grab().save(str(screenshots / f"workspace-{tag}-{name}.png"))
+
+
+def test_shortcuts_are_documented_and_tabs_switch_by_key(qtbot: QtBot, fake: FakeGateBackend) -> None:
+    workspace = _workspace(qtbot, fake, (1024, 600))
+    workspace.activateWindow()
+    qtbot.waitUntil(workspace.isActiveWindow, timeout=3000)
+    pairs = workspace.shortcuts()
+    keys = {key for key, _ in pairs}
+    assert {"F2", "F3", "F4", "F5", "F6", "Enter", "Esc", "Ctrl+O", "Ctrl+F", "Ctrl+E"} <= keys
+    assert all(isinstance(text, str) and text for _, text in pairs)
+    for key, name in (
+        (Qt.Key.Key_F5, "log"),
+        (Qt.Key.Key_F4, "codes"),
+        (Qt.Key.Key_F6, "stats"),
+        (Qt.Key.Key_F2, "gate"),
+    ):
+        qtbot.keyClick(workspace.focusWidget() or workspace, key)
+        assert workspace.current_tab() == name
+    assert workspace.code_entry.code_input.hasFocus()
+    qtbot.waitUntil(
+        lambda: workspace.stats.stats is not None and workspace.log.model.rowCount() > 0, timeout=3000
+    )
+
+
+def test_gate_name_setting_reaches_every_part(qtbot: QtBot, fake: FakeGateBackend) -> None:
+    workspace = _workspace(qtbot, fake, (1024, 600))
+    workspace.set_gate_name(" Service Gate ")
+    assert workspace.gate_name == "Service Gate"
+    assert workspace.walk_in.gate_name == "Service Gate"
+    assert workspace.code_entry.gate_label.text() == "Gate: Service Gate"
+    workspace.inside.select_key(workspace.inside.model.visible_keys()[0])
+    entry = workspace.inside.check_out_selected()
+    assert entry is not None
+    assert entry.payload["checkout_gate"] == "Service Gate"
+
+
+def test_detach_stops_listening(qtbot: QtBot, fake: FakeGateBackend) -> None:
+    workspace = _workspace(qtbot, fake, (1024, 600))
+    before = workspace.inside.model.rowCount()
+    workspace.detach()
+    fake.add_log(visitor_name="After Detach", host_name="Ms Lawal")
+    assert workspace.inside.model.rowCount() == before

@@ -1,0 +1,242 @@
+"""The request layer under `SetyClient`: one HTTP exchange with budget, retries, errors and parsing.
+
+Every call goes: wait for the rate budget → send → feed the answer's headers to the budget → map a
+non-2xx answer or an httpx failure to a typed `SetyError` → decode JSON → validate into the model.
+Operation modules (`operations/`) build on `_call` and `_send`; nothing else touches httpx.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from sety_console import __version__
+
+from .errors import RequestValidationError, ResponseFormatError, SetyError, error_for_status, transport_error
+from .models import RequestModel
+from .ratelimit import RateBudget
+from .retry import RetryPolicy, call_with_retries
+
+__all__ = ["DEFAULT_USER_AGENT", "BaseClient"]
+
+log = logging.getLogger("sety_console.api")
+
+DEFAULT_USER_AGENT = f"sety-console/{__version__}"
+_KEY_CHARS = re.compile(r"^[\x21-\x7e]+$")  # printable ASCII, no spaces: anything else breaks the header
+_MAX_MESSAGE = 500
+
+M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R", bound=RequestModel)
+
+
+class BaseClient:
+    """Connection, authentication, rate budget, retries and error mapping shared by every operation."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 10.0,
+        budget: RateBudget | None = None,
+        retry: RetryPolicy | None = None,
+        user_agent: str = DEFAULT_USER_AGENT,
+    ) -> None:
+        url = httpx.URL(base_url.rstrip("/") + "/")
+        if url.scheme not in ("http", "https") or not url.host:
+            raise ValueError(f"The API address must be an http(s) URL, not {base_url!r}")
+        headers = {"Accept": "application/json", "User-Agent": user_agent}
+        if api_key is not None:
+            if not _KEY_CHARS.match(api_key):
+                raise ValueError("The API key contains spaces or characters that cannot be sent")
+            headers["Authorization"] = f"Bearer {api_key}"
+        self.base_url = str(url)
+        self.budget = budget if budget is not None else RateBudget()
+        self.retry = retry if retry is not None else RetryPolicy()
+        self._http = httpx.AsyncClient(
+            base_url=url, headers=headers, timeout=timeout, transport=transport, follow_redirects=False
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connections (the client cannot be used afterwards)."""
+        await self._http.aclose()
+
+    def __repr__(self) -> str:  # never shows the key
+        return f"{type(self).__name__}({self.base_url!r})"
+
+    # ----------------------------------------------------------------- requests
+
+    async def _call(
+        self,
+        model: type[M],
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        body: dict[str, Any] | None = None,
+        retry: bool | None = None,
+        metered: bool = True,
+    ) -> M:
+        """Send one operation and return its answer as `model`."""
+        response = await self._send(method, path, params=params, body=body, retry=retry, metered=metered)
+        return self._parse(model, response, f"{method} {path}")
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        body: dict[str, Any] | None = None,
+        retry: bool | None = None,
+        metered: bool = True,
+    ) -> httpx.Response:
+        """Send with retries (default: GETs only) and return a 2xx answer, or raise a `SetyError`."""
+        operation = f"{method} {path}"
+        policy = self.retry if (method == "GET" if retry is None else retry) else RetryPolicy.never()
+
+        async def attempt() -> httpx.Response:
+            return await self._attempt(method, path, params, body, metered=metered)
+
+        return await call_with_retries(policy, attempt, what=operation)
+
+    async def _attempt(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, str] | None,
+        body: dict[str, Any] | None,
+        *,
+        metered: bool,
+    ) -> httpx.Response:
+        operation = f"{method} {path}"
+        if metered:
+            await self.budget.acquire(user=method != "GET")
+        try:
+            response = await self._http.request(method, path, params=params, json=body)
+        except httpx.InvalidURL as exc:
+            raise RequestValidationError(f"The request address is invalid ({exc})") from exc
+        except httpx.HTTPError as exc:
+            error = transport_error(exc, operation)
+            log.warning("%s: %s", operation, error)
+            raise error from exc
+        if metered:
+            self.budget.update(response.headers, status=response.status_code)
+        if response.is_success:
+            return response
+        raise self._error(response, operation)
+
+    # ----------------------------------------------------------------- answers
+
+    def _error(self, response: httpx.Response, operation: str) -> SetyError:
+        """The typed error for a non-2xx answer, readable even when the body is not JSON."""
+        status = response.status_code
+        message, field, request_id = _error_fields(response.content)
+        request_id = request_id or response.headers.get("X-Request-Id")
+        retry_after = self.budget.retry_after(response.headers) if status == 429 else 0.0
+        if 300 <= status < 400 and message is None:
+            location = response.headers.get("Location", "another address")
+            message = f"The Sety API redirected the request to {location}; check the API address"
+        error = error_for_status(
+            status,
+            message,
+            field=field,
+            request_id=request_id,
+            operation=operation,
+            retry_after=retry_after,
+        )
+        log.warning("%s answered HTTP %d: %s (request_id=%s)", operation, status, error.message, request_id)
+        return error
+
+    def _parse(self, model: type[M], response: httpx.Response, operation: str) -> M:
+        """Decode and validate a 2xx body; anything off-contract becomes a `ResponseFormatError`."""
+        status = response.status_code
+        request_id = response.headers.get("X-Request-Id")
+        if not response.content.strip():
+            raise ResponseFormatError(
+                "The Sety API sent an empty answer", status=status, request_id=request_id, operation=operation
+            )
+        try:
+            data = json.loads(response.content)
+        except (ValueError, RecursionError) as exc:
+            raise ResponseFormatError(
+                "The Sety API sent an answer that is not JSON",
+                status=status,
+                request_id=request_id,
+                operation=operation,
+            ) from exc
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            error = _describe(exc, status, request_id, operation)
+            log.warning("%s: %s", operation, error)
+            raise error from exc
+        except (ValueError, TypeError, RecursionError) as exc:  # a validator failing outside pydantic
+            raise ResponseFormatError(
+                f"{ResponseFormatError.default_message} ({type(exc).__name__})",
+                status=status,
+                request_id=request_id,
+                operation=operation,
+            ) from exc
+
+    @staticmethod
+    def _request_model(model: type[R], what: str, **fields: Any) -> R:
+        """Build a request body from keyword arguments (None left out); bad input is refused locally."""
+        try:
+            return model.model_validate({k: v for k, v in fields.items() if v is not None})
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            field = ".".join(str(part) for part in problem["loc"]) or None
+            raise RequestValidationError(f"The {what} is invalid: {problem['msg']}", field=field) from exc
+
+
+def _error_fields(content: bytes) -> tuple[str | None, str | None, str | None]:
+    """(message, field, request_id) of an `Error` body; all None when the body is not one."""
+    try:
+        data = json.loads(content) if content.strip() else None
+    except (ValueError, RecursionError):
+        return None, None, None
+    if isinstance(data, dict) and "message" not in data and isinstance(data.get("error"), dict):
+        data = data["error"]  # tolerate a `{"error": {...}}` wrapper
+    if not isinstance(data, dict):
+        return None, None, None
+    message = _text(data.get("message")) or _text(data.get("detail"))
+    return message, _text(data.get("field")), _text(data.get("request_id"))
+
+
+def _text(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = " ".join(value.split())
+    return value if len(value) <= _MAX_MESSAGE else value[: _MAX_MESSAGE - 1] + "…"
+
+
+def _describe(
+    exc: ValidationError, status: int, request_id: str | None, operation: str
+) -> ResponseFormatError:
+    problems = exc.errors()
+    first = problems[0]
+    where = ".".join(str(part) for part in first["loc"]) or "body"
+    more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
+    return ResponseFormatError(
+        f"{ResponseFormatError.default_message}: {where}: {first['msg']}{more}",
+        status=status,
+        field=where,
+        request_id=request_id,
+        operation=operation,
+    )

@@ -18,6 +18,7 @@ WORKSPACES = ("control-room", "map", "gate", "supervisor")
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     # name: (module, help)
     "sandbox": ("sety_console.sandbox.cli", "run the local Sety API sandbox server"),
+    "report": ("sety_console.report_cli", "write the shift-handover report as a PDF (headless)"),
 }
 
 

@@ -1,0 +1,1 @@
+"""Supervisor workspace: area analytics, place comparison, incident analytics, saved views, handover."""

@@ -106,9 +106,10 @@ class BaseClient:
         retry: bool | None = None,
         metered: bool = True,
     ) -> httpx.Response:
-        """Send with retries (default: GETs only) and return a 2xx answer, or raise a `SetyError`."""
+        """Send (retried when `retry`; default: GETs only); return a 2xx answer or raise a `SetyError`."""
         operation = f"{method} {path}"
-        policy = self.retry if (method == "GET" if retry is None else retry) else RetryPolicy.never()
+        safe_to_repeat = method == "GET" if retry is None else retry
+        policy = self.retry if safe_to_repeat else RetryPolicy.never()
 
         async def attempt() -> httpx.Response:
             return await self._attempt(method, path, params, body, metered=metered)

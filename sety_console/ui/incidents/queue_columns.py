@@ -1,0 +1,256 @@
+"""The queue's columns: header, display text, tooltip and sort key of each, computed per incident.
+
+Nothing here touches Qt: `QueueRow` caches the texts of one incident version so the model's
+`data()` is a dictionary lookup, and the sort keys are plain tuples compared in C.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+from sety_console.api.models import Category, Incident, IncidentStatus
+from sety_console.core.rules import PriorityKey, SlaClock, SlaPhase, priority_key, sla_clock, sla_targets
+
+from .queue_filters import FilterFields, filter_fields
+
+
+class Column(IntEnum):
+    SEVERITY = 0
+    CATEGORY = 1
+    STATUS = 2
+    SUBJECT = 3
+    ADDRESS = 4
+    AGE = 5
+    SLA = 6
+    RESPONDER = 7
+    DRILL = 8
+
+
+HEADERS: dict[Column, tuple[str, str]] = {
+    Column.SEVERITY: ("Severity", "Severity: critical first"),
+    Column.CATEGORY: ("Category", "SOS, vehicle, medical, location threat"),
+    Column.STATUS: ("Status", "Where the incident is in its lifecycle"),
+    Column.SUBJECT: ("Subject", "The person the incident is about"),
+    Column.ADDRESS: ("Address / landmark", "Where it happens"),
+    Column.AGE: ("Age", "Time since the incident was created: oldest first"),
+    Column.SLA: ("SLA", "Time left to assign / arrive, or how long ago it was breached: most urgent first"),
+    Column.RESPONDER: ("Responder · ETA", "Assigned unit and its estimated time of arrival"),
+    Column.DRILL: ("Drill", "Drills (exercises) first"),
+}
+
+CATEGORY_NAMES = {
+    Category.sos: "SOS",
+    Category.vehicle: "Vehicle",
+    Category.location_threat: "Location threat",
+    Category.medical: "Medical",
+}
+_LIFECYCLE = {status: rank for rank, status in enumerate(IncidentStatus)}
+_NO_TEXT = "—"
+
+
+def category_name(category: Category) -> str:
+    """`SOS`, `Location threat`, … or `Unknown (raw)`."""
+    return CATEGORY_NAMES.get(category, category.label)
+
+
+def format_age(seconds: float) -> str:
+    """`45s`, `4m`, `2h 5m`, `3d 4h`: short enough for a narrow column."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h {minutes}m"
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours}h"
+
+
+def format_eta(seconds: int) -> str:
+    """`ETA 4 min` (rounded up), `ETA <1 min`."""
+    return "ETA <1 min" if seconds < 60 else f"ETA {math.ceil(seconds / 60)} min"
+
+
+def format_duration(seconds: float) -> str:
+    """`45 s`, `2 min`, `1 h 5 min`: for SLA targets and measured times."""
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        rest = seconds % 60
+        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def responder_text(incident: Incident) -> str:
+    """`Patrol 7 · ETA 4 min`, `Patrol 7 · on scene`, `Unassigned` (active) or `—`."""
+    responder = incident.responder
+    if responder is None or not (responder.unit or responder.name):
+        return "Unassigned" if incident.status.is_active else _NO_TEXT
+    who = responder.unit or responder.name
+    if incident.status is IncidentStatus.on_scene:
+        return f"{who} · on scene"
+    if incident.status.is_active and responder.eta_seconds is not None:
+        return f"{who} · {format_eta(responder.eta_seconds)}"
+    return who
+
+
+def _join(*parts: str | None) -> str:
+    return " · ".join(p for p in parts if p)
+
+
+def _static_texts(incident: Incident) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(display, tooltip) of every column that does not change with the clock."""
+    subject, location, _responder = incident.subject, incident.location, incident.responder
+    category = category_name(incident.category)
+    place = _join(location.address, location.landmark) or f"{location.lat:.5f}, {location.lng:.5f}"
+    drill = "DRILL" if incident.is_drill else ""
+    display = (
+        incident.severity.label,
+        category,
+        incident.status.label,
+        subject.name or _NO_TEXT,
+        place,
+        "",
+        "",
+        responder_text(incident),
+        drill,
+    )
+    who = "\n".join(
+        f"{label}: {value}"
+        for label, value in (
+            ("Name", subject.name),
+            ("Phone", subject.phone),
+            ("Email", subject.email),
+            ("Reference", subject.reference),
+        )
+        if value
+    )
+    where = "\n".join(
+        p for p in (location.address, location.landmark, f"{location.lat:.5f}, {location.lng:.5f}") if p
+    )
+    tooltip = (
+        f"Severity: {incident.severity.label}",
+        f"Category: {category}",
+        f"Status: {incident.status.label}\n{incident.incident_id}",
+        who or "No subject details",
+        where,
+        "",
+        "",
+        _responder_tooltip(incident),
+        "A drill (exercise): nobody is dispatched for real" if drill else "",
+    )
+    return display, tooltip
+
+
+def _responder_tooltip(incident: Incident) -> str:
+    r = incident.responder
+    if r is None:
+        return "No responder assigned yet" if incident.status.is_active else "No responder"
+    lines = [
+        _join(r.unit, r.name),
+        f"Vehicle {r.vehicle_plate}" if r.vehicle_plate else "",
+        format_eta(r.eta_seconds) if r.eta_seconds is not None else "",
+        f"{r.distance_meters / 1000:.1f} km away" if r.distance_meters is not None else "",
+    ]
+    return "\n".join(line for line in lines if line)
+
+
+def sla_text(clock: SlaClock) -> str:
+    """The clock's label, saying BREACHED whenever it is (also when the server says so early)."""
+    label = clock.label
+    if clock.breached and not label.lower().startswith("breached"):
+        return f"BREACHED · {label}"
+    return label
+
+
+def sla_tooltip(incident: Incident, clock: SlaClock) -> str:
+    """Targets, due time and the server's breach reason, in words."""
+    assign, arrive = sla_targets(incident)
+    lines = [f"Assign within {format_duration(assign)}, arrive within {format_duration(arrive)}"]
+    if clock.due_at is not None:
+        lines.append(f"Due at {clock.due_at.astimezone():%H:%M:%S}")
+    if clock.breached:
+        reason = incident.sla.breach_reason if incident.sla else None
+        lines.append(f"SLA breached{': ' + reason if reason else ''}")
+    return "\n".join(lines)
+
+
+def _sort_text(text: str | None) -> tuple[bool, str]:
+    return (not text, (text or "").casefold())
+
+
+def _sla_sort_key(incident: Incident) -> tuple[int, int, float]:
+    # Phase and due time do not depend on "now": the order holds between polls.
+    clock = sla_clock(incident, incident.created_at)
+    group = {SlaPhase.ASSIGN: 0, SlaPhase.ARRIVE: 0, SlaPhase.MET: 1, SlaPhase.CLOSED: 2}[clock.phase]
+    server_breached = 0 if incident.sla and incident.sla.breached else 1
+    due = clock.due_at.timestamp() if clock.due_at else 0.0
+    return (group, server_breached, due)
+
+
+def column_sort_key(column: int, row: QueueRow) -> Any:
+    """Ascending key of `row` in `column`: the most urgent or natural first; -1 is the default order."""
+    incident = row.incident
+    if column == Column.SEVERITY:
+        return -incident.severity.rank
+    if column == Column.CATEGORY:
+        return (row.pkey[2], row.display[Column.CATEGORY])
+    if column == Column.STATUS:
+        return _LIFECYCLE.get(incident.status, len(_LIFECYCLE))
+    if column == Column.SUBJECT:
+        return _sort_text(incident.subject.name)
+    if column == Column.ADDRESS:
+        return _sort_text(row.display[Column.ADDRESS])
+    if column == Column.AGE:
+        return incident.created_at.timestamp()
+    if column == Column.SLA:
+        return _sla_sort_key(incident)
+    if column == Column.RESPONDER:
+        has = incident.responder is not None and bool(incident.responder.unit or incident.responder.name)
+        return (not has, row.display[Column.RESPONDER].casefold())
+    if column == Column.DRILL:
+        return not incident.is_drill
+    return 0
+
+
+class QueueRow:
+    """One incident version as the queue shows it; `key` is its place in the sorted view (None: hidden)."""
+
+    __slots__ = ("_clock", "_clock_tick", "_texts", "fields", "incident", "incident_id", "key", "pkey")
+
+    def __init__(self, incident: Incident) -> None:
+        self.incident = incident
+        self.incident_id = incident.incident_id
+        self.pkey: PriorityKey = priority_key(incident)
+        self.fields: FilterFields = filter_fields(incident)
+        self.key: tuple[Any, PriorityKey] | None = None
+        self._texts: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+        self._clock: SlaClock | None = None
+        self._clock_tick = -1
+
+    @property
+    def display(self) -> tuple[str, ...]:
+        if self._texts is None:
+            self._texts = _static_texts(self.incident)
+        return self._texts[0]
+
+    @property
+    def tooltips(self) -> tuple[str, ...]:
+        if self._texts is None:
+            self._texts = _static_texts(self.incident)
+        return self._texts[1]
+
+    def clock(self, now: datetime, tick: int) -> SlaClock:
+        """The SLA clock, computed at most once per refresh tick."""
+        if self._clock is None or self._clock_tick != tick:
+            self._clock = sla_clock(self.incident, now)
+            self._clock_tick = tick
+        return self._clock

@@ -1,0 +1,173 @@
+"""What the incident queue shows: status group, category, severity, drills and a search text.
+
+`QueueFilters` is a small immutable value (serialisable to a dict for the supervisor's saved
+views); `FilterFields` is what the predicate needs of one incident, computed once per change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from sety_console.api.models import TERMINAL_STATUSES, Category, Incident, Severity
+
+UNKNOWN_KEY = "unknown"
+"""Filter key of every category or severity value this version does not know."""
+
+_KNOWN_CATEGORIES = frozenset(Category)
+_KNOWN_SEVERITIES = frozenset(Severity)
+_NON_DIGITS = re.compile(r"\D+")
+_PHONE_LIKE = re.compile(r"^[\d\s()+\-.]+$")
+_MIN_PHONE_DIGITS = 3
+
+
+class StatusGroup(StrEnum):
+    """Which lifecycle states are listed."""
+
+    ACTIVE = "active"
+    """Not resolved or cancelled. A status this version does not know counts as active: better shown."""
+    ALL = "all"
+    CLOSED = "closed"
+
+
+class DrillFilter(StrEnum):
+    SHOWN = "shown"
+    HIDDEN = "hidden"
+    ONLY = "only"
+
+
+class FilterFields(NamedTuple):
+    """The parts of one incident the filters look at, precomputed (a tuple: cheap to build)."""
+
+    terminal: bool
+    category: str
+    severity: str
+    is_drill: bool
+    haystack: str
+    """Casefolded name, phone, email, reference, address, landmark, id and title, joined."""
+    phone_digits: str
+
+
+def filter_fields(incident: Incident) -> FilterFields:
+    """Precompute what the queue filters need of `incident`."""
+    subject, location = incident.subject, incident.location
+    # Enum members are str subclasses: set membership is a hash lookup, no property calls.
+    category, severity = incident.category, incident.severity
+    parts = (
+        subject.name,
+        subject.phone,
+        subject.email,
+        subject.reference,
+        location.address,
+        location.landmark,
+        incident.incident_id,
+        incident.title,
+    )
+    return FilterFields(
+        incident.status in TERMINAL_STATUSES,
+        str.__str__(category) if category in _KNOWN_CATEGORIES else UNKNOWN_KEY,
+        str.__str__(severity) if severity in _KNOWN_SEVERITIES else UNKNOWN_KEY,
+        incident.is_drill,
+        "\x1f".join([p for p in parts if p]).casefold(),
+        _NON_DIGITS.sub("", subject.phone) if subject.phone else "",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilters:
+    """The queue's filter state. Empty `categories`/`severities` mean "all"."""
+
+    status: StatusGroup = StatusGroup.ACTIVE
+    categories: frozenset[str] = field(default_factory=frozenset)
+    severities: frozenset[str] = field(default_factory=frozenset)
+    drills: DrillFilter = DrillFilter.SHOWN
+    search: str = ""
+
+    def with_changes(self, **changes: Any) -> QueueFilters:
+        """A copy with some fields replaced (`filters.with_changes(search="lekki")`)."""
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-friendly form (sorted lists), for saved views."""
+        return {
+            "status": self.status.value,
+            "categories": sorted(self.categories),
+            "severities": sorted(self.severities),
+            "drills": self.drills.value,
+            "search": self.search,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> QueueFilters:
+        """Inverse of `to_dict`; missing keys get defaults, bad values raise ValueError in plain words."""
+        return cls(
+            status=_enum(StatusGroup, data.get("status", StatusGroup.ACTIVE.value), "status"),
+            categories=_string_set(data.get("categories", ()), "categories"),
+            severities=_string_set(data.get("severities", ()), "severities"),
+            drills=_enum(DrillFilter, data.get("drills", DrillFilter.SHOWN.value), "drills"),
+            search=str(data.get("search", "")),
+        )
+
+    def predicate(self) -> Callable[[FilterFields], bool]:
+        """A fast test of one incident's `FilterFields` against these filters."""
+        status, drills = self.status, self.drills
+        categories, severities = self.categories, self.severities
+        terms = _search_terms(self.search)
+
+        def matches(row: FilterFields) -> bool:
+            if status is StatusGroup.ACTIVE and row.terminal:
+                return False
+            if status is StatusGroup.CLOSED and not row.terminal:
+                return False
+            if categories and row.category not in categories:
+                return False
+            if severities and row.severity not in severities:
+                return False
+            if drills is DrillFilter.HIDDEN and row.is_drill:
+                return False
+            if drills is DrillFilter.ONLY and not row.is_drill:
+                return False
+            return all(_term_matches(term, digits, row) for term, digits in terms)
+
+        return matches
+
+    def matches(self, incident: Incident) -> bool:
+        """Whether `incident` passes (convenience; the model uses `predicate` on cached fields)."""
+        return self.predicate()(filter_fields(incident))
+
+
+def _search_terms(text: str) -> list[tuple[str, str]]:
+    """(casefolded term, its digits if the whole search looks like a phone number) for each word."""
+    text = text.strip()
+    if not text:
+        return []
+    if _PHONE_LIKE.match(text):
+        # A leading trunk 0 ("0805…") is dropped so a local number finds "+234805…".
+        digits = _NON_DIGITS.sub("", text).lstrip("0")
+        if len(digits) >= _MIN_PHONE_DIGITS:
+            # "0805 234 5678" is one phone number, not three words.
+            return [(text.casefold(), digits)]
+    return [(word, "") for word in text.casefold().split()]
+
+
+def _term_matches(term: str, digits: str, row: FilterFields) -> bool:
+    if term in row.haystack:
+        return True
+    return bool(digits) and digits in row.phone_digits
+
+
+def _enum(kind: type[StatusGroup] | type[DrillFilter], value: Any, name: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        raise ValueError(f"saved view: {name} must be one of {allowed}, not {value!r}") from None
+
+
+def _string_set(values: Any, name: str) -> frozenset[str]:
+    if isinstance(values, str) or not all(isinstance(v, str) for v in values):
+        raise ValueError(f"saved view: {name} must be a list of names, not {values!r}")
+    return frozenset(values)

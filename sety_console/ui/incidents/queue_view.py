@@ -1,0 +1,215 @@
+"""The incident queue widget: filter bar, search and the sorted, live-updating table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+
+from sety_console.ui.common.palette import Palette
+
+from .queue_cells import INCIDENT_ID_ROLE
+from .queue_columns import Column
+from .queue_filter_bar import QueueFilterBar
+from .queue_filters import QueueFilters
+from .queue_model import IncidentQueueModel
+
+CLOCK_INTERVAL_MS = 1000
+_WIDTHS = {
+    Column.SEVERITY: 110,
+    Column.CATEGORY: 160,
+    Column.STATUS: 120,
+    Column.SUBJECT: 190,
+    Column.ADDRESS: 300,
+    Column.AGE: 80,
+    Column.SLA: 190,
+    Column.RESPONDER: 210,
+    Column.DRILL: 70,
+}
+
+
+class QueueTable(QTableView):
+    """A table that clears the selection when the selected row goes away.
+
+    QTableView in single-selection mode would select the next row instead: the operator would
+    silently find themselves looking at another incident.
+    """
+
+    def rowsAboutToBeRemoved(self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int) -> None:
+        current = self.currentIndex()
+        if current.isValid() and start <= current.row() <= end:
+            self.selectionModel().clear()
+        super().rowsAboutToBeRemoved(parent, start, end)
+
+
+class IncidentQueue(QWidget):
+    """The live queue. Selection is by incident id and survives every update, sort and filter.
+
+    Signals: `selection_changed(str | None)` when the selected incident changes,
+    `activated(str)` on Enter or double click. Actions for the shell's menus and the `?`
+    overlay: `next_action`, `previous_action`, `search_action` (see `shortcut_actions`).
+    """
+
+    selection_changed = Signal(object)
+    activated = Signal(str)
+
+    def __init__(self, model: IncidentQueueModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._current: str | None = None
+        self.filter_bar = QueueFilterBar(self)
+        self.filter_bar.set_filters(model.filters())
+        self.table = self._make_table(model)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.table, 1)
+        self.filter_bar.filters_changed.connect(self._on_filters_changed)
+        self.filter_bar.search_submitted.connect(self._focus_results)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._sync_selection())
+        self.table.doubleClicked.connect(self._activate)
+        self.table.activated.connect(self._activate)
+        model.contents_changed.connect(self._update_counts)
+        model.rowsRemoved.connect(self._sync_selection)
+        self._clock = QTimer(self, interval=CLOCK_INTERVAL_MS)
+        self._clock.timeout.connect(model.refresh_clocks)
+        self._clock.start()
+        self._make_actions()
+        self._update_counts()
+
+    def _make_table(self, model: IncidentQueueModel) -> QTableView:
+        table = QueueTable(self)
+        table.setModel(model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setIconSize(table.iconSize().scaled(18, 18, Qt.AspectRatioMode.KeepAspectRatio))
+        table.verticalHeader().hide()
+        rows = table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(int(table.fontMetrics().height() * 2))
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSortIndicatorClearable(True)  # third click: back to priority order
+        for column, width in _WIDTHS.items():
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(Column.ADDRESS, QHeaderView.ResizeMode.Stretch)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(lambda *_: self._scroll_to_current())
+        return table
+
+    def _make_actions(self) -> None:
+        def action(text: str, keys: str, slot: object) -> QAction:
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(keys))
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.next_action = action("Next incident", "Alt+Down", self.select_next)
+        self.previous_action = action("Previous incident", "Alt+Up", self.select_previous)
+        self.search_action = action("Search incidents", "Ctrl+F", self.focus_search)
+
+    # --- public API ----------------------------------------------------------------------------
+
+    def model(self) -> IncidentQueueModel:
+        return self._model
+
+    def shortcut_actions(self) -> list[QAction]:
+        """The queue's keyboard actions (already active on this widget's window)."""
+        return [self.next_action, self.previous_action, self.search_action]
+
+    def current_id(self) -> str | None:
+        """The selected incident's id, None when nothing is selected."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        value = self._model.data(rows[0], INCIDENT_ID_ROLE)
+        return value if isinstance(value, str) else None
+
+    def select(self, incident_id: str | None) -> bool:
+        """Select and scroll to an incident; False (and no selection) when it is not shown."""
+        row = self._model.row_of(incident_id) if incident_id else None
+        if row is None:
+            self.table.selectionModel().clearSelection()
+            self._sync_selection()
+            return False
+        self._select_row(row)
+        return True
+
+    def select_next(self) -> None:
+        self._step(1)
+
+    def select_previous(self) -> None:
+        self._step(-1)
+
+    def focus_search(self) -> None:
+        self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_bar.search.selectAll()
+
+    def filters(self) -> QueueFilters:
+        return self._model.filters()
+
+    def set_filters(self, filters: QueueFilters) -> None:
+        """Apply saved filters (the controls follow); the selection stays if still shown."""
+        self.filter_bar.set_filters(filters)
+        self._on_filters_changed(filters)
+
+    def set_palette(self, palette: Palette) -> None:
+        """Theme change: the model's colours follow."""
+        self._model.set_palette(palette)
+
+    # --- internals -----------------------------------------------------------------------------
+
+    def _step(self, delta: int) -> None:
+        count = self._model.rowCount()
+        if count == 0:
+            return
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() + delta if rows else 0
+        self._select_row(min(max(row, 0), count - 1))
+
+    def _select_row(self, row: int) -> None:
+        index = self._model.index(row, 0)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def _on_filters_changed(self, filters: QueueFilters) -> None:
+        keep = self._current
+        self._model.set_filter(filters)
+        row = self._model.row_of(keep) if keep is not None else None
+        if row is not None:
+            self._select_row(row)
+        self._sync_selection()
+
+    def _sync_selection(self, *_args: object) -> None:
+        current = self.current_id()
+        if current != self._current:
+            self._current = current
+            self.selection_changed.emit(current)
+
+    def _scroll_to_current(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.table.scrollTo(rows[0], QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def _focus_results(self) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self._model.rowCount() and not self.table.selectionModel().selectedRows():
+            self._select_row(0)
+
+    def _activate(self, index: QModelIndex) -> None:
+        value = self._model.data(index, INCIDENT_ID_ROLE)
+        if isinstance(value, str):
+            self.activated.emit(value)
+
+    def _update_counts(self, *_args: object) -> None:
+        self.filter_bar.set_counts(self._model.rowCount(), self._model.incident_count())

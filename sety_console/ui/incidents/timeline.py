@@ -1,0 +1,119 @@
+"""The incident's timeline: server events oldest first, then actions not yet on the server,
+then the alarm log. Rendered as HTML in a read-only browser that keeps its scroll position."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime
+
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from sety_console.api.models import Incident, TimelineEventType
+from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
+from sety_console.ui.common.palette import Palette
+
+_ACTION_TEXT = {
+    ActionKind.ADD_NOTE: "Note",
+    ActionKind.CANCEL_INCIDENT: "Cancel incident",
+    ActionKind.CREATE_INCIDENT: "Create incident",
+}
+
+
+def local_time(moment: datetime | None, with_date: bool = False) -> str:
+    """`18:05:12` (local time), or with the date; `—` for none."""
+    if moment is None:
+        return "—"
+    return f"{moment.astimezone():%Y-%m-%d %H:%M:%S}" if with_date else f"{moment.astimezone():%H:%M:%S}"
+
+
+def _action_detail(entry: OutboxEntry) -> str:
+    payload = entry.payload
+    if entry.kind is ActionKind.ADD_NOTE:
+        return str(payload.get("message", ""))
+    if entry.kind is ActionKind.CANCEL_INCIDENT:
+        reason = payload.get("reason")
+        return f"Reason: {reason}" if reason else ""
+    return ""
+
+
+def _text(message: str) -> str:
+    return html.escape(message).replace("\n", "<br>")
+
+
+def _row(time: str, what: str, message: str, author: str | None, style: str = "") -> str:
+    who = f"<br><span style='opacity:0.75'>— {html.escape(author)}</span>" if author else ""
+    cell = "valign='top' style='padding:4px 10px 4px 0; white-space:nowrap'"
+    return (
+        f"<tr style='{style}'><td {cell}>&nbsp;{time}</td><td {cell}><b>{what}</b></td>"
+        f"<td valign='top' style='padding:4px 6px 4px 0'>{_text(message)}{who}</td></tr>"
+    )
+
+
+def render_timeline(
+    incident: Incident, pending: Sequence[OutboxEntry], alert_log: Sequence[str], palette: Palette
+) -> str:
+    """The whole timeline as HTML."""
+    rows = []
+    note = f"background-color:{palette.note.bg}; color:{palette.note.fg}"
+    for event in sorted(incident.timeline, key=lambda e: e.timestamp):
+        is_note = event.event is TimelineEventType.note_added
+        what = "Note" if is_note else html.escape(event.event.label)
+        rows.append(
+            _row(local_time(event.timestamp), what, event.message, event.author, note if is_note else "")
+        )
+    for entry in pending:
+        if entry.target_id != incident.incident_id or entry.kind not in _ACTION_TEXT:
+            continue
+        rows.append(_pending_row(entry, palette))
+    if alert_log:
+        rows.append("<tr><td colspan=3 style='padding:10px 6px 2px 6px'><b>Alerts</b></td></tr>")
+        rows += [
+            f"<tr><td colspan=3 style='padding:2px 6px; color:{palette.muted}'>{html.escape(line)}</td></tr>"
+            for line in alert_log
+        ]
+    if not rows:
+        return "<p>No events yet.</p>"
+    return f"<table width='100%' cellspacing=0>{''.join(rows)}</table>"
+
+
+def _pending_row(entry: OutboxEntry, palette: Palette) -> str:
+    what = _ACTION_TEXT[entry.kind]
+    detail = _action_detail(entry)
+    if entry.state is ActionState.FAILED:
+        message = f"{detail}\nThe server refused it: {entry.error or 'no reason given'}".strip()
+        style = f"color:{palette.failed}; border-left: 3px solid {palette.failed}"
+        return _row(local_time(entry.created_at), f"FAILED — {what}", message, entry.created_by, style)
+    if entry.state is ActionState.DONE:
+        style = f"color:{palette.pending}"
+        return _row(local_time(entry.created_at), f"Sent — {what}", detail, entry.created_by, style)
+    retry = f" (attempt {entry.attempts})" if entry.attempts > 1 else ""
+    style = f"color:{palette.pending}; font-style:italic"
+    label = f"Pending — not yet on the server{retry}"
+    return _row(
+        local_time(entry.created_at), f"{what}", f"{label}: {detail}" if detail else label, None, style
+    )
+
+
+class TimelineView(QTextBrowser):
+    """Read-only timeline; a re-render keeps the scroll position (or stays at the bottom)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self._html = ""
+
+    def set_timeline_html(self, text: str, same_incident: bool) -> None:
+        if text == self._html:
+            return
+        bar = self.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 2
+        position = bar.value()
+        self._html = text
+        self.setHtml(text)
+        if not same_incident:
+            bar.setValue(bar.maximum())  # a new incident opens on its latest events
+        elif at_bottom:
+            bar.setValue(bar.maximum())
+        else:
+            bar.setValue(position)

@@ -1,0 +1,136 @@
+"""The queue widget: selection by id that survives updates, keyboard, filters and search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from pytestqt.qtbot import QtBot
+
+from sety_console.api.models import Incident
+from sety_console.core.changes import ChangeSet
+from sety_console.ui.incidents.queue_filters import DrillFilter, QueueFilters, StatusGroup
+from sety_console.ui.incidents.queue_model import IncidentQueueModel
+from sety_console.ui.incidents.queue_view import IncidentQueue
+
+from .factory import Store, make_incident
+
+
+@pytest.fixture
+def queue(qtbot: QtBot, model: IncidentQueueModel) -> Iterator[IncidentQueue]:
+    widget = IncidentQueue(model)
+    qtbot.addWidget(widget)
+    widget.resize(1400, 700)
+    widget.show()
+    return widget
+
+
+def test_selection_is_by_id_and_survives_updates_that_move_it(
+    qtbot: QtBot, queue: IncidentQueue, model: IncidentQueueModel, store: Store
+) -> None:
+    seen: list[object] = []
+    queue.selection_changed.connect(seen.append)
+    target = model.incident_at(6)
+    assert target is not None
+    assert queue.select(target.incident_id)
+    assert seen == [target.incident_id]
+    assert queue.current_id() == target.incident_id
+    data = target.model_dump(mode="json") | {"severity": "critical", "status": "created"}
+    model.apply(ChangeSet(updated=store.put(Incident.model_validate(data))))  # moves up
+    model.apply(ChangeSet(added=store.put(make_incident(severity="critical", status="created"))))
+    assert queue.current_id() == target.incident_id
+    assert seen == [target.incident_id]  # a move is not a new selection
+    assert queue.table.selectionModel().selectedRows()[0].row() == model.row_of(target.incident_id)
+
+
+def test_selection_clears_when_its_incident_leaves_the_view(
+    queue: IncidentQueue, model: IncidentQueueModel, store: Store
+) -> None:
+    seen: list[object] = []
+    target = model.incident_at(2)
+    assert target is not None
+    queue.select(target.incident_id)
+    queue.selection_changed.connect(seen.append)
+    data = target.model_dump(mode="json") | {"status": "resolved"}
+    model.apply(ChangeSet(updated=store.put(Incident.model_validate(data))))
+    assert queue.current_id() is None
+    assert seen == [None]
+
+
+def test_next_previous_and_their_shortcuts(
+    qtbot: QtBot, queue: IncidentQueue, model: IncidentQueueModel
+) -> None:
+    queue.select_next()
+    assert queue.current_id() == model.incident_at(0).incident_id  # type: ignore[union-attr]
+    queue.select_next()
+    queue.select_next()
+    queue.select_previous()
+    assert queue.current_id() == model.incident_at(1).incident_id  # type: ignore[union-attr]
+    queue.table.setFocus()
+    qtbot.keyClick(queue.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert queue.current_id() == model.incident_at(2).incident_id  # type: ignore[union-attr]
+    keys = {a.text(): a.shortcut() for a in queue.shortcut_actions()}
+    assert keys == {
+        "Next incident": QKeySequence("Alt+Down"),
+        "Previous incident": QKeySequence("Alt+Up"),
+        "Search incidents": QKeySequence("Ctrl+F"),
+    }
+
+
+def test_search_focus_typing_and_enter(qtbot: QtBot, queue: IncidentQueue, model: IncidentQueueModel) -> None:
+    queue.focus_search()
+    assert queue.filter_bar.search.hasFocus()
+    qtbot.keyClicks(queue.filter_bar.search, "Chioma")
+    qtbot.waitUntil(lambda: queue.filters().search == "Chioma", timeout=2000)
+    names = {model.incident_at(r).subject.name for r in range(model.rowCount())}  # type: ignore[union-attr]
+    assert names == {"Chioma Okafor"}
+    activated: list[str] = []
+    queue.activated.connect(activated.append)
+    qtbot.keyClick(queue.filter_bar.search, Qt.Key.Key_Return)
+    assert queue.table.hasFocus()
+    assert queue.current_id() == model.incident_at(0).incident_id
+    qtbot.keyClick(queue.table, Qt.Key.Key_Return)
+    assert activated == [queue.current_id()]
+    assert "of 40" in queue.filter_bar.count.text()
+
+
+def test_set_filters_moves_the_controls_and_keeps_a_visible_selection(
+    queue: IncidentQueue, model: IncidentQueueModel
+) -> None:
+    queue.select_next()
+    first = queue.current_id()
+    assert first is not None
+    severity = model.incident_at(0).severity.value  # type: ignore[union-attr]
+    saved = QueueFilters(status=StatusGroup.ALL, severities=frozenset({severity}), drills=DrillFilter.HIDDEN)
+    queue.set_filters(QueueFilters.from_dict(saved.to_dict()))
+    assert queue.filters() == saved
+    assert queue.current_id() == first
+    bar = queue.filter_bar
+    assert bar.severity.selected() == {severity}
+    assert bar.drills.currentData() == "hidden"
+    assert bar.severity.text().startswith("Severity: Critical")
+    queue.set_filters(QueueFilters(status=StatusGroup.CLOSED))
+    assert queue.current_id() is None
+
+
+def test_filter_bar_controls_change_the_model(
+    qtbot: QtBot, queue: IncidentQueue, model: IncidentQueueModel
+) -> None:
+    bar = queue.filter_bar
+    closed = next(b for b in bar._status.buttons() if b.text() == "Closed")
+    qtbot.mouseClick(closed, Qt.MouseButton.LeftButton)
+    assert model.filters().status is StatusGroup.CLOSED
+    assert all(model.incident_at(r).status.is_terminal for r in range(model.rowCount()))  # type: ignore[union-attr]
+    bar.category._actions["medical"].setChecked(True)
+    assert model.filters().categories == {"medical"}
+    bar.drills.setCurrentIndex(bar.drills.findData("only"))
+    assert model.filters().drills is DrillFilter.ONLY
+    assert bar.count.text().startswith("None of")
+
+
+def test_clock_timer_drives_refresh(qtbot: QtBot, queue: IncidentQueue, model: IncidentQueueModel) -> None:
+    changed: list[object] = []
+    model.dataChanged.connect(lambda *a: changed.append(a))
+    qtbot.waitUntil(lambda: bool(changed), timeout=2500)

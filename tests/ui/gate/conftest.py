@@ -4,17 +4,23 @@ backends: the in-memory fake, and an adapter over the real sandbox once it is in
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from sety_console.api.models import CreateAccessLogRequest
 
 from .demo import seed
 from .fakes import FakeGateBackend
 
 SCREENSHOTS = Path("/tmp/sety-gate-screenshots")
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -52,3 +58,64 @@ def empty_fake(qloop: qasync.QEventLoop) -> FakeGateBackend:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@dataclass
+class Sandbox:
+    base_url: str
+    keys: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    """The real sandbox (uvicorn on 127.0.0.1) with three visitors inside, for end-to-end tests."""
+    server_module = pytest.importorskip("sety_console.sandbox.server")
+    client_module = pytest.importorskip("sety_console.api.client")
+    folder = tmp_path_factory.mktemp("gate-sandbox")
+    server = server_module.SandboxServer(f"sqlite:///{folder}/sandbox.db", seed="none")
+    server.start()
+    try:
+        keys = server.issue_keys()
+        asyncio.run(_visitors_inside(client_module.SetyClient(server.base_url, keys["guard"])))
+        yield Sandbox(server.base_url, keys)
+    finally:
+        server.stop()
+
+
+async def _visitors_inside(client: Any) -> None:
+    async with client:
+        for name, gate in (
+            ("Chidi Early", "Main Gate"),
+            ("Halima Early", "North Gate"),
+            ("Yinka Early", "Main Gate"),
+        ):
+            request = CreateAccessLogRequest(
+                visitor_name=name, host_name="Ms Lawal", host_unit="D1", gate=gate
+            )
+            await client.create_access_log(request)
+
+
+def run(qtbot: QtBot, coroutine: Coroutine[Any, Any, T], timeout: int = 10_000) -> T:
+    """Await `coroutine` on the qasync loop while Qt spins (pattern A: no nested asyncio loop)."""
+    task = asyncio.ensure_future(coroutine)
+    qtbot.waitUntil(task.done, timeout=timeout)
+    return task.result()
+
+
+@pytest.fixture
+def session(qtbot: QtBot, qloop: qasync.QEventLoop, sandbox: Sandbox, tmp_path: Path) -> Iterator[Any]:
+    """The real `ConsoleSession` over `SetyClient`, with the guard's key, polling and delivering."""
+    client_module = pytest.importorskip("sety_console.api.client")
+    session_module = pytest.importorskip("sety_console.core.session")
+    client = client_module.SetyClient(sandbox.base_url, sandbox.keys["guard"])
+    console = session_module.ConsoleSession(
+        client, data_dir=tmp_path / "data", operator_name="Guard Okafor", workstation="Main Gate"
+    )
+    console.set_focus("gate")
+    run(qtbot, console.start())
+    qtbot.waitUntil(lambda: len(list(console.visitors.values())) > 0, timeout=10_000)
+    try:
+        yield console
+    finally:
+        run(qtbot, console.close())
+        run(qtbot, client.aclose())

@@ -46,7 +46,11 @@ class Sandbox:
         self.access = AccessService(self.db, self.clock)
         self._bootstrap()
         self.traffic = TrafficGenerator(
-            self.incidents, config.traffic_per_minute, org_id=accounts.DEMO_ORG_ID, seed=config.seed_value
+            self.incidents,
+            config.traffic_per_minute,
+            start=self.clock.now(),
+            org_id=accounts.DEMO_ORG_ID,
+            seed=config.seed_value,
         )
         self._ticker: asyncio.Task[None] | None = None
         self._stopping: asyncio.Event | None = None

@@ -27,6 +27,7 @@ class TrafficGenerator:
         incidents: IncidentService,
         rate_per_minute: float,
         *,
+        start: datetime,
         org_id: str,
         environment: str = "test",
         seed: int = 7,
@@ -38,7 +39,7 @@ class TrafficGenerator:
         self._org_id = org_id
         self._environment = environment
         self._rng = random.Random(f"traffic|{seed}")
-        self._next_at: datetime | None = None
+        self._next_at = start + self._gap() if rate_per_minute > 0 else start
         self._lock = threading.Lock()
         self.created = 0
 
@@ -48,8 +49,6 @@ class TrafficGenerator:
             return 0
         made = 0
         with self._lock:
-            if self._next_at is None:
-                self._next_at = now + self._gap()
             while self._next_at <= now:
                 demo = new_incident(self._rng, self._next_at)
                 self._incidents.create(self._org_id, self._environment, demo_request(demo), at=self._next_at)

@@ -100,21 +100,17 @@ def components(cells: Iterable[Cell]) -> list[list[Cell]]:
 
 
 def dense_clusters(
-    grid: Grid, lats: FloatArray, lngs: FloatArray, *, min_block: int, factor: float, min_size: int
+    grid: Grid, lats: FloatArray, lngs: FloatArray, *, threshold: float, min_size: int
 ) -> list[tuple[Cell, IntArray]]:
-    """Clusters of points where incidents are unusually dense, as `(peak cell, row indexes)`.
+    """Clusters of points where incidents are dense, as `(peak cell, row indexes)`.
 
-    A cell is dense when its 3 × 3 block holds at least `min_block` points and at least `factor`
-    times the mean block count of occupied cells; touching dense cells form one cluster, kept when it
-    holds at least `min_size` points. The peak cell is the cluster's fullest (ties: smallest key).
+    A cell is dense when its 3 × 3 block holds at least `threshold` points; touching dense cells form
+    one cluster, kept when it holds at least `min_size` points. The peak cell is the cluster's fullest
+    (ties: smallest key).
     """
     members = grid.group(lats, lngs)
-    if not members:
-        return []
     counts = {cell: len(rows) for cell, rows in members.items()}
-    blocks = block_sums(counts)
-    threshold = max(float(min_block), factor * sum(blocks.values()) / len(blocks))
-    dense = [cell for cell, total in blocks.items() if total >= threshold]
+    dense = [cell for cell, total in block_sums(counts).items() if total >= threshold]
     clusters: list[tuple[Cell, IntArray]] = []
     for group in components(dense):
         rows = np.sort(np.concatenate([members[cell] for cell in group]))

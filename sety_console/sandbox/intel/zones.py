@@ -13,6 +13,7 @@ from sety_console.api.models import Category, CategoryCounts, DangerZone
 
 from ..geodata import NEIGHBOURHOODS, SPOTS
 from .bands import RISK_ORDER, clamp_score, risk_level, risk_rank
+from .city import PLACE_M, populated_cells
 from .geo import compass, distances_m, geo_point, haversine_m
 from .grid import Cell, Grid, dense_clusters
 from .records import CATEGORIES, WINDOW_DAYS, Columns, IncidentPoint, IntArray, columns, ranked
@@ -20,8 +21,8 @@ from .records import CATEGORIES, WINDOW_DAYS, Columns, IncidentPoint, IntArray, 
 CELL_M = 250.0
 MIN_BLOCK = 6
 """A cell's 3 × 3 block (750 m square) needs at least this many incidents to be dense …"""
-DENSE_FACTOR = 3.0
-"""… and at least three times the mean block of the occupied cells."""
+DENSE_FACTOR = 6.0
+"""… and at least six times what a block holds on average across the city's populated places."""
 MIN_ZONE_INCIDENTS = 8
 MIN_RADIUS_M = 150.0
 ZONE_LOAD_SCALE = 30.0
@@ -33,16 +34,19 @@ _ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 def danger_zones(points: Sequence[IncidentPoint], now: datetime) -> list[DangerZone]:
     """Danger zones from the incidents of the last 90 days, most dangerous first.
 
-    Each zone is one cluster of dense 250 m cells (`grid.dense_clusters`): its centre is the mean
+    A 250 m cell is dense when its 3 × 3 block holds at least 6 incidents and at least six times the
+    average block of the city's populated places (`city.populated_cells`), so the bar rises with the
+    volume of the history. Each zone is one cluster of touching dense cells: its centre is the mean
     position of its incidents, its radius covers 90 % of them, and its `risk_score` grows with their
     number, severity and recency. Its id derives from the cluster's fullest cell, so it stays the
     same from one computation to the next while the cluster stays where it is.
     """
     everything = columns(points, now)
     cols = everything.subset(everything.within_days(WINDOW_DAYS))
-    grid = Grid(CELL_M)
+    populated_blocks = len(populated_cells()) * (PLACE_M / CELL_M) ** 2 / 9.0
+    threshold = max(MIN_BLOCK, DENSE_FACTOR * len(cols) / max(populated_blocks, 1.0))
     clusters = dense_clusters(
-        grid, cols.lat, cols.lng, min_block=MIN_BLOCK, factor=DENSE_FACTOR, min_size=MIN_ZONE_INCIDENTS
+        Grid(CELL_M), cols.lat, cols.lng, threshold=threshold, min_size=MIN_ZONE_INCIDENTS
     )
     zones = [_zone(cols, rows, peak, now) for peak, rows in clusters]
     zones.sort(key=lambda z: (-z.risk_score, -z.incident_count, z.zone_id))

@@ -76,7 +76,7 @@ def test_prediction_is_a_poisson_outlook_from_same_hour_and_weekday_rates() -> N
 
 def test_patterns_find_the_hotspot_and_the_recurring_slot() -> None:
     patterns = danger_analytics(_history(), *OJUELEGBA, 1.0, 28, MONDAY).patterns
-    assert [(h.incident_count, h.dominant_category.value) for h in patterns.hotspots] == [(10, "sos")]
+    assert [(h.incident_count, h.dominant_category) for h in patterns.hotspots] == [(10, "sos")]
     hotspot = patterns.hotspots[0].center
     assert haversine_m(hotspot.lat, hotspot.lng, *OJUELEGBA) < 150
     assert [(r.category.value, r.weekday, r.hour, r.count) for r in patterns.recurring] == [

@@ -28,14 +28,15 @@ from .bridge import GateBridge
 from .code_form import CodeForm
 from .pager import Pager
 from .slots import async_slot
-from .style import BUTTON_PT, Tone, font
+from .style import BUTTON_PT, Look, Tone
 from .table_model import PageModel, TableColumn
-from .wording import error_text, format_when, is_already_done, outbox_words
+from .wording import clause, error_text, format_when, is_already_done, outbox_words
 
 log = logging.getLogger(__name__)
 REVOKE_KEY = "Ctrl+Del"
 REFRESH_KEY = "Ctrl+R"
 CONFIRM_SECONDS = 5.0
+MESSAGE_LOOK = Look(BUTTON_PT, bold=True)
 STATUS_CHOICES: dict[str, list[str] | None] = {
     "Active": [AccessCodeStatus.active.value],
     "Used": [AccessCodeStatus.used.value],
@@ -105,7 +106,7 @@ class AccessCodesPanel(QWidget):
         self.pager = Pager(self)
         self.pager.page_requested.connect(self.load_page)
         self.revoke_button = QPushButton(f"Revoke selected  [{REVOKE_KEY}]", self)
-        self.revoke_button.setFont(font(BUTTON_PT, bold=True))
+        Look(BUTTON_PT, bold=True).apply(self.revoke_button)
         self.revoke_button.clicked.connect(self.revoke_selected)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
@@ -201,7 +202,7 @@ class AccessCodesPanel(QWidget):
             self._mark_revoked(entry)
             self._say(f"✓ Code revoked. {entry.error or ''}".strip(), Tone.GOOD)
         elif entry.state is ActionState.FAILED:
-            self._say(f"✗ Not revoked: {entry.error}", Tone.BAD)
+            self._say(f"✗ Not revoked: {clause(entry.error)}.", Tone.BAD)
         self._repaint(entry.target_id)
 
     def _mark_revoked(self, entry: OutboxEntry) -> None:
@@ -231,4 +232,4 @@ class AccessCodesPanel(QWidget):
 
     def _say(self, text: str, tone: Tone) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(tone.sheet() if text else "")
+        MESSAGE_LOOK.apply(self.message, tone if text else None)

@@ -32,7 +32,7 @@ from .csv_export import export_access_logs
 from .log_filters import MAX_SEARCH, AccessLogFilters
 from .pager import Pager
 from .slots import async_slot
-from .style import BUTTON_PT, Tone, font
+from .style import BUTTON_PT, Look, Tone
 from .wording import error_text
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ class AccessLogPanel(QWidget):
         self.apply_button = QPushButton("Search  [Enter]", self)
         self.apply_button.clicked.connect(self.apply_filters)
         self.export_button = QPushButton(f"Export CSV…  [{EXPORT_KEY}]", self)
-        self.export_button.setFont(font(BUTTON_PT, bold=True))
+        Look(BUTTON_PT, bold=True).apply(self.export_button)
         self.export_button.clicked.connect(self.choose_export_file)
         for edit in (self.gate_filter, self.search):
             edit.returnPressed.connect(self.apply_filters)
@@ -198,7 +198,7 @@ class AccessLogPanel(QWidget):
 
     def _say(self, text: str, tone: Tone) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(tone.sheet() if tone is not Tone.IDLE else "")
+        Look(BUTTON_PT - 1, bold=tone is not Tone.IDLE).apply(self.message, tone)
 
 
 def _day(edit: QDateEdit) -> date:

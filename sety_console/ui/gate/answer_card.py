@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from sety_console.api.models import AccessCode, ValidationResult
 
-from .style import ANSWER_PT, DETAIL_PT, Tone, font
+from .style import ANSWER_PT, DETAIL_PT, Look, Tone, font
 from .wording import format_window, reason_detail, reason_headline
 
 
@@ -21,10 +21,11 @@ class AnswerCard(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tone = Tone.IDLE
-        self._headline = self._label(ANSWER_PT, bold=True)
-        self._subject = self._label(DETAIL_PT + 8, bold=True)
-        self._details = self._label(DETAIL_PT)
-        self._status = self._label(DETAIL_PT, bold=True)
+        self._looks: dict[str, Look] = {}
+        self._headline = self._label("headline", ANSWER_PT, bold=True)
+        self._subject = self._label("subject", DETAIL_PT + 8, bold=True)
+        self._details = self._label("details", DETAIL_PT)
+        self._status = self._label("status", DETAIL_PT, bold=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.setSpacing(8)
@@ -33,9 +34,11 @@ class AnswerCard(QFrame):
         layout.addStretch(1)
         self.show_idle()
 
-    def _label(self, points: int, *, bold: bool = False) -> QLabel:
+    def _label(self, name: str, points: int, *, bold: bool = False) -> QLabel:
         label = QLabel(self)
+        label.setObjectName(name)
         label.setFont(font(points, bold=bold))
+        self._looks[name] = Look(points, bold=bold)
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -61,7 +64,9 @@ class AnswerCard(QFrame):
         self, tone: Tone, headline: str, subject: str = "", details: str = "", status: str = ""
     ) -> None:
         self.tone = tone
-        self.setStyleSheet(tone.sheet("QFrame#answerCard") + tone.sheet("QLabel"))
+        labels = " ".join(f"QLabel#{name} {{ {look.declarations()} }}" for name, look in self._looks.items())
+        colours = f"QLabel {{ color: {tone.value[1]}; background: transparent; }}"
+        self.setStyleSheet(f"{tone.sheet('QFrame#answerCard')} {colours} {labels}")
         for label, text in (
             (self._headline, headline),
             (self._subject, subject),

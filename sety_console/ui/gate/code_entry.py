@@ -30,13 +30,15 @@ from .answer_card import AnswerCard
 from .backend import GateBackend
 from .bridge import GateBridge
 from .slots import async_slot
-from .style import DETAIL_PT, INPUT_PT, Tone, font
+from .style import DETAIL_PT, INPUT_PT, Look, Tone
 from .wording import error_text, outbox_words
 
 log = logging.getLogger(__name__)
 
 _SEPARATORS = re.compile(r"[\s\-]+")
 MAX_CODE_LENGTH = 32
+INPUT_LOOK = Look(INPUT_PT, bold=True, mono=True)
+GATE_LOOK = Look(DETAIL_PT - 4, bold=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +116,7 @@ class CodeEntryPanel(QWidget):
     def _build(self) -> None:
         self.code_input = CodeInput(self)
         self.code_input.setObjectName("codeInput")
-        self.code_input.setFont(font(INPUT_PT, bold=True, mono=True))
+        INPUT_LOOK.apply(self.code_input)
         self.code_input.setPlaceholderText("Scan or type code")
         self.code_input.setMaxLength(64)
         self.code_input.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -123,7 +125,6 @@ class CodeEntryPanel(QWidget):
         self.code_input.submitted.connect(self._on_submitted)
         self.code_input.cleared.connect(self.reset)
         self.gate_label = QLabel(self)
-        self.gate_label.setFont(font(DETAIL_PT - 4, bold=True))
         self.card = AnswerCard(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -148,10 +149,10 @@ class CodeEntryPanel(QWidget):
     def _show_gate(self) -> None:
         if self._gate_name:
             self.gate_label.setText(f"Gate: {self._gate_name}")
-            self.gate_label.setStyleSheet("")
+            GATE_LOOK.apply(self.gate_label)
         else:
             self.gate_label.setText("Gate not set: set this workstation's gate name before checking in")
-            self.gate_label.setStyleSheet(Tone.WARN.sheet())
+            GATE_LOOK.apply(self.gate_label, Tone.WARN)
 
     # ------------------------------------------------------------------ flow
 

@@ -26,11 +26,12 @@ from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from .backend import GateBackend
 from .bridge import GateBridge
 from .form_errors import describe
-from .style import BUTTON_PT, CODE_PT, DETAIL_PT, Tone, font
-from .wording import format_window, outbox_words
+from .style import BUTTON_PT, CODE_PT, DETAIL_PT, Look, Tone
+from .wording import clause, format_window, outbox_words
 
 CREATE_KEY = "Ctrl+Return"
 COPY_KEY = "Ctrl+Shift+C"
+STATUS_LOOK = Look(DETAIL_PT - 5, bold=True)
 TEXT_FIELDS: dict[str, tuple[str, int]] = {
     "visitor_name": ("Visitor name *", 200),
     "visitor_phone": ("Visitor phone", 32),
@@ -83,7 +84,7 @@ class CodeForm(QWidget):
         form.addRow("Valid until", self.valid_until)
         form.addRow("Max uses", self.max_uses)
         self.create_button = QPushButton(f"Create code  [{CREATE_KEY.replace('Return', 'Enter')}]", self)
-        self.create_button.setFont(font(BUTTON_PT, bold=True))
+        Look(BUTTON_PT, bold=True).apply(self.create_button)
         self.create_button.clicked.connect(self.submit)
         self._build_result(form)
 
@@ -95,7 +96,7 @@ class CodeForm(QWidget):
 
     def _build_result(self, form: QFormLayout) -> None:
         self.code_label = QLabel(self)
-        self.code_label.setFont(font(CODE_PT, bold=True, mono=True))
+        Look(CODE_PT, bold=True, mono=True).apply(self.code_label)
         self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.copy_button = QPushButton(f"Copy code  [{COPY_KEY}]", self)
@@ -105,7 +106,6 @@ class CodeForm(QWidget):
         self.copy_button.clicked.connect(self.copy_code)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
-        self.status.setFont(font(DETAIL_PT - 5, bold=True))
         self.status.setContentsMargins(6, 6, 6, 6)
         row = QHBoxLayout()
         row.addWidget(self.code_label, 1)
@@ -190,7 +190,7 @@ class CodeForm(QWidget):
             self.code_created.emit(self.code)
         elif entry.state is ActionState.FAILED:
             self.code_label.setText("no code")
-            self._say(f"✗ No code for {name}: {entry.error}", Tone.BAD)
+            self._say(f"✗ No code for {name}: {clause(entry.error)}.", Tone.BAD)
             self._restore(entry.payload)
         else:
             self._say(
@@ -204,7 +204,7 @@ class CodeForm(QWidget):
 
     def _say(self, text: str, tone: Tone) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet(tone.sheet())
+        STATUS_LOOK.apply(self.status, tone)
 
 
 def _qt_moment(moment: datetime) -> QDateTime:

@@ -27,13 +27,14 @@ from .backend import GateBackend
 from .bridge import GateBridge
 from .inside_model import InsideModel, utc_now
 from .inside_rows import InsideRow
-from .style import BUTTON_PT, DETAIL_PT, Tone, font
-from .wording import is_already_done
+from .style import BUTTON_PT, DETAIL_PT, Look, Tone
+from .wording import clause, is_already_done
 
 CHECKOUT_KEY = "Ctrl+O"
 DISMISS_KEY = "Ctrl+D"
 SEARCH_KEY = "Ctrl+F"
 ALL_GATES = "All gates"
+SUMMARY_LOOK = Look(DETAIL_PT - 4, bold=True)
 
 
 class _SearchEdit(QLineEdit):
@@ -100,7 +101,6 @@ class InsideList(QWidget):
         self.search.textChanged.connect(self._apply_filter)
         self.search.to_list.connect(self.focus_list)
         self.summary = QLabel(self)
-        self.summary.setFont(font(DETAIL_PT - 4, bold=True))
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -112,12 +112,12 @@ class InsideList(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.table.setFont(font(12))
+        Look(12).apply(self.table)
         self.note = QLineEdit(self)
         self.note.setPlaceholderText("Checkout note (optional)")
         self.note.returnPressed.connect(self.check_out_selected)
         self.checkout_button = QPushButton(f"Check out  [{CHECKOUT_KEY}]", self)
-        self.checkout_button.setFont(font(BUTTON_PT, bold=True))
+        Look(BUTTON_PT, bold=True).apply(self.checkout_button)
         self.checkout_button.clicked.connect(self.check_out_selected)
         self.feedback = QLabel(self)
         self.feedback.setWordWrap(True)
@@ -227,9 +227,8 @@ class InsideList(QWidget):
         self._after_change()
         if entry.state is ActionState.FAILED and not is_already_done(entry):
             what = "Check-in" if entry.kind is ActionKind.CHECK_IN else "Checkout"
-            self._say(
-                f"✗ {what} FAILED: {entry.error}. Select the red row and press {DISMISS_KEY} to clear it."
-            )
+            reason = clause(entry.error)
+            self._say(f"✗ {what} FAILED: {reason}. Select the red row and press {DISMISS_KEY} to clear it.")
 
     def _apply_filter(self) -> None:
         gate = self.gate_filter.currentText()
@@ -245,7 +244,7 @@ class InsideList(QWidget):
         if self.search.text() or self.gate_filter.currentIndex():
             text += f"  ·  {self.model.rowCount()} shown"
         self.summary.setText(text)
-        self.summary.setStyleSheet(Tone.WARN.sheet() if overstays else "")
+        SUMMARY_LOOK.apply(self.summary, Tone.WARN if overstays else None)
 
     def _sync_gates(self) -> None:
         wanted = [ALL_GATES, *self.model.gates()]

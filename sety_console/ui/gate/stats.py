@@ -22,11 +22,12 @@ from sety_console.api.models import AccessLogStats
 
 from .backend import GateBackend
 from .slots import async_slot
-from .style import DETAIL_PT, Tone, font
+from .style import DETAIL_PT, Look, Tone
 from .wording import error_text, format_minutes
 
 REFRESH_KEY = "Ctrl+R"
 PERIODS = {"Today": 0, "Last 7 days": 6, "Last 30 days": 29}
+FIGURE_LOOK = Look(DETAIL_PT - 4, bold=True)
 BAR_COLOURS = {"hour": "#42A5F5", "day": "#66BB6A", "gate": "#FFA726"}
 
 
@@ -91,7 +92,7 @@ class StatsPanel(QWidget):
         figures = QHBoxLayout()
         for key in ("Visits", "Inside now", "Average stay", "Overstays", "Busiest hour"):
             label = QLabel(f"{key}\n—", self)
-            label.setFont(font(DETAIL_PT - 4, bold=True))
+            FIGURE_LOOK.apply(label)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setContentsMargins(6, 4, 6, 4)
             self.figures[key] = label
@@ -117,7 +118,7 @@ class StatsPanel(QWidget):
             )
         except Exception as error:  # shown; the charts keep the last answer
             self.message.setText(f"Could not load the statistics: {error_text(error)}")
-            self.message.setStyleSheet(Tone.WARN.sheet())
+            Look(bold=True).apply(self.message, Tone.WARN)
             return
         self.show_stats(stats)
 
@@ -144,7 +145,7 @@ class StatsPanel(QWidget):
     def _figure(self, key: str, value: str, tone: Tone | None = None) -> None:
         label = self.figures[key]
         label.setText(f"{key}\n{value}")
-        label.setStyleSheet(tone.sheet() if tone else "")
+        FIGURE_LOOK.apply(label, tone)
 
     def _bars(self, name: str, xs: list[int], heights: list[int], ticks: list[tuple[int, str]]) -> None:
         plot = self.plots[name]

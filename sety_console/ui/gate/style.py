@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
 from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QWidget
 
 
 class Tone(Enum):
@@ -47,3 +49,28 @@ def font(points: int, *, bold: bool = False, mono: bool = False) -> QFont:
     result.setPointSize(points)
     result.setBold(bold)
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """Type size and weight written into the widget's own style sheet, so an app-wide theme (whose
+    `QWidget { font-size: … }` beats `setFont`) can never shrink the gate's big answers."""
+
+    points: int | None = None
+    bold: bool = False
+    mono: bool = False
+
+    def declarations(self) -> str:
+        parts = [f"font-size: {self.points}pt;"] if self.points else []
+        if self.bold:
+            parts.append("font-weight: bold;")
+        if self.mono:
+            parts.append('font-family: "DejaVu Sans Mono", monospace;')
+        return " ".join(parts)
+
+    def apply(self, widget: QWidget, tone: Tone | None = None) -> None:
+        """Paint `widget` with this look and, when given, the tone's colours."""
+        if self.points:
+            widget.setFont(font(self.points, bold=self.bold, mono=self.mono))
+        colours = tone.sheet() if tone is not None and tone is not Tone.IDLE else ""
+        widget.setStyleSheet(f"{self.declarations()} {colours}".strip())

@@ -15,10 +15,11 @@ from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from .backend import GateBackend
 from .bridge import GateBridge
 from .form_errors import describe
-from .style import BUTTON_PT, DETAIL_PT, Tone, font
-from .wording import outbox_words
+from .style import BUTTON_PT, DETAIL_PT, Look, Tone
+from .wording import clause, outbox_words
 
 SUBMIT_KEY = "Ctrl+Return"
+STATUS_LOOK = Look(DETAIL_PT - 2, bold=True)
 FIELDS: dict[str, tuple[str, int]] = {
     "visitor_name": ("Visitor name *", 200),
     "visitor_phone": ("Phone", 32),
@@ -68,7 +69,7 @@ class WalkInForm(QWidget):
             edit = QLineEdit(self)
             edit.setMaxLength(max_length)
             edit.setAccessibleName(label.rstrip(" *"))
-            edit.setFont(font(DETAIL_PT - 4))
+            Look(DETAIL_PT - 4).apply(edit)
             edit.returnPressed.connect(self._next_field)
             self.inputs[key] = edit
             form.addRow(label, edit)
@@ -78,11 +79,10 @@ class WalkInForm(QWidget):
         self.gate_label = QLabel(self)
         form.addRow("Gate", self.gate_label)
         self.submit_button = QPushButton(f"Check in  [{SUBMIT_KEY.replace('Return', 'Enter')}]", self)
-        self.submit_button.setFont(font(BUTTON_PT, bold=True))
+        Look(BUTTON_PT, bold=True).apply(self.submit_button)
         self.submit_button.clicked.connect(self.submit)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
-        self.status.setFont(font(DETAIL_PT - 2, bold=True))
         self.status.setContentsMargins(8, 8, 8, 8)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -98,7 +98,7 @@ class WalkInForm(QWidget):
         """The gate recorded on every check-in from this workstation."""
         self._gate_name = name.strip()
         self.gate_label.setText(self._gate_name or "Not set: set this workstation's gate name first")
-        self.gate_label.setStyleSheet("" if self._gate_name else Tone.WARN.sheet())
+        Look(bold=True).apply(self.gate_label, None if self._gate_name else Tone.WARN)
 
     @property
     def gate_name(self) -> str:
@@ -162,7 +162,8 @@ class WalkInForm(QWidget):
         if entry.state is ActionState.DONE:
             self._say(f"✓ {name} checked in at {entry.payload.get('gate', '')}.", Tone.GOOD)
         elif entry.state is ActionState.FAILED:
-            self._say(f"✗ {name} NOT checked in: {entry.error}. The details are back in the form.", Tone.BAD)
+            reason = clause(entry.error)
+            self._say(f"✗ {name} NOT checked in: {reason}. The details are back in the form.", Tone.BAD)
         else:
             self._say(
                 f"… {name}: check-in {outbox_words(entry)}. It is kept and sent automatically.", Tone.PENDING
@@ -179,5 +180,5 @@ class WalkInForm(QWidget):
 
     def _say(self, text: str, tone: Tone) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet(tone.sheet())
+        STATUS_LOOK.apply(self.status, tone)
         self.status.setAccessibleDescription(tone.name)

@@ -83,6 +83,11 @@ def error_text(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+def clause(text: str | None) -> str:
+    """A message to continue a sentence with: no trailing full stop (`… (HTTP 400). Next…` not `..`)."""
+    return (text or "the server refused it").strip().rstrip(".")
+
+
 def is_already_done(entry: OutboxEntry) -> bool:
     """A checkout refused because the visitor is already out (409) counts as done, not as an error."""
     if entry.state is ActionState.DONE:

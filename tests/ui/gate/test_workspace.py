@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from sety_console.api.models import AccessLogStats, CreateAccessLogRequest
 from sety_console.ui.gate.workspace import GateWorkspace
 
-from .demo import VALID
+from .demo import REVOKED, VALID
 from .fakes import FakeGateBackend
 
 
@@ -82,3 +86,48 @@ def test_detach_stops_listening(qtbot: QtBot, fake: FakeGateBackend) -> None:
     workspace.detach()
     fake.add_log(visitor_name="After Detach", host_name="Ms Lawal")
     assert workspace.inside.model.rowCount() == before
+
+
+@pytest.fixture
+def dark_theme(qapp: QApplication) -> Iterator[None]:
+    """The control room's dark theme for one test; the app's look is put back afterwards."""
+    theme = pytest.importorskip("sety_console.ui.common.theme")
+    style, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
+    theme.apply_theme(qapp, "dark")
+    yield
+    qapp.setStyle(style)
+    qapp.setPalette(palette)
+    qapp.setStyleSheet(sheet)
+
+
+@pytest.mark.usefixtures("dark_theme")
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 600)])
+def test_screenshots_at_night_in_the_dark_theme(
+    qtbot: QtBot, fake: FakeGateBackend, screenshots: Path, size: tuple[int, int]
+) -> None:
+    fake.auto_deliver = False
+    workspace = _workspace(qtbot, fake, size)
+    fake.online = False
+    entry = fake.check_in(
+        CreateAccessLogRequest(visitor_name="Night Visitor", host_name="Ms Lawal", gate="Main Gate")
+    )
+    fake.deliver(entry.action_id)
+    fake.online = True
+    refused = fake.check_in(CreateAccessLogRequest(access_code="555555", gate="Main Gate"))
+    fake.deliver(refused.action_id)
+    qtbot.keyClicks(workspace.code_entry.code_input, REVOKED)
+    with qtbot.waitSignal(workspace.code_entry.answer_shown, timeout=3000):
+        qtbot.keyClick(workspace.code_entry.code_input, Qt.Key.Key_Return)
+    tag = f"{size[0]}x{size[1]}"
+    assert workspace.grab().save(str(screenshots / f"night-{tag}-invalid.png"))
+    workspace.stats.show_stats(_stats(fake))
+    workspace.show_tab("stats")
+    assert workspace.grab().save(str(screenshots / f"night-{tag}-stats.png"))
+    assert workspace.inside.model.index(0, 1).data() == "Check-in FAILED"
+
+
+def _stats(fake: FakeGateBackend) -> AccessLogStats:
+    from .fakes import _stats as compute
+
+    logs = list(fake.logs.values())
+    return compute(logs, (fake.now - timedelta(days=6)).date(), fake.now.date(), len(fake.visitors.by_id))

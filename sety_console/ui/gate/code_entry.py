@@ -168,6 +168,8 @@ class CodeEntryPanel(QWidget):
 
     def reclaim_focus(self, *, force: bool = False) -> None:
         """Give the code input the keyboard, unless (without `force`) the guard is typing elsewhere."""
+        if not self.code_input.isVisible():
+            return  # another tab is in front: F2 brings the code entry back with the keyboard
         current = QApplication.focusWidget()
         typing = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
         if (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from sety_console.api.errors import SetyError
@@ -83,9 +84,16 @@ def error_text(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+_CODE_REFUSED = re.compile(r"not valid: (\w+)")
+
+
 def clause(text: str | None) -> str:
-    """A message to continue a sentence with: no trailing full stop (`… (HTTP 400). Next…` not `..`)."""
-    return (text or "the server refused it").strip().rstrip(".")
+    """A server message to continue a sentence with: no trailing full stop, and a code's refusal reason
+    in words (`Access code not valid: code expired`, not `…: expired`)."""
+    message = (text or "the server refused it").strip().rstrip(".")
+    return _CODE_REFUSED.sub(
+        lambda m: f"not valid: {reason_headline(ValidationReason(m.group(1))).lower()}", message
+    )
 
 
 def is_already_done(entry: OutboxEntry) -> bool:

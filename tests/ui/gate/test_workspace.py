@@ -131,3 +131,13 @@ def _stats(fake: FakeGateBackend) -> AccessLogStats:
 
     logs = list(fake.logs.values())
     return compute(logs, (fake.now - timedelta(days=6)).date(), fake.now.date(), len(fake.visitors.by_id))
+
+
+def test_a_destroyed_workspace_is_never_called_again(qtbot: QtBot, fake: FakeGateBackend) -> None:
+    before = len(fake.visitors_changed._listeners), len(fake.outbox_changed._listeners)
+    workspace = GateWorkspace(fake, "Main Gate")
+    assert len(fake.visitors_changed._listeners) == before[0] + 1  # one bridge for every part
+    workspace.deleteLater()
+    qtbot.waitUntil(lambda: len(fake.visitors_changed._listeners) == before[0], timeout=3000)
+    assert len(fake.outbox_changed._listeners) == before[1]
+    fake.add_log(visitor_name="After Close", host_name="Ms Lawal")  # must not touch deleted widgets

@@ -224,17 +224,24 @@ def column_sort_key(column: int, row: QueueRow) -> Any:
 class QueueRow:
     """One incident version as the queue shows it; `key` is its place in the sorted view (None: hidden)."""
 
-    __slots__ = ("_clock", "_clock_tick", "_texts", "fields", "incident", "incident_id", "key", "pkey")
+    __slots__ = ("_clock", "_clock_tick", "_pkey", "_texts", "fields", "incident", "incident_id", "key")
 
     def __init__(self, incident: Incident) -> None:
         self.incident = incident
         self.incident_id = incident.incident_id
-        self.pkey: PriorityKey = priority_key(incident)
         self.fields: FilterFields = filter_fields(incident)
         self.key: tuple[Any, PriorityKey] | None = None
+        self._pkey: PriorityKey | None = None
         self._texts: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self._clock: SlaClock | None = None
         self._clock_tick = -1
+
+    @property
+    def pkey(self) -> PriorityKey:
+        """`rules.priority_key`, computed when first needed (most updated rows are filtered out)."""
+        if self._pkey is None:
+            self._pkey = priority_key(self.incident)
+        return self._pkey
 
     @property
     def display(self) -> tuple[str, ...]:

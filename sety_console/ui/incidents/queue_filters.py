@@ -72,8 +72,16 @@ def filter_fields(incident: Incident) -> FilterFields:
         str.__str__(severity) if severity in _KNOWN_SEVERITIES else UNKNOWN_KEY,
         incident.is_drill,
         "\x1f".join([p for p in parts if p]).casefold(),
-        _NON_DIGITS.sub("", subject.phone) if subject.phone else "",
+        _digits(subject.phone),
     )
+
+
+def _digits(phone: str | None) -> str:
+    if not phone:
+        return ""
+    if phone[0] == "+" and phone[1:].isdigit():  # E.164, the usual case: no regex needed
+        return phone[1:]
+    return _NON_DIGITS.sub("", phone)
 
 
 @dataclass(frozen=True, slots=True)

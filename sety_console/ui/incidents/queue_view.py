@@ -16,9 +16,9 @@ from .queue_model import IncidentQueueModel
 
 CLOCK_INTERVAL_MS = 1000
 _WIDTHS = {
-    Column.SEVERITY: 110,
-    Column.CATEGORY: 160,
-    Column.STATUS: 120,
+    Column.SEVERITY: 150,
+    Column.CATEGORY: 170,
+    Column.STATUS: 150,
     Column.SUBJECT: 190,
     Column.ADDRESS: 300,
     Column.AGE: 80,
@@ -71,7 +71,6 @@ class IncidentQueue(QWidget):
         self.table.doubleClicked.connect(self._activate)
         self.table.activated.connect(self._activate)
         model.contents_changed.connect(self._update_counts)
-        model.rowsRemoved.connect(self._sync_selection)
         self._clock = QTimer(self, interval=CLOCK_INTERVAL_MS)
         self._clock.timeout.connect(model.refresh_clocks)
         self._clock.start()

@@ -182,6 +182,14 @@ class CodeEntryPanel(QWidget):
             return
         self.code_input.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def take_keystroke(self, text: str) -> None:
+        """A digit typed (or scanned) while another part of the gate page had the keyboard: it starts
+        a new code here, so a scan is never lost in the list."""
+        if self.code_input.hasSelectedText() or self._result is not None or self._check_in is not None:
+            self.code_input.clear()
+        self.code_input.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.code_input.insert(text)
+
     def _schedule_reset(self, milliseconds: int) -> None:
         self._reset_timer.start(milliseconds)
 

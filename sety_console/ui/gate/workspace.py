@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from .access_codes import AccessCodesPanel
@@ -108,7 +108,18 @@ class GateWorkspace(QWidget):
         layout.addWidget(self.tabs)
         self._wire()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Digits pressed while the inside list has the keyboard go to the code input (scanners)."""
+        if watched is self.inside.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if plain and event.text().isdigit():
+                self.code_entry.take_keystroke(event.text())
+                return True
+        return super().eventFilter(watched, event)
+
     def _wire(self) -> None:
+        self.inside.table.installEventFilter(self)
         self.code_entry.checked_in.connect(self.checked_in)
         self.walk_in.checked_in.connect(self.checked_in)
         self.inside.checked_out.connect(self.checked_out)

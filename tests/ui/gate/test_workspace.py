@@ -141,3 +141,19 @@ def test_a_destroyed_workspace_is_never_called_again(qtbot: QtBot, fake: FakeGat
     qtbot.waitUntil(lambda: len(fake.visitors_changed._listeners) == before[0], timeout=3000)
     assert len(fake.outbox_changed._listeners) == before[1]
     fake.add_log(visitor_name="After Close", host_name="Ms Lawal")  # must not touch deleted widgets
+
+
+def test_a_scan_while_the_inside_list_has_the_keyboard_still_reaches_the_code_entry(
+    qtbot: QtBot, fake: FakeGateBackend
+) -> None:
+    workspace = _workspace(qtbot, fake, (1024, 600))
+    workspace.activateWindow()
+    qtbot.waitUntil(workspace.isActiveWindow, timeout=3000)
+    workspace.inside.focus_list()
+    assert workspace.inside.table.hasFocus()
+    qtbot.keyClicks(workspace.inside.table, VALID[0])  # the first digit lands on the list…
+    qtbot.keyClicks(QApplication.focusWidget(), VALID[1:])  # …and moves the keyboard to the code input
+    assert workspace.code_entry.code_input.text() == VALID
+    with qtbot.waitSignal(workspace.code_entry.answer_shown, timeout=3000) as answer:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert answer.args[0].valid

@@ -12,6 +12,7 @@ from sety_console.api.models import (
     DangerAnalytics,
     DangerZone,
     IncidentAnalytics,
+    LocationComparison,
     SeverityCounts,
     StatusCounts,
 )
@@ -56,19 +57,14 @@ def danger_analytics(
     previous = int(np.count_nonzero((near.age_days > days) & (near.age_days <= 2 * days)))
     area_km2 = circle_area_km2(radius_km)
     recent = near.subset(near.age_days <= WINDOW_DAYS)
-    score = score_area(recent, lat, lng, radius_km, now, zones)
-    own = exposure(recent, area_km2)
-    city = city_places(everything)
-    own_core = float(
-        core_score(np.array(own.load), np.array(own.severe_load), np.array(own.recent_7d), area_km2)
+    comparison, city_rate = _against_city(
+        everything, recent, lat, lng, area_km2, days, (len(period), previous)
     )
-    comparison = compare(city, lat, lng, own_core, len(period), previous)
-    in_city = int(np.count_nonzero(everything.age_days <= days))
     outlook = Outlook(
         days=days,
         now=now,
         area_km2=area_km2,
-        city_rate=in_city / city.area_km2 / days if city.area_km2 else 0.0,
+        city_rate=city_rate,
         change_percent=comparison.change_percent,
         recent_7d=int(np.count_nonzero(period.age_days <= 7.0)),
         radius_text=radius_text(radius_km),
@@ -77,7 +73,7 @@ def danger_analytics(
         location=geo_point(lat, lng),
         radius_km=float(radius_km),
         period_days=days,
-        safety_score=score,
+        safety_score=score_area(recent, lat, lng, radius_km, now, zones),
         incident_analytics=incident_analytics(period),
         time_analysis=time_analysis(period),
         comparison=comparison,
@@ -87,6 +83,28 @@ def danger_analytics(
             lat, lng, radius_km=max(radius_km, SAFE_ZONE_RADIUS_KM), limit=SAFE_ZONE_LIMIT
         ),
     )
+
+
+def _against_city(
+    everything: Columns,
+    recent: Columns,
+    lat: float,
+    lng: float,
+    area_km2: float,
+    days: int,
+    counts: tuple[int, int],
+) -> tuple[LocationComparison, float]:
+    """The comparison with the area and the city, and the city's incidents per km² per day.
+
+    `recent` holds the place's last-90-days incidents, `counts` its incidents in the period and in
+    the period before it.
+    """
+    city = city_places(everything)
+    own = exposure(recent, area_km2)
+    own_core = core_score(np.array(own.load), np.array(own.severe_load), np.array(own.recent_7d), area_km2)
+    comparison = compare(city, lat, lng, float(own_core), *counts)
+    in_city = int(np.count_nonzero(everything.age_days <= days))
+    return comparison, (in_city / city.area_km2 / days if city.area_km2 else 0.0)
 
 
 def incident_analytics(cols: Columns) -> IncidentAnalytics:

@@ -59,11 +59,34 @@ def route_safety(
     bbox = grow_bbox(_bbox(route), CORRIDOR_M + 50.0)
     every = columns(points, now)
     cols = every.subset(every.in_bbox(bbox) & every.within_days(WINDOW_DAYS))
-    segments: list[RouteSegment] = []
-    crossed: dict[str, DangerZone] = {}
+    segments, crossed = _segments(cols, zones, stretches, departure)
+    total = sum(s.length_m for s in stretches)
+    weights = [s.length_m for s in stretches] if total > 0 else [1.0] * len(stretches)
+    overall = clamp_score(sum(w * seg.score for w, seg in zip(weights, segments, strict=True)) / sum(weights))
+    riskiest = min(range(len(segments)), key=lambda i: (segments[i].score, i))
+    return RouteSafety(
+        overall_score=overall,
+        level=safety_level(overall),
+        distance_meters=round(total, 1),
+        segments=segments,
+        danger_zones_crossed=[
+            DangerZoneSummary(zone_id=z.zone_id, name=z.name, risk_level=z.risk_level) for z in crossed
+        ],
+        riskiest_segment_index=riskiest,
+        recommendation=recommendation(segments, crossed, riskiest, departure.hour),
+        computed_at=now,
+    )
+
+
+def _segments(
+    cols: Columns, zones: Sequence[DangerZone], stretches: list[Stretch], departure: datetime
+) -> tuple[list[RouteSegment], list[DangerZone]]:
+    """Each stretch scored, and the danger zones crossed in the order the trip meets them."""
     zone_lats = np.array([z.center.lat for z in zones], dtype=np.float64)
     zone_lngs = np.array([z.center.lng for z in zones], dtype=np.float64)
     zone_radii = np.array([z.radius_meters for z in zones], dtype=np.float64)
+    segments: list[RouteSegment] = []
+    crossed: dict[str, DangerZone] = {}
     for stretch in stretches:
         passing = departure + timedelta(seconds=(stretch.offset_m + stretch.length_m / 2) / TRAVEL_SPEED_MPS)
         inside = segment_distances_m(stretch.start, stretch.end, zone_lats, zone_lngs) <= zone_radii
@@ -80,23 +103,7 @@ def route_safety(
                 danger_zone_ids=[z.zone_id for z in hit],
             )
         )
-    total = sum(s.length_m for s in stretches)
-    weights = [s.length_m for s in stretches] if total > 0 else [1.0] * len(stretches)
-    overall = clamp_score(sum(w * seg.score for w, seg in zip(weights, segments, strict=True)) / sum(weights))
-    riskiest = min(range(len(segments)), key=lambda i: (segments[i].score, i))
-    return RouteSafety(
-        overall_score=overall,
-        level=safety_level(overall),
-        distance_meters=round(total, 1),
-        segments=segments,
-        danger_zones_crossed=[
-            DangerZoneSummary(zone_id=z.zone_id, name=z.name, risk_level=z.risk_level)
-            for z in crossed.values()
-        ],
-        riskiest_segment_index=riskiest,
-        recommendation=recommendation(segments, list(crossed.values()), riskiest, departure.hour),
-        computed_at=now,
-    )
+    return segments, list(crossed.values())
 
 
 def cut(route: Sequence[LatLng]) -> list[Stretch]:

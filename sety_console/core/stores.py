@@ -12,11 +12,19 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from sety_console.api.models import AccessLog, CurrentVisitor, DangerZone, Incident
+from sety_console.api.models import (
+    ACTIVE_STATUSES,
+    AccessLog,
+    CurrentVisitor,
+    DangerZone,
+    Incident,
+    IncidentStatus,
+)
 
 from .changes import ChangeSet
 
 T = TypeVar("T")
+_ACTIVE = frozenset(IncidentStatus(value) for value in ACTIVE_STATUSES)
 
 
 class _Freshness:
@@ -76,7 +84,7 @@ class IncidentStore(_Freshness):
         """Add new incidents and replace older copies; identical or older copies change nothing."""
         added: dict[str, None] = {}
         updated: dict[str, None] = {}
-        items = self._items
+        items, open_ids = self._items, self._open
         for incident in incidents:
             key = incident.incident_id
             current = items.get(key)
@@ -88,7 +96,10 @@ class IncidentStore(_Freshness):
             else:
                 continue
             items[key] = incident
-            self._track(incident)
+            if incident.status in _ACTIVE:
+                open_ids.add(key)
+            else:
+                open_ids.discard(key)
         return ChangeSet(added=tuple(added), updated=tuple(updated))
 
     def remove(self, incident_ids: Iterable[str]) -> ChangeSet:
@@ -138,7 +149,7 @@ class IncidentStore(_Freshness):
         return ChangeSet(added=tuple(added), updated=tuple(updated), removed=tuple(removed))
 
     def _track(self, incident: Incident) -> None:
-        if incident.status.is_active:
+        if incident.status in _ACTIVE:
             self._open.add(incident.incident_id)
         else:
             self._open.discard(incident.incident_id)

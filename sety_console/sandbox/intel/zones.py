@@ -39,7 +39,7 @@ def danger_zones(points: Sequence[IncidentPoint], now: datetime) -> list[DangerZ
     volume of the history. Each zone is one cluster of touching dense cells: its centre is the mean
     position of its incidents, its radius covers 90 % of them, and its `risk_score` grows with their
     number, severity and recency. Its id derives from the cluster's fullest cell, so it stays the
-    same from one computation to the next while the cluster stays where it is.
+    same from one computation to the next as long as that cell stays the fullest.
     """
     everything = columns(points, now)
     cols = everything.subset(everything.within_days(WINDOW_DAYS))
@@ -117,13 +117,12 @@ def place_name(lat: float, lng: float, radius_m: float) -> str:
     distance, name = min(spots)
     if distance <= max(1200.0, radius_m + 400.0):
         return name
-    for hood in sorted(NEIGHBOURHOODS, key=lambda n: haversine_m(lat, lng, n.lat, n.lng)):
-        away = haversine_m(lat, lng, hood.lat, hood.lng)
-        if away <= hood.radius_m * 1.5:
-            if away <= hood.radius_m * 0.3:
-                return f"Central {hood.name}"
-            return f"{compass(hood.lat, hood.lng, lat, lng).capitalize()} {hood.name}"
-        break
+    hood = min(NEIGHBOURHOODS, key=lambda n: (haversine_m(lat, lng, n.lat, n.lng), n.name))
+    away = haversine_m(lat, lng, hood.lat, hood.lng)
+    if away <= hood.radius_m * 0.3:
+        return f"Central {hood.name}"
+    if away <= hood.radius_m * 1.5:
+        return f"{compass(hood.lat, hood.lng, lat, lng).capitalize()} {hood.name}"
     return f"Area near {lat:.3f}, {lng:.3f}"
 
 

@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from sety_console.sandbox.geodata import NEIGHBOURHOOD_BY_NAME
 from sety_console.sandbox.intel import IncidentPoint, danger_zones, zones_near
 from sety_console.sandbox.intel.geo import haversine_m
+from sety_console.sandbox.intel.zones import place_name
 
 from .conftest import FAR_AWAY, NOW, OJUELEGBA, cluster, offset, point, scattered, schema_errors
 
@@ -101,3 +103,11 @@ def test_demo_history_gives_named_sorted_zones_that_match_the_contract(demo: lis
 def test_bad_min_risk_level_is_refused_in_words() -> None:
     with pytest.raises(ValueError, match="low, moderate, high, severe"):
         zones_near([], 6.5, 3.4, 2.0, "extreme")
+
+
+def test_zones_are_named_after_a_spot_else_their_part_of_a_district_else_their_position() -> None:
+    assert place_name(*offset(*OJUELEGBA, 300, 0), 200) == "Ojuelegba Underbridge"
+    magodo = NEIGHBOURHOOD_BY_NAME["Magodo"]  # no notable spot within 2 km
+    assert place_name(*offset(magodo.lat, magodo.lng, 0, -300), 200) == "Central Magodo"
+    assert place_name(*offset(magodo.lat, magodo.lng, 1000, 0), 200) == "North Magodo"
+    assert place_name(7.5, 4.5, 200) == "Area near 7.500, 4.500"

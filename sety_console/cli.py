@@ -34,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--api-url", help="Sety API base URL (default: $SETY_API_URL, else the sandbox)")
     parser.add_argument("--workspace", choices=WORKSPACES, help="open this workspace first")
     parser.add_argument("--screenshot", metavar="PATH", help="load data, save a PNG of the window, exit")
+    parser.add_argument(
+        "--sandbox-role",
+        choices=("admin", "operator", "guard", "supervisor"),
+        help="with the embedded sandbox: sign in with this role's key (default admin: every workspace)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in SUBCOMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)

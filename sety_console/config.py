@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     theme: Literal["dark", "light"] = "dark"
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     tile_attribution: str = "&copy; OpenStreetMap contributors"
+    service_area: tuple[float, float, float, float] = (3.10, 6.35, 3.75, 6.75)
+    """[min_lng, min_lat, max_lng, max_lat] the map and the heatmap cover (Lagos by default)."""
     gate_name: str = "Main Gate"
     alarm_sounds: dict[str, str] = Field(
         default_factory=lambda: {"sos": "sos", "vehicle": "vehicle", "sla": "sla", "default": "default"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QSizePolicy,
     QStackedWidget,
     QToolBar,
     QVBoxLayout,
@@ -38,7 +37,9 @@ class Workspace:
     page: QWidget
     host: WorkspaceHost | None
     unavailable_reason: str | None
-    shortcuts: Callable[[], Sequence[Shortcut]] = field(default=lambda: ())
+    shortcuts: Callable[[], Sequence[Shortcut]]
+    action: QAction
+    explanation: QWidget | None = None
 
 
 class MainWindow(QMainWindow):
@@ -125,40 +126,54 @@ class MainWindow(QMainWindow):
         self,
         key: str,
         title: str,
-        page: QWidget | None,
+        page: QWidget,
         *,
         unavailable_reason: str | None = None,
         shortcuts: Callable[[], Sequence[Shortcut]] = lambda: (),
     ) -> None:
-        """Add a workspace page (a `WorkspaceHost` or any widget), or an explanation of why not."""
-        if unavailable_reason is not None or page is None:
-            page = UnavailableWorkspace(title, unavailable_reason or "Not built yet.")
+        """Add a workspace page (a `WorkspaceHost` or any widget); see `set_availability`."""
         host = page if isinstance(page, WorkspaceHost) else None
         index = len(self._workspaces)
         self._stack.addWidget(page)
         action = QAction(title, self, checkable=True)
         action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-        action.setToolTip(
-            f"{title} (Ctrl+{index + 1})" + (f" — {unavailable_reason}" if unavailable_reason else "")
-        )
         action.triggered.connect(lambda _=False, k=key: self.show_workspace(k))
         self._workspace_group.addAction(action)
         self._toolbar.addAction(action)
         self.view_menu.addAction(action)
-        self._workspaces[key] = Workspace(key, title, page, host, unavailable_reason, shortcuts)
+        self._workspaces[key] = Workspace(key, title, page, host, None, shortcuts, action)
+        self.set_availability(key, unavailable_reason)
         if host is not None:
             host.restore_layout(self._settings)
 
+    def set_availability(self, key: str, reason: str | None) -> None:
+        """None: the workspace works; otherwise its page is replaced by `reason`, in words."""
+        workspace = self._workspaces[key]
+        showing = self._stack.currentWidget() in (workspace.page, workspace.explanation)
+        workspace.unavailable_reason = reason
+        if reason is not None:
+            if workspace.explanation is not None:
+                self._stack.removeWidget(workspace.explanation)
+                workspace.explanation.deleteLater()
+            workspace.explanation = UnavailableWorkspace(workspace.title, reason)
+            self._stack.addWidget(workspace.explanation)
+        shortcut = workspace.action.shortcut().toString()
+        suffix = f" — not available: {reason}" if reason else ""
+        workspace.action.setToolTip(f"{workspace.title} ({shortcut}){suffix}")
+        workspace.action.setText(workspace.title if reason is None else f"{workspace.title} (unavailable)")
+        if showing:
+            self.show_workspace(key)
+
     def show_workspace(self, key: str) -> None:
         workspace = self._workspaces[key]
-        self._stack.setCurrentWidget(workspace.page)
-        for action in self._workspace_group.actions():
-            action.setChecked(action.text() == workspace.title)
+        explanation = workspace.explanation if workspace.unavailable_reason else None
+        self._stack.setCurrentWidget(explanation or workspace.page)
+        workspace.action.setChecked(True)
         self.workspace_changed.emit(key)
 
     def current_workspace(self) -> str | None:
         current = self._stack.currentWidget()
-        return next((k for k, w in self._workspaces.items() if w.page is current), None)
+        return next((k for k, w in self._workspaces.items() if current in (w.page, w.explanation)), None)
 
     def workspace(self, key: str) -> Workspace | None:
         return self._workspaces.get(key)
@@ -215,7 +230,3 @@ class MainWindow(QMainWindow):
         self._settings.sync()
         self.closing.emit()
         super().closeEvent(event)
-
-
-def size_policy_expanding() -> QSizePolicy:
-    return QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)

@@ -24,14 +24,19 @@ def test_workspaces_switch_and_unavailable_one_says_why(qtbot: QtBot, tmp_path: 
     window, _ = make_window(qtbot, tmp_path)
     host = WorkspaceHost("control-room", QLabel("queue"))
     window.add_workspace("control-room", "Control room", host)
-    window.add_workspace("gate", "Gate", None, unavailable_reason="This key has no access:read scope.")
+    window.add_workspace(
+        "gate", "Gate", QLabel("gate"), unavailable_reason="This key has no access:read scope."
+    )
     window.show_workspace("gate")
     assert window.current_workspace() == "gate"
     page = window.workspace("gate")
-    assert page is not None and isinstance(page.page, UnavailableWorkspace)
-    texts = " ".join(label.text() for label in page.page.findChildren(QLabel))
+    assert page is not None and isinstance(page.explanation, UnavailableWorkspace)
+    texts = " ".join(label.text() for label in page.explanation.findChildren(QLabel))
     assert "access:read" in texts
     assert window.available_workspaces() == ["control-room"]
+    window.set_availability("gate", None)
+    assert window.available_workspaces() == ["control-room", "gate"]
+    assert window.current_workspace() == "gate"
 
 
 def test_dock_floats_and_reset_layout_brings_it_back(qtbot: QtBot, tmp_path: Path) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from sety_console.ui.common.resources import resource_path
 
 THEMES = ("dark", "light")
+BASE_POINT_SIZE = 10.5
 
 _DARK = {
     QPalette.ColorRole.Window: "#15181d",
@@ -45,6 +46,9 @@ def apply_theme(app: QApplication, name: str) -> str:
     """Apply `dark` or `light` (anything else falls back to dark); returns the applied name."""
     name = name if name in THEMES else "dark"
     app.setStyle("Fusion")
+    font = QFont(app.font())
+    font.setPointSizeF(BASE_POINT_SIZE)  # set on the app, not in the stylesheet, so widgets' setFont wins
+    app.setFont(font)
     palette = QPalette()
     for role, color in (_DARK if name == "dark" else _LIGHT).items():
         palette.setColor(role, QColor(color))

@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 
 from sety_console.api.models import AccessCode, AccessCodeStatus
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
+from sety_console.ui.common.slots import async_slot
 
 from .backend import GateBackend
 from .bridge import GateBridge
 from .code_form import CodeForm
 from .pager import Pager
-from .slots import async_slot
 from .style import BUTTON_PT, Look, Tone
 from .table_model import PageModel, TableColumn
 from .wording import clause, error_text, format_when, is_already_done, outbox_words

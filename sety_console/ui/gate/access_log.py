@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import AccessLogStatus
+from sety_console.ui.common.slots import async_slot
 
 from .access_log_model import access_log_model
 from .backend import GateBackend
 from .csv_export import export_access_logs
 from .log_filters import MAX_SEARCH, AccessLogFilters
 from .pager import Pager
-from .slots import async_slot
 from .style import BUTTON_PT, Look, Tone
 from .wording import error_text
 

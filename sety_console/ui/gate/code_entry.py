@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 from sety_console.api.errors import SetyError
 from sety_console.api.models import CreateAccessLogRequest, ValidationReason, ValidationResult
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
+from sety_console.ui.common.slots import async_slot
 
 from .answer_card import AnswerCard
 from .backend import GateBackend
 from .bridge import GateBridge
-from .slots import async_slot
 from .style import DETAIL_PT, INPUT_PT, Look, Tone
 from .wording import error_text, outbox_words
 

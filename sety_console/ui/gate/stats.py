@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import AccessLogStats
+from sety_console.ui.common.slots import async_slot
 
 from .backend import GateBackend
-from .slots import async_slot
 from .style import DETAIL_PT, Look, Tone
 from .wording import error_text, format_minutes
 

@@ -1,0 +1,45 @@
+"""What every workspace controller shares: the session, its Qt bridge, settings, window and alarms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QSettings
+
+from sety_console.config import Settings
+from sety_console.core.session import ConsoleSession
+from sety_console.ui.alarms import AlarmController
+from sety_console.ui.bridge import SessionBridge
+from sety_console.ui.common.palette import Palette, colors
+from sety_console.ui.main_window import MainWindow
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ShellContext:
+    """Shared by the workspace controllers; built once by `build_workspaces`."""
+
+    session: ConsoleSession
+    bridge: SessionBridge
+    settings: Settings
+    window: MainWindow
+    alarms: AlarmController
+    qsettings: QSettings
+    now: Callable[[], datetime] = utc_now
+    # Cross-workspace requests, set by `build_workspaces` once every workspace exists.
+    show_on_map: Callable[[str], None] = field(default=lambda incident_id: None)
+    select_in_queue: Callable[[str], object] = field(default=lambda incident_id: None)
+    new_incident_at: Callable[[float | None, float | None], None] = field(default=lambda lat, lng: None)
+
+    @property
+    def palette(self) -> Palette:
+        return colors(self.settings.theme)
+
+    def tell(self, message: str, seconds: int = 8) -> None:
+        """A transient message in the status bar, in plain words."""
+        self.window.status.showMessage(message, seconds * 1000)

@@ -1,0 +1,160 @@
+"""Control room: the live queue in the middle, the selected incident, alarms and pending actions in docks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from sety_console.core.actions import ActionState, OutboxEntry
+from sety_console.core.changes import ChangeSet
+from sety_console.core.storage import StorageError
+from sety_console.ui.incidents.create_dialog import CreateIncidentDialog
+from sety_console.ui.incidents.detail import IncidentDetail
+from sety_console.ui.incidents.queue_model import IncidentQueueModel
+from sety_console.ui.incidents.queue_view import IncidentQueue
+from sety_console.ui.pending_actions import PendingActionsPanel
+from sety_console.ui.shortcuts_overlay import Shortcut
+from sety_console.ui.workspace_host import WorkspaceHost
+from sety_console.ui.workspaces.context import ShellContext
+
+log = logging.getLogger(__name__)
+FAILED_SHOWN_FOR = timedelta(hours=12)
+
+
+class ControlRoom(QObject):
+    """Wires the queue, the detail panel and the create dialog to the session."""
+
+    key = "control-room"
+    title = "Control room"
+
+    def __init__(self, ctx: ShellContext) -> None:
+        super().__init__(ctx.window)
+        self.ctx = ctx
+        session = ctx.session
+        self.model = IncidentQueueModel(session.incidents.get, ctx.now, palette=ctx.palette)
+        self.queue = IncidentQueue(self.model)
+        self.detail = IncidentDetail(ctx.now, palette=ctx.palette)
+        self.pending = PendingActionsPanel()
+        self.host = WorkspaceHost(self.key, self.queue)
+        detail_dock = self.host.add_dock(
+            "detail", "Incident", self.detail, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.host.add_dock(
+            "pending", "My pending actions", self.pending, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.host.resizeDocks([detail_dock], [620], Qt.Orientation.Horizontal)
+        self.host.freeze_default()
+        self.new_incident_action = QAction("New incident…", self.host)
+        self.new_incident_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_incident_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.new_incident_action.triggered.connect(lambda: self.open_create_dialog(None, None))
+        ctx.window.addAction(self.new_incident_action)
+        self._wire()
+        self.model.reset_from(session.incidents.values())
+        self._refresh_pending()
+
+    def _wire(self) -> None:
+        bridge, session = self.ctx.bridge, self.ctx.session
+        bridge.incidents_changed.connect(self._on_incidents)
+        bridge.outbox_changed.connect(self._on_outbox)
+        bridge.alerts_changed.connect(self._refresh_detail)
+        self.queue.selection_changed.connect(lambda _id: self._refresh_detail())
+        self.queue.activated.connect(lambda _id: self.detail.focus_note())
+        self.detail.note_submitted.connect(lambda iid, text: self._act(lambda: session.add_note(iid, text)))
+        self.detail.cancel_requested.connect(
+            lambda iid, reason: self._act(lambda: session.cancel_incident(iid, reason))
+        )
+        self.detail.show_on_map_requested.connect(self.ctx.show_on_map)
+        self.detail.acknowledge_requested.connect(self.ctx.alarms.acknowledge)
+
+    # --- live data ----------------------------------------------------------------------------
+
+    def _on_incidents(self, change: ChangeSet) -> None:
+        first_load = self.model.incident_count() == 0
+        if change.full_resync or first_load:
+            self.model.reset_from(self.ctx.session.incidents.values())  # nothing flashes on a first load
+        else:
+            self.model.apply(change)
+        if first_load and self.queue.current_id() is None and self.model.rowCount() > 0:
+            top = self.model.incident_at(0)
+            if top is not None:
+                self.queue.select(top.incident_id)
+        current = self.queue.current_id()
+        if current and (current in change.updated or change.full_resync):
+            self._refresh_detail()
+
+    def _on_outbox(self, entry: OutboxEntry) -> None:
+        self._refresh_pending()
+        if entry.target_id and entry.target_id == self.queue.current_id():
+            self._refresh_detail()
+        if entry.state is ActionState.FAILED:
+            self.ctx.tell(f"The server refused an action: {entry.error}")
+
+    def _refresh_pending(self) -> None:
+        outbox = self.ctx.session.outbox
+        cutoff = self.ctx.now() - FAILED_SHOWN_FOR
+        refused = [
+            e
+            for e in outbox.recent(100)
+            if e.state is ActionState.FAILED and (e.updated_at or e.created_at) > cutoff
+        ]
+        self.pending.show_entries([*outbox.open_entries(), *refused])
+
+    def _refresh_detail(self) -> None:
+        incident_id = self.queue.current_id()
+        incident = self.ctx.session.incidents.get(incident_id) if incident_id else None
+        pending = self.ctx.session.pending_for(incident_id) if incident_id else []
+        refused = [
+            e
+            for e in self.ctx.session.outbox.recent(50)
+            if e.target_id == incident_id and e.state is ActionState.FAILED
+        ]
+        log_lines = self.ctx.alarms.log_lines(incident_id) if incident_id else []
+        self.detail.show_incident(incident, [*pending, *refused], log_lines)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _act(self, submit: Callable[[], object]) -> None:
+        """Run one outbox submission; a storage failure is told, never swallowed."""
+        try:
+            submit()
+        except StorageError as exc:
+            self.ctx.tell(f"Your action could not be saved on this computer: {exc}", 20)
+            log.error("outbox storage failed: %s", exc)
+
+    def open_create_dialog(self, lat: float | None, lng: float | None) -> None:
+        dialog = CreateIncidentDialog(self.ctx.window, palette=self.ctx.palette)
+        if lat is not None and lng is not None:
+            dialog.set_coordinates(lat, lng)
+
+        def done(result: int) -> None:
+            if result == CreateIncidentDialog.DialogCode.Accepted:
+                self._act(lambda: self.ctx.session.create_incident(dialog.request()))
+                self.ctx.tell("New incident saved; it appears in the queue as soon as the server has it.")
+            dialog.deleteLater()
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def select(self, incident_id: str) -> None:
+        self.ctx.window.show_workspace(self.key)
+        self.queue.select(incident_id)
+
+    def shortcuts(self) -> Sequence[Shortcut]:
+        actions = [self.new_incident_action, *self.queue.shortcut_actions(), *self.detail.shortcut_actions()]
+        pairs = [
+            (a.shortcut().toString(), a.text().rstrip("…")) for a in actions if not a.shortcut().isEmpty()
+        ]
+        return [
+            *pairs,
+            ("Ctrl+Enter", "Send the note being typed"),
+            ("Space / Enter", "Open the selected incident"),
+        ]
+
+    async def ready(self) -> bool:
+        """True once the queue shows data (for --screenshot)."""
+        return self.model.rowCount() > 0

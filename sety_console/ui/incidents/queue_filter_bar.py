@@ -50,12 +50,14 @@ class ChoiceButton(QToolButton):
 
     changed = Signal()
 
-    def __init__(self, title: str, choices: Iterable[tuple[str, str]], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, plural: str, choices: Iterable[tuple[str, str]], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._title = title
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self)
-        everything = menu.addAction(f"All {title.lower()}")
+        everything = menu.addAction(f"All {plural}")
         everything.triggered.connect(lambda: self.set_selected(frozenset(), notify=True))
         menu.addSeparator()
         self._actions: dict[str, QAction] = {}
@@ -117,8 +119,8 @@ class QueueFilterBar(QWidget):
             button.setProperty("group", group.value)
             layout.addWidget(button)
         self._status.buttonClicked.connect(lambda _button: self._emit())
-        self.category = ChoiceButton("Category", _CATEGORY_CHOICES, self)
-        self.severity = ChoiceButton("Severity", _SEVERITY_CHOICES, self)
+        self.category = ChoiceButton("Category", "categories", _CATEGORY_CHOICES, self)
+        self.severity = ChoiceButton("Severity", "severities", _SEVERITY_CHOICES, self)
         self.category.changed.connect(self._emit)
         self.severity.changed.connect(self._emit)
         self.drills = QComboBox(self)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
@@ -29,17 +29,47 @@ _WIDTHS = {
 
 
 class QueueTable(QTableView):
-    """A table that clears the selection when the selected row goes away.
+    """The queue's table: what the operator is looking at stays put while rows come and go.
 
-    QTableView in single-selection mode would select the next row instead: the operator would
-    silently find themselves looking at another incident.
+    * When the selected row goes away, the selection clears (QTableView in single-selection mode
+      would select the next row: the operator would silently be looking at another incident).
+    * When scrolled down, the top visible incident stays at the top through inserts, removals and
+      moves above it; at the very top the view stays at the top, so new urgent rows show up.
     """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._anchor: QPersistentModelIndex | None = None
+        self._remembering = False
+
+    def watch(self, model: IncidentQueueModel) -> None:
+        """Follow `model`'s changes to keep the scroll anchor (call after `setModel`)."""
+        for about_to in (model.rowsAboutToBeInserted, model.rowsAboutToBeRemoved, model.rowsAboutToBeMoved):
+            about_to.connect(self._remember_top)
+        model.layoutAboutToBeChanged.connect(self._remember_top)
+        model.contents_changed.connect(self._restore_top)
+        model.layoutChanged.connect(self._restore_top)
 
     def rowsAboutToBeRemoved(self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int) -> None:
         current = self.currentIndex()
         if current.isValid() and start <= current.row() <= end:
             self.selectionModel().clear()
         super().rowsAboutToBeRemoved(parent, start, end)
+
+    def _remember_top(self, *_args: object) -> None:
+        if self._remembering:
+            return
+        self._remembering = True
+        top = self.indexAt(QPoint(1, 1))
+        self._anchor = QPersistentModelIndex(top) if top.isValid() and top.row() > 0 else None
+
+    def _restore_top(self, *_args: object) -> None:
+        anchor, self._anchor = self._anchor, None
+        self._remembering = False
+        if anchor is not None and anchor.isValid():
+            self.updateGeometries()  # the scroll range must know about the new rows first
+            index = self.model().index(anchor.row(), 0)
+            self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
 
 
 class IncidentQueue(QWidget):
@@ -80,6 +110,7 @@ class IncidentQueue(QWidget):
     def _make_table(self, model: IncidentQueueModel) -> QTableView:
         table = QueueTable(self)
         table.setModel(model)
+        table.watch(model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

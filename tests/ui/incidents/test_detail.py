@@ -214,3 +214,16 @@ def test_live_clock_counts_down(qtbot: QtBot, detail: IncidentDetail, clock: Fak
     assert detail.facts.fields["Clock"].text() == "assign in 1:50"
     clock.advance(30)
     qtbot.waitUntil(lambda: detail.facts.fields["Clock"].text() == "assign in 1:20", timeout=2500)
+
+
+def test_keyboard_actions(qtbot: QtBot, detail: IncidentDetail, incident: Incident) -> None:
+    detail.show_incident(incident)
+    detail.activateWindow()
+    detail.note_action.trigger()
+    qtbot.waitUntil(detail.note_box.edit.hasFocus, timeout=1000)
+    assert detail.note_action.shortcut().toString() == "Ctrl+Shift+N"
+    assert detail.cancel_action.shortcut().toString() == "Ctrl+Shift+X"
+    detail.cancel_action.trigger()
+    assert detail.cancel_dialog is not None
+    detail.cancel_dialog.reject()
+    assert detail.cancel_dialog is None

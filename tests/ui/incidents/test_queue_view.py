@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QAbstractItemView
 from pytestqt.qtbot import QtBot
 
 from sety_console.api.models import Incident
 from sety_console.core.changes import ChangeSet
+from sety_console.ui.incidents.queue_cells import INCIDENT_ID_ROLE
 from sety_console.ui.incidents.queue_filters import DrillFilter, QueueFilters, StatusGroup
 from sety_console.ui.incidents.queue_model import IncidentQueueModel
 from sety_console.ui.incidents.queue_view import IncidentQueue
@@ -128,9 +131,39 @@ def test_filter_bar_controls_change_the_model(
     bar.drills.setCurrentIndex(bar.drills.findData("only"))
     assert model.filters().drills is DrillFilter.ONLY
     assert bar.count.text().startswith("None of")
+    everything = bar.category.menu().actions()[0]
+    assert everything.text() == "All categories"
+    everything.trigger()
+    assert model.filters().categories == frozenset()
+    assert bar.category.text() == "Category: All ▾"
 
 
 def test_clock_timer_drives_refresh(qtbot: QtBot, queue: IncidentQueue, model: IncidentQueueModel) -> None:
     changed: list[object] = []
     model.dataChanged.connect(lambda *a: changed.append(a))
     qtbot.waitUntil(lambda: bool(changed), timeout=2500)
+
+
+def top_id(queue: IncidentQueue) -> str:
+    index = queue.table.indexAt(queue.table.viewport().rect().topLeft() + QPoint(1, 1))
+    return str(queue.model().data(index, INCIDENT_ID_ROLE))
+
+
+def test_scrolled_view_keeps_its_top_row_through_updates(
+    qtbot: QtBot, queue: IncidentQueue, model: IncidentQueueModel, store: Store
+) -> None:
+    queue.resize(1400, 300)
+    qtbot.waitUntil(lambda: queue.table.verticalScrollBar().maximum() > 10, timeout=2000)
+    queue.table.scrollTo(model.index(12, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+    anchor = top_id(queue)
+    urgent = [make_incident(severity="critical", status="created") for _ in range(3)]
+    model.apply(ChangeSet(added=store.put(*urgent)))  # above the anchor
+    assert top_id(queue) == anchor
+    first = model.incident_at(0)
+    assert first is not None
+    model.apply(ChangeSet(removed=store.drop(first.incident_id)))
+    assert top_id(queue) == anchor
+    queue.table.scrollToTop()
+    newest = make_incident(severity="critical", status="created", age=timedelta(hours=9))
+    model.apply(ChangeSet(added=store.put(newest)))
+    assert top_id(queue) == newest.incident_id  # at the top, new urgent rows show up

@@ -12,7 +12,7 @@ import numpy as np
 from sety_console.api.models import HeatmapResponse, Period
 
 from .geo import METRES_PER_DEGREE, BBox
-from .records import BoolArray, FloatArray, IncidentPoint, IntArray, columns
+from .records import BoolArray, FloatArray, IncidentPoint, IntArray, columns, epoch
 
 _SPAN = 1 << 31
 """Packs a cell's (column, row) into one int64; a box holds far fewer than 2³¹ cells a side."""
@@ -39,7 +39,7 @@ def heatmap(
     _check(bbox, grid_meters, period_from, period_to)
     cols = columns(points, now)
     keep = cols.in_bbox(bbox)
-    keep &= (cols.timestamp >= period_from.timestamp()) & (cols.timestamp <= period_to.timestamp())
+    keep &= (cols.timestamp >= epoch(period_from)) & (cols.timestamp <= epoch(period_to))
     keep &= _matching(cols.category, cols.labels.category, categories)
     keep &= _matching(cols.severity, cols.labels.severity, severities)
     cells = _cells(cols.lat[keep], cols.lng[keep], bbox, grid_meters)

@@ -14,7 +14,7 @@ import operator
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -166,11 +166,16 @@ def columns(points: Sequence[IncidentPoint], now: datetime) -> Columns:
     base = _table(points)
     arrays = dict(base.arrays)
     timestamp: FloatArray = arrays["timestamp"]
-    age = (now.timestamp() - timestamp) / 86_400.0
+    age = (epoch(now) - timestamp) / 86_400.0
     recency = np.power(0.5, np.clip(age, 0.0, None) / RECENCY_HALF_LIFE_DAYS)
     arrays["age_days"] = age
     arrays["weight"] = recency * np.where(arrays.pop("cancelled"), CANCELLED_WEIGHT, 1.0)
     return Columns(source=base.points, labels=base.labels, **arrays)
+
+
+def epoch(moment: datetime) -> float:
+    """Seconds since 1970 of `moment`; a naive moment is taken as UTC (never as the machine's zone)."""
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).timestamp()
 
 
 def _table(points: Sequence[IncidentPoint]) -> _Table:

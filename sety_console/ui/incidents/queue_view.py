@@ -16,7 +16,7 @@ from .queue_model import IncidentQueueModel
 
 CLOCK_INTERVAL_MS = 1000
 _WIDTHS = {
-    Column.SEVERITY: 150,
+    Column.SEVERITY: 175,
     Column.CATEGORY: 170,
     Column.STATUS: 150,
     Column.SUBJECT: 190,

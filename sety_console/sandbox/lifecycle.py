@@ -55,6 +55,7 @@ def new_incident(
     incident_id: str, request: CreateIncidentRequest, *, is_drill: bool, now: datetime
 ) -> Incident:
     """A fresh `created` incident with its first timeline entry and SLA targets."""
+    now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # the wire's precision
     assign_target, arrive_target = sla_targets(request.severity.value)
     subject = request.subject
     return Incident(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import httpx
 import pytest
 
 from .helpers import Harness, incident_body
@@ -13,7 +15,7 @@ pytestmark = pytest.mark.asyncio
 REQUEST_ID = re.compile(r"^req_[a-z0-9]{16}$")
 
 
-def assert_bad_request(response, field: str | None) -> None:  # type: ignore[no-untyped-def]
+def assert_bad_request(response: httpx.Response, field: str | None) -> None:
     assert response.status_code == 400, response.text
     body = response.json()
     assert body["code"] == 400
@@ -42,7 +44,7 @@ def assert_bad_request(response, field: str | None) -> None:  # type: ignore[no-
         ({"category": "sos", "location": {"coordinates": [3.3, 6.5]}}, "subject"),
     ],
 )
-async def test_create_incident_rejects_bad_bodies(harness: Harness, body: dict, field: str) -> None:  # type: ignore[type-arg]
+async def test_create_incident_rejects_bad_bodies(harness: Harness, body: dict[str, Any], field: str) -> None:
     assert_bad_request(await harness.call("POST", "/incidents", "operator", json=body), field)
 
 

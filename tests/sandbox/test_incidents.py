@@ -166,7 +166,8 @@ async def test_cancel_then_409(harness: Harness) -> None:
 
 
 async def test_cancel_accepts_an_empty_or_absent_body(harness: Harness) -> None:
-    for body in (None, {}):
+    bodies: tuple[dict[str, str] | None, ...] = (None, {})
+    for body in bodies:
         made = await harness.create_incident()
         kwargs = {} if body is None else {"json": body}
         response = await harness.call(

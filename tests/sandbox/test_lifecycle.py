@@ -118,7 +118,9 @@ async def test_full_path_to_resolved(harness: Harness, plan_spec: dict[str, Plan
     ]
 
 
-async def test_one_big_jump_stamps_every_step_at_its_own_time(harness: Harness, plan_spec: dict) -> None:  # type: ignore[type-arg]
+async def test_one_big_jump_stamps_every_step_at_its_own_time(
+    harness: Harness, plan_spec: dict[str, PlanSpec]
+) -> None:
     made = await harness.create_incident()
     harness.clock.advance(3600)
     incident = await harness.get_incident(made["incident_id"])
@@ -132,8 +134,8 @@ async def test_one_big_jump_stamps_every_step_at_its_own_time(harness: Harness, 
 @pytest.mark.parametrize("state", ACTIVE)
 async def test_cancel_at_each_active_state_stands_the_responder_down(
     harness: Harness,
-    plan_spec: dict,
-    state: str,  # type: ignore[type-arg]
+    plan_spec: dict[str, PlanSpec],
+    state: str,
 ) -> None:
     await subscribe(harness)
     made = await harness.create_incident()
@@ -162,7 +164,9 @@ async def test_cancel_at_each_active_state_stands_the_responder_down(
     assert trail[-2:] == [("incident.status_changed", "cancelled"), ("incident.cancelled", "cancelled")]
 
 
-async def test_reassignment_while_assigned_changes_no_status(harness: Harness, plan_spec: dict) -> None:  # type: ignore[type-arg]
+async def test_reassignment_while_assigned_changes_no_status(
+    harness: Harness, plan_spec: dict[str, PlanSpec]
+) -> None:
     await subscribe(harness)
     plan_spec["spec"] = spec(reassign_after_s=40.0)
     made = await harness.create_incident()
@@ -182,7 +186,9 @@ async def test_reassignment_while_assigned_changes_no_status(harness: Harness, p
     assert (await harness.get_incident(made["incident_id"]))["status"] == "resolved"
 
 
-async def test_reassignment_while_responding_goes_back_to_assigned(harness: Harness, plan_spec: dict) -> None:  # type: ignore[type-arg]
+async def test_reassignment_while_responding_goes_back_to_assigned(
+    harness: Harness, plan_spec: dict[str, PlanSpec]
+) -> None:
     await subscribe(harness)
     plan_spec["spec"] = spec(reassign_after_s=60.0)
     made = await harness.create_incident()
@@ -201,7 +207,7 @@ async def test_reassignment_while_responding_goes_back_to_assigned(harness: Harn
     assert statuses(final)[-3:] == ["responding", "on_scene", "resolved"]
 
 
-async def test_sla_breaches_and_escalation(harness: Harness, plan_spec: dict) -> None:  # type: ignore[type-arg]
+async def test_sla_breaches_and_escalation(harness: Harness, plan_spec: dict[str, PlanSpec]) -> None:
     plan_spec["spec"] = spec(assign_after_s=90.0, escalate_after_s=45.0, speed_mps=0.5)
     made = await harness.create_incident()  # critical: assign within 60 s, arrive within 600 s
     harness.clock.advance(45)

@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -42,7 +41,7 @@ RUNS_PER_SIGNAL = 32
 """More separate row ranges than this: one `dataChanged` over their bounding range."""
 
 _INDEX = QModelIndex()
-_ALL_ROLES: list[int] = []
+_ALL_ROLES: list[int] = []  # dataChanged with no roles: every role may have changed
 _CLOCK_ROLES = [
     int(Qt.ItemDataRole.DisplayRole),
     int(Qt.ItemDataRole.ForegroundRole),
@@ -51,7 +50,6 @@ _CLOCK_ROLES = [
     int(Qt.ItemDataRole.ToolTipRole),
 ]
 _FLASH_ROLES = [int(Qt.ItemDataRole.BackgroundRole)]
-_VERTICAL = QAbstractItemModel.LayoutChangeHint.VerticalSortHint
 
 
 class _Plan:
@@ -101,6 +99,8 @@ class IncidentQueueModel(QAbstractTableModel):
 
     contents_changed = Signal()
     """After every reset, apply and filter change: the shown and total counts may differ."""
+    resorted = Signal()
+    """After `sort` (a new order chosen by the operator, not an update)."""
 
     def __init__(
         self,
@@ -171,6 +171,7 @@ class IncidentQueueModel(QAbstractTableModel):
         self._rebuild(descending)
         self._remap_persistent(old, ids)
         self.layoutChanged.emit()
+        self.resorted.emit()
 
     # --- the shell's interface ------------------------------------------------------------------
 

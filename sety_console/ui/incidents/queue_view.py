@@ -48,7 +48,7 @@ class QueueTable(QTableView):
             about_to.connect(self._remember_top)
         model.layoutAboutToBeChanged.connect(self._remember_top)
         model.contents_changed.connect(self._restore_top)
-        model.layoutChanged.connect(self._restore_top)
+        model.resorted.connect(self._forget_top)  # a new order starts from its top (or the selection)
 
     def rowsAboutToBeRemoved(self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int) -> None:
         current = self.currentIndex()
@@ -62,6 +62,10 @@ class QueueTable(QTableView):
         self._remembering = True
         top = self.indexAt(QPoint(1, 1))
         self._anchor = QPersistentModelIndex(top) if top.isValid() and top.row() > 0 else None
+
+    def _forget_top(self) -> None:
+        self._anchor = None
+        self._remembering = False
 
     def _restore_top(self, *_args: object) -> None:
         anchor, self._anchor = self._anchor, None
@@ -227,9 +231,12 @@ class IncidentQueue(QWidget):
             self.selection_changed.emit(current)
 
     def _scroll_to_current(self) -> None:
+        """After a new sort: to the selected incident, else to the top of the new order."""
         rows = self.table.selectionModel().selectedRows()
         if rows:
             self.table.scrollTo(rows[0], QAbstractItemView.ScrollHint.PositionAtCenter)
+        else:
+            self.table.scrollToTop()
 
     def _focus_results(self) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from sety_console.api.models import Incident
 from sety_console.core.changes import ChangeSet
 from sety_console.ui.incidents.queue_cells import INCIDENT_ID_ROLE
+from sety_console.ui.incidents.queue_columns import Column
 from sety_console.ui.incidents.queue_filters import DrillFilter, QueueFilters, StatusGroup
 from sety_console.ui.incidents.queue_model import IncidentQueueModel
 from sety_console.ui.incidents.queue_view import IncidentQueue
@@ -167,3 +168,23 @@ def test_scrolled_view_keeps_its_top_row_through_updates(
     newest = make_incident(severity="critical", status="created", age=timedelta(hours=9))
     model.apply(ChangeSet(added=store.put(newest)))
     assert top_id(queue) == newest.incident_id  # at the top, new urgent rows show up
+
+
+def test_header_click_sorts_and_shows_the_selection(
+    qtbot: QtBot, queue: IncidentQueue, model: IncidentQueueModel
+) -> None:
+    queue.resize(1400, 300)
+    target = model.incident_at(30)
+    assert target is not None
+    queue.select(target.incident_id)
+    header = queue.table.horizontalHeader()
+    x = header.sectionViewportPosition(Column.SUBJECT) + 5
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert model.sort_column() == Column.SUBJECT
+    assert queue.current_id() == target.incident_id
+    row = model.row_of(target.incident_id)
+    assert row is not None
+    assert queue.table.visualRect(model.index(row, 0)).intersects(queue.table.viewport().rect())
+    queue.table.selectionModel().clearSelection()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))  # descending
+    assert queue.table.verticalScrollBar().value() == 0

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import folium
 import platformdirs
-from branca.element import Element, MacroElement
+from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.template import Template
 
 from .palette import js_config
@@ -112,6 +112,12 @@ def build_page_html(basemap: BasemapConfig, center: tuple[float, float] = DEFAUL
     tiles = next((c for c in fmap._children.values() if isinstance(c, folium.TileLayer)), None)
     root = fmap.get_root()
     header = root.header  # type: ignore[attr-defined]
+    # Folium adds its links to the header while rendering, after anything added here; adding them
+    # first (folium re-adds them under the same names, keeping their place) puts Leaflet before us.
+    for name, url in fmap.default_js:
+        header.add_child(JavascriptLink(url), name=name)
+    for name, url in fmap.default_css:
+        header.add_child(CssLink(url), name=name)
     for name in (_QWEBCHANNEL, *_OWN_JS):
         header.add_child(Element(f'<script src="{ASSETS}/{name}"></script>'), name=name)
     for name in (_ICONS_CSS, *_OWN_CSS):

@@ -102,8 +102,8 @@ def heat_payload(heatmap: HeatmapResponse | None) -> dict[str, Any]:
     return {"points": points}
 
 
-def safe_zones_payload(zones: Sequence[SafeZone], center: LatLng | None) -> dict[str, Any]:
-    """`{"center": [lat, lng] | None, "zones": [[name, kind, lat, lng, distance text, open 24 h]…]}`."""
+def safe_zones_payload(zones: Sequence[SafeZone]) -> dict[str, Any]:
+    """`{"zones": [[name, kind, lat, lng, distance text, open 24 h]…]}`."""
     rows = [
         [
             zone.name,
@@ -115,7 +115,7 @@ def safe_zones_payload(zones: Sequence[SafeZone], center: LatLng | None) -> dict
         ]
         for zone in zones
     ]
-    return {"center": list(center) if center else None, "zones": rows}
+    return {"zones": rows}
 
 
 def route_payload(route: RouteSafety | None) -> dict[str, Any] | None:
@@ -136,13 +136,7 @@ def route_payload(route: RouteSafety | None) -> dict[str, Any] | None:
         ]
         for seg in route.segments
     ]
-    return {
-        "segments": segments,
-        "riskiest": route.riskiest_segment_index,
-        "crossed": sorted(crossed),
-        "score": route.overall_score,
-        "level": route.level.value,
-    }
+    return {"segments": segments, "riskiest": route.riskiest_segment_index, "crossed": sorted(crossed)}
 
 
 def route_points_payload(

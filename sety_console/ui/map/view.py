@@ -128,7 +128,7 @@ class MapView(QWidget):
 
     def set_safe_zones(self, zones: Sequence[SafeZone]) -> None:
         """Police, hospitals, fire stations… near the point being looked at."""
-        self._set("safe", safe_zones_payload(zones, None))
+        self._set("safe", safe_zones_payload(zones))
 
     def show_route(self, route: RouteSafety | None) -> None:
         """Draw the route's segments coloured by level and highlight crossed zones (None: clear)."""

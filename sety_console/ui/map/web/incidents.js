@@ -11,6 +11,7 @@
   const RANK = { critical: 3, high: 2, medium: 1, low: 0 };
 
   function Incidents(map, cfg) {
+    Incidents.patchClusterIcons();
     this.map = map;
     this.cfg = cfg;
     this.markers = new Map();
@@ -18,6 +19,7 @@
     this.selected = null;
     this.icons = new Map();
     this.gen = 0;
+    this.deferIcons = false;
     this.unitRenderer = L.canvas({ pane: "setyUnits" });
     this.units = L.layerGroup();
     this.cluster = L.markerClusterGroup({
@@ -26,6 +28,7 @@
       disableClusteringAtZoom: 16,
       spiderfyOnMaxZoom: true,
       iconCreateFunction: (cluster) => this.clusterIcon(cluster),
+      setyIncidents: this,
     });
   }
 
@@ -79,9 +82,15 @@
     return cluster.setySummary;
   };
 
+  Incidents.prototype.clusterKey = function (cluster) {
+    const [, severity, pulse] = this.summary(cluster);
+    return severity + "|" + (pulse ? 1 : 0) + "|" + cluster.getChildCount();
+  };
+
   Incidents.prototype.clusterIcon = function (cluster) {
     const [, severity, pulse] = this.summary(cluster);
     const count = cluster.getChildCount();
+    cluster.setyIconKey = this.clusterKey(cluster);
     const size = count < 10 ? 34 : count < 100 ? 40 : 48;
     return L.divIcon({
       className: "sety-inc",
@@ -143,11 +152,18 @@
       }
       this.syncUnit(row[ID], row[RESP], row);
     }
-    if (removed.length) this.cluster.removeLayers(removed);
     for (const marker of added) this.restyle(marker);
     for (const marker of restyled) this.restyle(marker);
-    if (added.length) this.cluster.addLayers(added);
-    if (restyled.length) this.cluster.refreshClusters(restyled);
+    // Each of these redraws the touched cluster icons: only the last one needs to (see _updateIcon).
+    const steps = [];
+    if (removed.length) steps.push(() => this.cluster.removeLayers(removed));
+    if (added.length) steps.push(() => this.cluster.addLayers(added));
+    if (restyled.length) steps.push(() => this.cluster.refreshClusters(restyled));
+    steps.forEach((step, i) => {
+      this.deferIcons = i < steps.length - 1;
+      step();
+    });
+    this.deferIcons = false;
   };
 
   /* A responder's unit marker and, while en route, the line to its incident. */
@@ -234,6 +250,26 @@
     if (marker._icon) marker._icon.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true }));
     else marker.fire("click");
     return true;
+  };
+
+  /* markercluster redraws the icon of every visible cluster touched by a change after each bulk
+   * call (remove, add, refresh), building a new DOM element each time. For our group, a redraw is
+   * put off while more calls of the same diff follow (the cluster stays flagged as needing one),
+   * and skipped when what the icon shows (worst severity, pulse, count) did not change. Clusters of
+   * other groups (none today) keep the library's behaviour. Relies on markercluster 1.5.3 internals
+   * (_updateIcon, _icon, _group). */
+  Incidents.patchClusterIcons = function () {
+    if (L.MarkerCluster.prototype.setyPatched) return;
+    const redrawIcon = L.MarkerCluster.prototype._updateIcon;
+    L.MarkerCluster.prototype._updateIcon = function () {
+      const owner = this._group.options.setyIncidents;
+      if (owner && this._icon && (owner.deferIcons || this.setyIconKey === owner.clusterKey(this))) {
+        this._iconNeedsUpdate = true;
+        return;
+      }
+      redrawIcon.call(this);
+    };
+    L.MarkerCluster.prototype.setyPatched = true;
   };
 
   window.SetyMap.Incidents = Incidents;

@@ -141,6 +141,15 @@
       .join("");
   }
 
+  function safeBadges(cfg) {
+    return ["police_station", "hospital", "fire_station"]
+      .map((kind) => {
+        const [letter, color] = cfg.safeZoneBadges[kind];
+        return `<span class="item"><span class="badge" style="--c:${color}">${letter}</span>${cfg.safeZoneLabels[kind]}</span>`;
+      })
+      .join("");
+  }
+
   function addLegend(map, cfg) {
     const legend = L.control({ position: "bottomright" });
     legend.onAdd = () => {
@@ -149,7 +158,10 @@
         `<h5>Incident severity</h5><div>${legendRows(cfg.severityColors, cfg.severityLabels, "dot")}</div>` +
         `<div class="note"><span class="sw dot ring"></span>pulsing ring: critical, not acknowledged</div>` +
         `<h5>Danger-zone risk</h5><div>${legendRows(cfg.riskColors, cfg.riskLabels, "sq")}</div>` +
-        `<h5>Route safety</h5><div>${legendRows(cfg.safetyColors, cfg.safetyLabels, "ln")}</div>`;
+        `<h5>Route safety</h5><div>${legendRows(cfg.safetyColors, cfg.safetyLabels, "ln")}</div>` +
+        `<h5>Also shown</h5><div><span class="item"><span class="sw unit"></span>unit (dashed: en route)</span>` +
+        `<span class="item"><span class="sw heat"></span>incident density</span></div>` +
+        `<div>${safeBadges(cfg)}</div>`;
       L.DomEvent.disableClickPropagation(div);
       return div;
     };

@@ -146,14 +146,17 @@ class Bin:
 
 
 def histogram(values: Sequence[float], max_bins: int = 12) -> list[Bin]:
-    """Bars of a round width (5 s … 1 day) from zero; values above the 95th percentile share an open bar.
+    """Bars of a round width (5 s … 1 day) from zero; far-out values share an open last bar.
 
-    The width is the smallest round one that fits the bulk (up to the 95th percentile) in
-    `max_bins - 1` bars, so one very slow incident never squashes the rest into a single bar.
+    The bulk is every value up to the upper outer fence (third quartile + 3 × the interquartile
+    range); the width is the smallest round one that fits it in `max_bins - 1` bars, so one very
+    slow incident never squashes the rest into a single bar.
     """
     if not values:
         return []
-    top = percentile(values, 95) or 0.0
+    q1, q3 = percentile(values, 25) or 0.0, percentile(values, 75) or 0.0
+    fence = q3 + 3 * (q3 - q1)
+    top = max(v for v in values if v <= fence)
     width = next(
         (w for w in NICE_WIDTHS_SECONDS if math.floor(top / w) + 1 <= max_bins - 1), NICE_WIDTHS_SECONDS[-1]
     )

@@ -128,6 +128,9 @@ class BarChart(pg.PlotWidget):  # type: ignore[misc]
         else:
             ticks = [(i, label) for i, label in enumerate(labels) if i % max(tick_every, 1) == 0]
         axis.setTicks([ticks])
+        lines = max((label.count("\n") + 1 for label in labels), default=1)
+        if lines > 1 and edge_ticks is None:  # room for labels written on two lines
+            axis.setHeight(40 + 18 * (lines - 1))
         top = max(max(self._values, default=0.0) * 1.18, 1.0)
         self.getPlotItem().setYRange(0, top, padding=0)
         self.bands = dict(bands or {})
@@ -144,6 +147,10 @@ class BarChart(pg.PlotWidget):  # type: ignore[misc]
         )
         self.getPlotItem().setXRange(-0.6, max(len(values) - 0.4, 0.6), padding=0)
         self._label_bars(show_values)
+
+    def set_y_max(self, top: float) -> None:
+        """Use the same scale as other charts shown beside this one (so bars compare by eye)."""
+        self.getPlotItem().setYRange(0, max(top * 1.18, 1.0), padding=0)
 
     def _label_bars(self, show_values: bool) -> None:
         for text in self._texts:

@@ -194,8 +194,17 @@ class ComparePlacesPanel(QWidget):
         gate = asyncio.Semaphore(concurrency_for(self._backend.budget.remaining))
         results = await asyncio.gather(*(self._fetch(column, gate) for column in self.columns))
         self._rank(results)
+        self._share_scales()
         self.compared.emit(chosen)
         return list(results)
+
+    def _share_scales(self) -> None:
+        """One y scale per chart row, so a taller bar really means more incidents."""
+        for name in ("by_weekday", "by_hour"):
+            charts = [getattr(column, name) for column in self.columns]
+            top = max((max(chart.values, default=0.0) for chart in charts), default=0.0)
+            for chart in charts:
+                chart.set_y_max(top)
 
     def _rank(self, results: Sequence[DangerAnalytics | None]) -> None:
         """Name the safest and least safe of the places compared (when there are two or more)."""

@@ -27,6 +27,7 @@ from sety_console.api.models import (
 from sety_console.core.rules import priority_key
 from sety_console.ui.supervisor.backend import SupervisorBackend
 from sety_console.ui.supervisor.gathering import aclose_quietly
+from sety_console.ui.supervisor.wording import enum_label
 
 __all__ = [
     "HandoverData",
@@ -95,8 +96,8 @@ class HandoverFilters:
 
     def describe(self) -> str:
         """`All categories · all severities`, or the chosen ones in words."""
-        categories = ", ".join(Category(v).label for v in self.categories) or "All categories"
-        severities = ", ".join(Severity(v).label for v in self.severities) or "all severities"
+        categories = ", ".join(enum_label(Category(v)) for v in self.categories) or "All categories"
+        severities = ", ".join(enum_label(Severity(v)) for v in self.severities) or "all severities"
         return f"{categories} · {severities}"
 
 

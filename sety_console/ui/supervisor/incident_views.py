@@ -44,6 +44,11 @@ from sety_console.ui.supervisor.wording import (
 __all__ = ["HeatTable", "IncidentStatsView", "heat_colour"]
 
 
+def _wrap(label: str) -> str:
+    """Long two-word labels on two lines, so neighbouring bars' labels never overlap."""
+    return label.replace(" ", "\n", 1) if len(label) > 9 else label
+
+
 def heat_colour(count: int, top: int, palette: Palette) -> QColor:
     """From the view's background (0) to strong red (the busiest cell)."""
     base, hot = QColor(palette.base), QColor(palette.risk_color("danger"))
@@ -128,7 +133,7 @@ class IncidentStatsView(QWidget):
             numbers.addWidget(box, 1)
         self.by_category = BarChart("By category", x_label="Category")
         self.by_severity = BarChart("By severity", x_label="Severity")
-        self.by_status = BarChart("By status now", x_label="Status — blue: still open, grey: closed")
+        self.by_status = BarChart("By status now (blue: still open, grey: closed)", x_label="Status")
         self.assign_histogram = BarChart("How long until a responder was assigned", x_label="Time to assign")
         self.arrive_histogram = BarChart("How long until the responder arrived", x_label="Time to arrive")
         self.heat = HeatTable()
@@ -156,7 +161,7 @@ class IncidentStatsView(QWidget):
         self._show_numbers(stats, palette)
         categories = ordered_counts(stats.by_category, CATEGORY_ORDER)
         self.by_category.set_bars(
-            [enum_label(Category(v)) for v, _ in categories], [n for _, n in categories]
+            [_wrap(enum_label(Category(v))) for v, _ in categories], [n for _, n in categories]
         )
         severities = ordered_counts(stats.by_severity, SEVERITY_ORDER)
         self.by_severity.set_bars(
@@ -166,9 +171,12 @@ class IncidentStatsView(QWidget):
         )
         statuses = ordered_counts(stats.by_status, STATUS_ORDER)
         self.by_status.set_bars(
-            [enum_label(IncidentStatus(v)) for v, _ in statuses],
+            [_wrap(enum_label(IncidentStatus(v))) for v, _ in statuses],
             [n for _, n in statuses],
-            [palette.closed if IncidentStatus(v).is_terminal else palette.flash for v, _ in statuses],
+            [
+                palette.closed if IncidentStatus(v).is_terminal else self.by_status.colours.bar
+                for v, _ in statuses
+            ],
         )
         for chart, values, what in (
             (self.assign_histogram, stats.assign_seconds, "Time to assign"),

@@ -150,5 +150,5 @@ def trend_text(trend: Trend, change_percent: float | None) -> TrendText:
     if trend is Trend.improving:
         return TrendText("▼", "Getting better", change, "good")
     if trend is Trend.stable:
-        return TrendText("▶", "Stable", change, "neutral")
+        return TrendText("→", "Stable", change, "neutral")
     return TrendText("?", trend.label, change, "neutral")

@@ -174,6 +174,8 @@ class FakeBackend:
         self.all_incidents = incidents if incidents is not None else synthetic_incidents(240)
         self.page_delay = page_delay
         self.fail_analytics: Exception | None = None
+        self.fail_for: set[float] = set()
+        """Latitudes whose analytics fail (one place of a comparison)."""
         self.analytics_delay = 0.0
         self.calls: list[tuple[str, Any]] = []
         self.pages_served = 0
@@ -216,6 +218,8 @@ class FakeBackend:
             await asyncio.sleep(self.analytics_delay)
             if self.fail_analytics is not None:
                 raise self.fail_analytics
+            if lat in self.fail_for:
+                raise RuntimeError("The Sety API answered 500 (HTTP 500)")
             value = int(35 + (lat * 1000 + lng * 100) % 60)
             level = SafetyLevel(
                 "safe"

@@ -1,0 +1,78 @@
+"""Fixtures of the supervisor suite: a per-test qasync loop (QT-NOTES §4 pattern B), isolated
+QSettings, the fake backend, the dark theme for screenshots, and where screenshots go."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from sety_console.ui.common.theme import apply_theme
+
+from .fakes import FakeBackend
+
+SHOTS = Path("/tmp/sety-supervisor-shots")
+
+
+async def wait_until(condition: Callable[[], object], within: float = 5.0) -> None:
+    """Await `condition()` becoming true (QT-NOTES §4: never qtbot.wait* inside a coroutine)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + within
+    while not condition():
+        if loop.time() > end:
+            raise TimeoutError("condition not met in time")
+        await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+def aloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    """A qasync loop for `aloop.run_until_complete(...)`; closed (never stopped) at the end."""
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    """Workstation settings in a file of this test's own."""
+    return QSettings(str(tmp_path / "workstation.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def backend() -> FakeBackend:
+    return FakeBackend()
+
+
+@pytest.fixture
+def dark_theme(qapp: QApplication) -> Iterator[None]:
+    """The console's dark theme for a screenshot; the application's look is restored afterwards."""
+    sheet, palette, style, theme = (
+        qapp.styleSheet(),
+        qapp.palette(),
+        qapp.style().name(),
+        qapp.property("sety_theme"),
+    )
+    apply_theme(qapp, "dark")
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+    qapp.setStyle(style)
+    qapp.setProperty("sety_theme", theme)
+
+
+@pytest.fixture
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS

@@ -246,9 +246,10 @@ async def test_a_locked_database_is_reported_not_swallowed(
 @pytest.mark.asyncio
 async def test_a_full_disk_is_reported(client: SetyClient, clock: ManualClock, tmp_path: Path) -> None:
     outbox = new_outbox(client, tmp_path, clock)
-    outbox._store._db.execute("PRAGMA max_page_count = 1")
-    big = {"message": "x" * 2000}
+    pages = outbox._store._db.execute("PRAGMA page_count").fetchone()[0]
+    outbox._store._db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full from now on
+    big = {"message": "x" * 20_000}
     with pytest.raises(OutboxStorageError, match="full"):
-        for _ in range(50):
-            outbox.submit(ActionKind.ADD_NOTE, big, target_id="inc_x", created_by=None)
+        outbox.submit(ActionKind.ADD_NOTE, big, target_id="inc_x", created_by=None)
+    assert outbox.open_entries() == []
     outbox.close()

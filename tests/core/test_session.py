@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from sety_console.api.errors import RequestValidationError
@@ -129,3 +131,28 @@ async def test_refused_key_is_reported(
     api.key_status = 402
     await clock.advance(15)
     assert session.connection.status.state is ConnectionState.SUSPENDED
+
+
+@pytest.mark.asyncio
+async def test_analytics_pages_are_paced_inside_the_budget(
+    api: FakeApi, clock: ManualClock, make_session: SessionFactory
+) -> None:
+    api.rate_limit = 60
+    for _ in range(45):
+        api.add_incident(status="resolved")
+    session = make_session()
+    await session.start()
+    pages = []
+
+    async def read_all() -> None:
+        async for page in session.iter_incident_pages(limit=5):
+            pages.append(page)
+
+    reader = asyncio.ensure_future(read_all())
+    for _ in range(600):
+        if reader.done():
+            break
+        await clock.advance(0.5)
+    await reader
+    assert sum(len(p.data) for p in pages) == 45
+    assert api.status_counts.get(429, 0) == 0

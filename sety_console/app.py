@@ -132,7 +132,7 @@ class ConsoleApp:
         window.set_environment(backend.environment, backend.label)
         window.status.set_operator(self.settings.operator_name)
         window.theme_requested.connect(self._switch_theme)
-        workspaces = build_workspaces(window, session, self.settings)
+        workspaces = build_workspaces(window, session, self.settings, source=backend.label)
         try:
             await session.start()
             workspaces.open_first(args.workspace)

@@ -29,6 +29,7 @@ from sety_console.ui.workspaces.context import ShellContext, utc_now
 from sety_console.ui.workspaces.control_room import ControlRoom
 from sety_console.ui.workspaces.gate_room import GateRoom
 from sety_console.ui.workspaces.map_room import MapRoom
+from sety_console.ui.workspaces.supervisor_room import SupervisorRoom
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,6 @@ class Workspaces(QObject):
         super().__init__(ctx.window)
         self.ctx = ctx
         self.rooms = {room.key: room for room in rooms}
-        self.control_room = next(r for r in rooms if isinstance(r, ControlRoom))
-        self.map_room = next(r for r in rooms if isinstance(r, MapRoom))
         self._status_timer = QTimer(self, interval=1000)
         self._status_timer.timeout.connect(self._refresh_status)
         self._status_timer.start()
@@ -123,7 +122,9 @@ class Workspaces(QObject):
                 closer()
 
 
-def build_workspaces(window: MainWindow, session: ConsoleSession, settings: Settings) -> Workspaces:
+def build_workspaces(
+    window: MainWindow, session: ConsoleSession, settings: Settings, *, source: str = ""
+) -> Workspaces:
     """Create every workspace on `window`, wired to `session`."""
     bridge = SessionBridge(session, window)
     qsettings = QSettings(str(config.config_dir() / "workstation.ini"), QSettings.Format.IniFormat)
@@ -136,12 +137,12 @@ def build_workspaces(window: MainWindow, session: ConsoleSession, settings: Sett
         window=window,
         parent=window,
     )
-    ctx = ShellContext(session, bridge, settings, window, alarms, qsettings)
-    rooms: list[Room] = [ControlRoom(ctx), MapRoom(ctx), GateRoom(ctx)]
+    ctx = ShellContext(session, bridge, settings, window, alarms, qsettings, source)
+    control, map_room = ControlRoom(ctx), MapRoom(ctx)
+    rooms: list[Room] = [control, map_room, GateRoom(ctx), SupervisorRoom(ctx, control, map_room)]
     for room in rooms:
         window.add_workspace(room.key, room.title, room.host, shortcuts=room.shortcuts)
     workspaces = Workspaces(ctx, rooms)
-    control, map_room = workspaces.control_room, workspaces.map_room
     ctx.show_on_map = map_room.show_incident
     ctx.select_in_queue = control.queue.select
     ctx.new_incident_at = control.open_create_dialog

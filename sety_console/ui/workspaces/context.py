@@ -30,6 +30,8 @@ class ShellContext:
     window: MainWindow
     alarms: AlarmController
     qsettings: QSettings
+    source: str = ""
+    """What the environment badge says (live / test / sandbox), printed on reports."""
     now: Callable[[], datetime] = utc_now
     # Cross-workspace requests, set by `build_workspaces` once every workspace exists.
     show_on_map: Callable[[str], None] = field(default=lambda incident_id: None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +26,8 @@ BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 INCIDENT_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 """`data(index, INCIDENT_ID_ROLE)` is the row's incident id."""
+Now = Callable[[], datetime]
+"""The time is asked for only by the cells that show it (age, SLA)."""
 
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -58,8 +61,9 @@ class QueueCells:
             urgency: (QColor(sw.fg), QColor(sw.bg) if sw.bg else None) for urgency, sw in palette.sla.items()
         }
         self._flash = QColor(palette.flash)
+        self._severity: dict[str, QColor] = {}
 
-    def data(self, row: QueueRow, column: int, role: int, now: datetime, tick: int, flash: float) -> Any:
+    def data(self, row: QueueRow, column: int, role: int, now: Now, tick: int, flash: float) -> Any:
         """The value of `role` for `row` in `column`; `flash` is the row's flash strength (0: none)."""
         if role == DISPLAY:
             return self._text(row, column, now, tick)
@@ -79,25 +83,27 @@ class QueueCells:
             return row.incident_id
         return None
 
-    def _text(self, row: QueueRow, column: int, now: datetime, tick: int) -> str:
+    def _text(self, row: QueueRow, column: int, now: Now, tick: int) -> str:
         if column == Column.AGE:
-            return format_age((now - row.incident.created_at).total_seconds())
+            return format_age((now() - row.incident.created_at).total_seconds())
         if column == Column.SLA:
             return sla_text(row.clock(now, tick))
         return row.display[column]
 
-    def _foreground(self, row: QueueRow, column: int, now: datetime, tick: int) -> QColor | None:
+    def _foreground(self, row: QueueRow, column: int, now: Now, tick: int) -> QColor | None:
         if column == Column.SEVERITY:
-            return QColor(self.palette.severity_color(row.incident.severity.value))
+            value = row.fields.severity
+            color = self._severity.get(value)
+            if color is None:
+                color = self._severity[value] = QColor(self.palette.severity_color(value))
+            return color
         if column == Column.SLA:
             return self._sla[row.clock(now, tick).urgency][0]
         if column == Column.DRILL:
             return self._drill[0]
         return self._closed if row.fields.terminal else None
 
-    def _background(
-        self, row: QueueRow, column: int, now: datetime, tick: int, flash: float
-    ) -> QColor | None:
+    def _background(self, row: QueueRow, column: int, now: Now, tick: int, flash: float) -> QColor | None:
         # The SLA and drill colours keep their meaning even while a new row flashes.
         if column == Column.SLA:
             background = self._sla[row.clock(now, tick).urgency][1]
@@ -115,12 +121,12 @@ class QueueCells:
 
     def _decoration(self, row: QueueRow, column: int) -> Any:
         if column == Column.SEVERITY:
-            return color_chip(self.palette.severity_color(row.incident.severity.value))
+            return color_chip(self.palette.severity_color(row.fields.severity))
         if column == Column.CATEGORY:
             return category_icon(row.incident.category.value, self.palette.text)
         return None
 
-    def _font(self, row: QueueRow, column: int, now: datetime, tick: int) -> QFont | None:
+    def _font(self, row: QueueRow, column: int, now: Now, tick: int) -> QFont | None:
         if column == Column.SEVERITY and row.incident.severity in (Severity.critical, Severity.high):
             return self._bold
         if column == Column.SLA and row.clock(now, tick).urgency in _LOUD:
@@ -129,10 +135,10 @@ class QueueCells:
             return self._bold
         return None
 
-    def _tooltip(self, row: QueueRow, column: int, now: datetime, tick: int) -> str:
+    def _tooltip(self, row: QueueRow, column: int, now: Now, tick: int) -> str:
         incident = row.incident
         if column == Column.AGE:
-            age = format_age((now - incident.created_at).total_seconds())
+            age = format_age((now() - incident.created_at).total_seconds())
             return f"Created {incident.created_at.astimezone():%Y-%m-%d %H:%M:%S} ({age} ago)"
         if column == Column.SLA:
             clock = row.clock(now, tick)

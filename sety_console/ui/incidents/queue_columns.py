@@ -7,6 +7,7 @@ Nothing here touches Qt: `QueueRow` caches the texts of one incident version so 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 from enum import IntEnum
 from typing import Any
@@ -255,9 +256,9 @@ class QueueRow:
             self._texts = _static_texts(self.incident)
         return self._texts[1]
 
-    def clock(self, now: datetime, tick: int) -> SlaClock:
+    def clock(self, now: Callable[[], datetime], tick: int) -> SlaClock:
         """The SLA clock, computed at most once per refresh tick."""
         if self._clock is None or self._clock_tick != tick:
-            self._clock = sla_clock(self.incident, now)
+            self._clock = sla_clock(self.incident, now())
             self._clock_tick = tick
         return self._clock

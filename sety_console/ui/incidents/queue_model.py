@@ -138,11 +138,13 @@ class IncidentQueueModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(Column)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
+        if not index.isValid() or index.row() >= len(self._order):
             return None
-        row = self._rows[key_id(self._order.key_at(index.row()))]
+        row = self._rows.get(key_id(self._order.key_at(index.row())))
+        if row is None:
+            return None
         flash = self._flash_of(row.incident_id) if self._flashes else 0.0
-        return self._cells.data(row, index.column(), role, self._now(), self._tick, flash)
+        return self._cells.data(row, index.column(), role, self._now, self._tick, flash)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):

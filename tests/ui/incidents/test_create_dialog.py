@@ -120,10 +120,12 @@ def test_tab_order_follows_the_form(dialog: CreateIncidentDialog) -> None:
     ]
 
 
-def test_idempotency_key_is_stable_per_dialog(dialog: CreateIncidentDialog) -> None:
+def test_idempotency_key_is_stable_per_dialog(qtbot: QtBot, dialog: CreateIncidentDialog) -> None:
     fill_valid(dialog)
     assert dialog.form().idempotency_key == dialog.form().idempotency_key
-    assert dialog.form().idempotency_key != CreateIncidentDialog().form().idempotency_key
+    other = CreateIncidentDialog()
+    qtbot.addWidget(other)
+    assert dialog.form().idempotency_key != other.form().idempotency_key
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
@@ -122,7 +131,7 @@ class IncidentQueue(QWidget):
         table.setWordWrap(False)
         table.setShowGrid(False)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.setIconSize(table.iconSize().scaled(18, 18, Qt.AspectRatioMode.KeepAspectRatio))
+        table.setIconSize(QSize(18, 18))
         table.verticalHeader().hide()
         rows = table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

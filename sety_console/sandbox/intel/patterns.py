@@ -7,8 +7,8 @@ import numpy as np
 from sety_console.api.models import Category, Hotspot, IncidentPatterns, RecurringPattern, TimeAnalysis
 
 from .geo import geo_point
-from .grid import Grid, unpack
-from .records import CATEGORIES, Columns, ranked
+from .grid import Grid, pack
+from .records import CATEGORIES, BoolArray, Columns, IntArray, ranked
 from .zones import top_hours
 
 HOTSPOT_CELL_M = 250.0
@@ -48,23 +48,20 @@ def hotspots(cols: Columns) -> list[Hotspot]:
     """
     if len(cols) == 0:
         return []
-    grid = Grid(HOTSPOT_CELL_M)
-    keys, inverse, counts = np.unique(grid.keys(cols.lat, cols.lng), return_inverse=True, return_counts=True)
-    slot_of = {unpack(key): i for i, key in enumerate(keys.tolist())}
-    tally = counts.tolist()
-    used: set[int] = set()
+    keys, inverse, counts = np.unique(
+        Grid(HOTSPOT_CELL_M).keys(cols.lat, cols.lng), return_inverse=True, return_counts=True
+    )
+    used = np.zeros(len(keys), dtype=np.bool_)
     found: list[Hotspot] = []
     for start in np.lexsort((keys, -counts)).tolist():
         if len(found) >= HOTSPOT_LIMIT:
             break
-        if start in used:
+        if used[start]:
             continue
-        i, j = unpack(int(keys[start]))
-        block = [slot_of.get((i + di, j + dj), -1) for di in (-1, 0, 1) for dj in (-1, 0, 1)]
-        block = [b for b in block if b >= 0 and b not in used]
-        if sum(tally[b] for b in block) < HOTSPOT_MIN:
+        block = _free_block(keys, used, int(keys[start]))
+        if int(counts[block].sum()) < HOTSPOT_MIN:
             continue
-        used.update(block)
+        used[block] = True
         group = cols.subset(np.isin(inverse, block))
         found.append(
             Hotspot(
@@ -74,6 +71,15 @@ def hotspots(cols: Columns) -> list[Hotspot]:
             )
         )
     return found
+
+
+def _free_block(keys: IntArray, used: BoolArray, key: int) -> IntArray:
+    """Indexes (in the sorted `keys`) of the occupied, unused cells of the 3 × 3 block around `key`."""
+    around = np.array([pack((di, dj)) - pack((0, 0)) for di in (-1, 0, 1) for dj in (-1, 0, 1)]) + key
+    at = np.clip(np.searchsorted(keys, around), 0, len(keys) - 1)
+    found = at[(keys[at] == around) & ~used[at]]
+    result: IntArray = np.unique(found)
+    return result
 
 
 def recurring(cols: Columns) -> list[RecurringPattern]:

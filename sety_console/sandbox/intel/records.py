@@ -108,7 +108,9 @@ class Columns:
         return len(self.row)
 
     def subset(self, mask: BoolArray) -> Columns:
-        """The rows where `mask` is true, in the same order."""
+        """The rows where `mask` is true, in the same order (these very columns when it keeps all)."""
+        if bool(mask.all()):
+            return self
         return self.take(np.flatnonzero(mask))
 
     def take(self, index: IntArray | Sequence[int]) -> Columns:

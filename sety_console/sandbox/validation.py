@@ -30,6 +30,7 @@ T = TypeVar("T")
 
 _FIELD_PREFIX = re.compile(r"^([A-Za-z_][A-Za-z0-9_.]*): (.+)$", re.DOTALL)
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
 def parse_body(raw: bytes, model: type[M], *, required: bool = True) -> M:
@@ -119,12 +120,29 @@ def _date_or_datetime(value: Any, at: time) -> Any:
             return datetime.combine(date.fromisoformat(value), at, tzinfo=UTC)
         except ValueError:
             raise ValueError("must be a date (YYYY-MM-DD) or an RFC 3339 date-time") from None
-    return value
+    if not isinstance(value, str) or not _DATE_TIME.match(value):
+        raise ValueError("must be a date (YYYY-MM-DD) or an RFC 3339 date-time")
+    return _rfc3339(value)
+
+
+def _rfc3339(value: Any) -> datetime:
+    """An RFC 3339 date-time with its zone (`2026-03-10T18:00:00Z`); numbers and bare times refused."""
+    if not isinstance(value, str) or not _DATE_TIME.match(value):
+        raise ValueError("must be an RFC 3339 date-time with a zone, such as 2026-03-10T18:00:00.000Z")
+    try:
+        return datetime.fromisoformat(value.upper().replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError:
+        raise ValueError(
+            "must be an RFC 3339 date-time with a zone, such as 2026-03-10T18:00:00.000Z"
+        ) from None
 
 
 CommaList = Annotated[list[T], BeforeValidator(_split_commas), Field(min_length=1), AfterValidator(_unique)]
 """A query parameter holding one value or several separated by commas (`status=a,b`)."""
 
+
+DateTimeParam = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
+"""A date-time query parameter (`updated_since`, `departure_time`): RFC 3339 with a zone."""
 
 WindowStart = Annotated[AwareDatetime, BeforeValidator(_window_start)]
 """`from_date`: a date (00:00:00.000Z that day) or a date-time, inclusive."""

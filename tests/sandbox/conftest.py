@@ -7,7 +7,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +25,11 @@ from .helpers import PREFIX, START, Harness, WebhookReceiver
 PG_URL = os.environ.get("SETY_TEST_DATABASE_URL")
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    """A database no other test uses: a SQLite file, or a fresh PostgreSQL schema."""
+@contextmanager
+def fresh_database(directory: Path) -> Iterator[str]:
+    """A database no other test uses: a SQLite file in `directory`, or a fresh PostgreSQL schema."""
     if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'sandbox.db'}"
+        yield f"sqlite:///{directory / 'sandbox.db'}"
         return
     schema = "t_" + uuid.uuid4().hex[:16]
     engine = create_engine(PG_URL)
@@ -42,6 +42,13 @@ def database_url(tmp_path: Path) -> Iterator[str]:
         with engine.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh database for one test."""
+    with fresh_database(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

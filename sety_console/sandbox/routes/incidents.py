@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import AwareDatetime, model_validator
+from pydantic import model_validator
 
 from sety_console.api.models import (
     AddNoteRequest,
@@ -22,6 +22,7 @@ from ..incident_store import IncidentFilters
 from ..responses import model_response, page_of_documents, raw_json_response
 from ..validation import (
     CommaList,
+    DateTimeParam,
     PageQuery,
     WindowEnd,
     WindowStart,
@@ -41,7 +42,7 @@ class IncidentListQuery(PageQuery):
     severity: CommaList[Known[Severity]] | None = None
     from_date: WindowStart | None = None
     to_date: WindowEnd | None = None
-    updated_since: AwareDatetime | None = None
+    updated_since: DateTimeParam | None = None
 
     @model_validator(mode="after")
     def _window(self) -> IncidentListQuery:

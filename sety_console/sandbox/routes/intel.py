@@ -10,7 +10,7 @@ import re
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import Field, model_validator
 
 from sety_console.api.models import Category, Known, RiskLevel, Severity
 
@@ -19,7 +19,16 @@ from ..errors import bad_request
 from ..geometry import distance_m
 from ..intel import bbox_around, danger_analytics, heatmap, route_safety, safety_score, zones_near
 from ..responses import model_response, page_of_models
-from ..validation import CommaList, PageQuery, QueryModel, WindowEnd, WindowStart, check_window, parse_query
+from ..validation import (
+    CommaList,
+    DateTimeParam,
+    PageQuery,
+    QueryModel,
+    WindowEnd,
+    WindowStart,
+    check_window,
+    parse_query,
+)
 
 router = APIRouter(tags=["Threat Intelligence"])
 
@@ -82,7 +91,7 @@ class RouteQuery(QueryModel):
     origin: str = Field(pattern=_LATLNG.pattern)
     destination: str = Field(pattern=_LATLNG.pattern)
     waypoints: str | None = None
-    departure_time: AwareDatetime | None = None
+    departure_time: DateTimeParam | None = None
 
 
 @router.get("/danger-zones")

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -33,11 +33,20 @@ def _utc_now() -> datetime:
 
 
 class _FitScrollArea(QScrollArea):
-    """Asks for its content's full height, so the splitter shows the facts whole when it can."""
+    """Asks for its content's full height, so the splitter shows the facts whole when it can, and
+    tells the facts how wide it is (two columns of boxes or one)."""
+
+    def __init__(self, facts: DetailFacts, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._facts = facts
 
     def sizeHint(self) -> QSize:
         inner = self.widget()
         return inner.sizeHint() if inner is not None else super().sizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._facts.fit_width(self.viewport().width())
+        super().resizeEvent(event)
 
 
 class IncidentDetail(QWidget):
@@ -100,13 +109,17 @@ class IncidentDetail(QWidget):
         for button in (self.acknowledge_button, self.map_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
+        # Cancelling is rare and cannot be undone: it sits below the facts, away from Acknowledge.
+        cancel_row = QHBoxLayout()
+        cancel_row.addStretch(1)
+        cancel_row.addWidget(self.cancel_button)
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.header)
         top_layout.addLayout(buttons)
         top_layout.addWidget(self.facts)
+        top_layout.addLayout(cancel_row)
         bottom = QWidget(self)
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
@@ -114,10 +127,13 @@ class IncidentDetail(QWidget):
         bottom_layout.addWidget(timeline_title)
         bottom_layout.addWidget(self.timeline, 1)
         bottom_layout.addWidget(self.note_box)
-        facts = self._facts_area = _FitScrollArea(self)  # a short dock scrolls the facts, never cuts them
+        facts = self._facts_area = _FitScrollArea(
+            self.facts, self
+        )  # a short dock scrolls the facts, never cuts them
         facts.setWidget(top)
         facts.setWidgetResizable(True)
         facts.setFrameShape(QFrame.Shape.NoFrame)
+        facts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # wrap, never cut
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(facts)
         self.splitter.addWidget(bottom)
@@ -243,4 +259,6 @@ class IncidentDetail(QWidget):
 
     def _tick(self) -> None:
         if self._incident is not None:
-            self.facts.refresh_clock(self._palette, self._now())
+            now = self._now()
+            self.header.refresh_clock(self._palette, now)
+            self.facts.refresh_clock(self._palette, now)

@@ -27,6 +27,8 @@ from .queue_columns import category_name, format_age, format_duration, format_et
 from .timeline import local_time
 
 _NONE = "—"
+TWO_COLUMNS_FROM = 620
+"""Width (pixels) from which the fact boxes sit side by side."""
 
 
 def _value(parent: QWidget) -> QLabel:
@@ -61,7 +63,12 @@ class DetailHeader(QWidget):
         self.severity = QLabel(self)
         self.category = QLabel(self)
         self.status = QLabel(self)
-        self.drill = QLabel("DRILL — exercise, nobody is dispatched", self)
+        self._incident: Incident | None = None
+        self.drill = QLabel("DRILL — an exercise: nobody is dispatched for real", self)
+        self.drill.setWordWrap(True)
+        self.clock = QLabel(self)
+        self.clock.setToolTip("SLA clock: time left to assign / arrive, or how long ago it was breached")
+        self.status.setWordWrap(True)
         self.title = QLabel(self)
         self.description = QLabel(self)
         self.ident = _value(self)
@@ -73,15 +80,17 @@ class DetailHeader(QWidget):
         self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.category_icon = QLabel(self)
         chips = QHBoxLayout()
-        for widget in (self.severity, self.category_icon, self.category, self.status, self.drill):
+        for widget in (self.severity, self.category_icon, self.category):
             chips.addWidget(widget)
-        chips.addStretch(1)
+        chips.addWidget(self.status, 1)
         ident = QHBoxLayout()
         ident.addWidget(self.ident, 1)
         ident.addWidget(self.copy_id)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(chips)
+        layout.addWidget(self.clock)
+        layout.addWidget(self.drill)
         layout.addWidget(self.title)
         layout.addWidget(self.description)
         layout.addLayout(ident)
@@ -109,6 +118,21 @@ class DetailHeader(QWidget):
         age = format_age((now - incident.created_at).total_seconds())
         self.ident.setText(incident.incident_id)
         self.ident.setToolTip(f"Created {local_time(incident.created_at, with_date=True)} ({age} ago)")
+        self._incident = incident
+        self.refresh_clock(palette, now)
+
+    def refresh_clock(self, palette: Palette, now: datetime) -> None:
+        """The live SLA clock, big: the first thing to read after the severity."""
+        incident = self._incident
+        if incident is None:
+            return
+        clock = sla_clock(incident, now)
+        swatch = palette.sla_swatch(clock.urgency)
+        background = f"background:{swatch.bg}; border-radius:3px;" if swatch.bg else ""
+        self.clock.setStyleSheet(
+            f"color:{swatch.fg}; font-size: 13pt; font-weight: 700; padding:2px 6px; {background}"
+        )
+        self.clock.setText(f"SLA  {sla_text(clock)}")
 
 
 class DetailFacts(QWidget):
@@ -118,16 +142,30 @@ class DetailFacts(QWidget):
         super().__init__(parent)
         self._incident: Incident | None = None
         self.fields: dict[str, QLabel] = {}
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        subject = self._box("Subject", ["Name", "Phone", "Email", "Reference", "Details"])
-        location = self._box("Location", ["Address", "Landmark", "Coordinates"])
-        responder = self._box("Responder", ["Unit", "Responder", "Vehicle", "ETA", "Distance", "Unit phone"])
-        sla = self._box("SLA", ["Clock", "Targets", "Assigned", "Arrived", "Breached"])
-        grid.addWidget(subject, 0, 0)
-        grid.addWidget(location, 0, 1)
-        grid.addWidget(responder, 1, 0)
-        grid.addWidget(sla, 1, 1)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._boxes = [
+            self._box("SLA", ["Targets", "Assigned", "Arrived", "Breached"]),
+            self._box("Subject", ["Name", "Phone", "Email", "Reference", "Details"]),
+            self._box("Location", ["Address", "Landmark", "Coordinates"]),
+            self._box("Responder", ["Unit", "Responder", "Vehicle", "ETA", "Distance", "Unit phone"]),
+        ]
+        self._columns = 0
+        self._arrange(2)
+
+    def _arrange(self, columns: int) -> None:
+        """Boxes in two columns when there is room, else one (a narrow dock)."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for box in self._boxes:
+            self._grid.removeWidget(box)
+        for n, box in enumerate(self._boxes):
+            self._grid.addWidget(box, n // columns, n % columns)
+
+    def fit_width(self, width: int) -> None:
+        """Called by the scroll area around the facts with the width it can give."""
+        self._arrange(2 if width >= TWO_COLUMNS_FROM else 1)
 
     def _box(self, title: str, names: list[str]) -> QGroupBox:
         box = QGroupBox(title, self)
@@ -184,17 +222,11 @@ class DetailFacts(QWidget):
         self.refresh_clock(palette, now)
 
     def refresh_clock(self, palette: Palette, now: datetime) -> None:
-        """The live SLA clock (called every second)."""
+        """Whether the SLA is breached can change with time alone (called every second)."""
         incident = self._incident
         if incident is None:
             return
         clock = sla_clock(incident, now)
-        swatch = palette.sla_swatch(clock.urgency)
-        background = f"background:{swatch.bg}; padding:2px 6px; border-radius:3px;" if swatch.bg else ""
-        self.fields["Clock"].setStyleSheet(
-            f"color:{swatch.fg}; font-size: 12.5pt; font-weight: 700; {background}"
-        )
-        self._set("Clock", sla_text(clock))
         self._set("Breached", _breach_text(incident, clock))
         self.fields["Breached"].setStyleSheet(
             f"color:{palette.failed}; font-weight:700" if clock.breached else ""

@@ -12,7 +12,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from sety_console.ui.common.palette import Palette
@@ -24,17 +24,31 @@ from .queue_filters import QueueFilters
 from .queue_model import IncidentQueueModel
 
 CLOCK_INTERVAL_MS = 1000
+# (smallest useful, comfortable) width of each column; the address column takes what is left.
 _WIDTHS = {
-    Column.SEVERITY: 175,
-    Column.CATEGORY: 170,
-    Column.STATUS: 150,
-    Column.SUBJECT: 190,
-    Column.ADDRESS: 300,
-    Column.AGE: 80,
-    Column.SLA: 190,
-    Column.RESPONDER: 210,
-    Column.DRILL: 70,
+    Column.SEVERITY: (100, 150),
+    Column.CATEGORY: (105, 155),
+    Column.STATUS: (90, 125),
+    Column.SUBJECT: (105, 175),
+    Column.ADDRESS: (140, 300),
+    Column.AGE: (52, 70),
+    Column.SLA: (178, 215),
+    Column.RESPONDER: (140, 200),
+    Column.DRILL: (56, 64),
 }
+
+
+def fit_widths(available: int) -> dict[Column, int]:
+    """Column widths for `available` pixels: comfortable when there is room, never below useful
+    (a narrow dock scrolls sideways rather than squeezing the address to nothing)."""
+    smallest = sum(low for low, _ in _WIDTHS.values())
+    comfortable = sum(high for _, high in _WIDTHS.values())
+    if available >= comfortable:
+        widths = {column: high for column, (_, high) in _WIDTHS.items()}
+        widths[Column.ADDRESS] += available - comfortable
+        return widths
+    share = max(0.0, (available - smallest) / (comfortable - smallest))
+    return {column: int(low + share * (high - low)) for column, (low, high) in _WIDTHS.items()}
 
 
 class QueueTable(QTableView):
@@ -50,6 +64,30 @@ class QueueTable(QTableView):
         super().__init__(parent)
         self._anchor: QPersistentModelIndex | None = None
         self._remembering = False
+        self._fitting = False
+        self.user_sized = False
+        """True once the operator dragged a column edge: widths are theirs from then on."""
+        self.horizontalHeader().setStretchLastSection(False)
+        self.horizontalHeader().sectionResized.connect(self._on_section_resized)
+
+    def fit_columns(self) -> None:
+        """Share the width between the columns (see `fit_widths`)."""
+        if self.user_sized or self.model() is None:
+            return
+        self._fitting = True
+        try:
+            for column, width in fit_widths(self.viewport().width()).items():
+                self.horizontalHeader().resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def _on_section_resized(self, *_args: object) -> None:
+        if not self._fitting and self.horizontalHeader().underMouse():
+            self.user_sized = True
 
     def watch(self, model: IncidentQueueModel) -> None:
         """Follow `model`'s changes to keep the scroll anchor (call after `setModel`)."""
@@ -120,7 +158,7 @@ class IncidentQueue(QWidget):
         self._make_actions()
         self._update_counts()
 
-    def _make_table(self, model: IncidentQueueModel) -> QTableView:
+    def _make_table(self, model: IncidentQueueModel) -> QueueTable:
         table = QueueTable(self)
         table.setModel(model)
         table.watch(model)
@@ -139,9 +177,7 @@ class IncidentQueue(QWidget):
         header = table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSortIndicatorClearable(True)  # third click: back to priority order
-        for column, width in _WIDTHS.items():
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(Column.ADDRESS, QHeaderView.ResizeMode.Stretch)
+        table.fit_columns()
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(lambda *_: self._scroll_to_current())

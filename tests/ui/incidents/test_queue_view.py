@@ -17,7 +17,7 @@ from sety_console.ui.incidents.queue_cells import INCIDENT_ID_ROLE
 from sety_console.ui.incidents.queue_columns import Column
 from sety_console.ui.incidents.queue_filters import DrillFilter, QueueFilters, StatusGroup
 from sety_console.ui.incidents.queue_model import IncidentQueueModel
-from sety_console.ui.incidents.queue_view import IncidentQueue
+from sety_console.ui.incidents.queue_view import IncidentQueue, fit_widths
 
 from .factory import Store, make_incident
 
@@ -188,3 +188,13 @@ def test_header_click_sorts_and_shows_the_selection(
     queue.table.selectionModel().clearSelection()
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))  # descending
     assert queue.table.verticalScrollBar().value() == 0
+
+
+@pytest.mark.parametrize("width", [700, 1090, 1500, 2400])
+def test_columns_share_the_width(width: int) -> None:
+    widths = fit_widths(width)
+    assert set(widths) == set(Column)
+    assert widths[Column.ADDRESS] >= 140
+    assert widths[Column.SLA] >= 178  # "BREACHED 1:24:24 ago" in bold must fit
+    if width >= 1000:
+        assert sum(widths.values()) <= width

@@ -45,7 +45,8 @@ class _FitScrollArea(QScrollArea):
         return inner.sizeHint() if inner is not None else super().sizeHint()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._facts.fit_width(self.viewport().width())
+        # Count the vertical scroll bar as there: it appears once the boxes are laid out.
+        self._facts.fit_width(event.size().width() - self.verticalScrollBar().sizeHint().width())
         super().resizeEvent(event)
 
 

@@ -151,6 +151,8 @@ class DetailFacts(QWidget):
             self._box("Responder", ["Unit", "Responder", "Vehicle", "ETA", "Distance", "Unit phone"]),
         ]
         self._columns = 0
+        self._width = 0
+        self._two_column_min: int | None = None
         self._arrange(2)
 
     def _arrange(self, columns: int) -> None:
@@ -164,8 +166,13 @@ class DetailFacts(QWidget):
             self._grid.addWidget(box, n // columns, n % columns)
 
     def fit_width(self, width: int) -> None:
-        """Called by the scroll area around the facts with the width it can give."""
-        self._arrange(2 if width >= TWO_COLUMNS_FROM else 1)
+        """Called by the scroll area around the facts with the width it can give: two columns of
+        boxes only when both fit whole (a long email or metadata value cannot wrap)."""
+        self._width = width
+        if self._two_column_min is None:
+            self._arrange(2)
+            self._two_column_min = self._grid.minimumSize().width()
+        self._arrange(2 if width >= max(TWO_COLUMNS_FROM, self._two_column_min) else 1)
 
     def _box(self, title: str, names: list[str]) -> QGroupBox:
         box = QGroupBox(title, self)
@@ -185,6 +192,13 @@ class DetailFacts(QWidget):
 
     def show_incident(self, incident: Incident, palette: Palette, now: datetime) -> None:
         self._incident = incident
+        self._show_values(incident)
+        if self._width:  # new values may need another width
+            self._two_column_min = None
+            self.fit_width(self._width)
+        self._show_sla(incident, palette, now)
+
+    def _show_values(self, incident: Incident) -> None:
         subject, location, responder = incident.subject, incident.location, incident.responder
         self._set("Name", subject.name)
         self._set("Phone", subject.phone)
@@ -202,7 +216,6 @@ class DetailFacts(QWidget):
         distance = responder.distance_meters if responder else None
         self._set("Distance", f"{distance / 1000:.1f} km" if distance is not None else None)
         self._set("Unit phone", responder.phone if responder else None)
-        self._show_sla(incident, palette, now)
 
     def _show_sla(self, incident: Incident, palette: Palette, now: datetime) -> None:
         sla = incident.sla

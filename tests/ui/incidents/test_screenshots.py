@@ -60,6 +60,7 @@ def test_queue_screenshot(qtbot: QtBot, theme: str, store: Store, clock: FakeClo
     queue.select(model.incident_at(12).incident_id)  # type: ignore[union-attr]
     model.flash([model.incident_at(20).incident_id])  # type: ignore[union-attr]
     qtbot.waitExposed(queue)
+    qtbot.wait(100)
     SCREENS.mkdir(parents=True, exist_ok=True)
     path = SCREENS / f"queue-{theme}.png"
     image = queue.grab().toImage()
@@ -106,6 +107,7 @@ def test_detail_screenshot(qtbot: QtBot, theme: str, clock: FakeClock) -> None:
     detail.show_incident(incident, pending, ["18:26:02 Alarm acknowledged by Funke Adeyemi"])
     detail.show()
     qtbot.waitExposed(detail)
+    qtbot.wait(100)  # let the splitter and scroll areas settle (as a person would see it)
     SCREENS.mkdir(parents=True, exist_ok=True)
     image = detail.grab().toImage()
     assert image.save(str(SCREENS / f"detail-{theme}.png"))

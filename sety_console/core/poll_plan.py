@@ -7,10 +7,10 @@ support `updated_since`:
 * the newest page of open incidents every other request (new incidents and changes on it show up);
 * incidents that vanished from a page where they should have been (they closed) are fetched one by one,
   first of all;
-* open incidents that fell off the newest page are refreshed most urgent first: urgent ones (critical,
-  or high SOS/vehicle) one by one with `get_incident` when older than `urgent_refresh_s`; the rest by
-  walking the deeper pages of the open list when there are many (one request covers a page), else by
-  `get_incident` round-robin, least recently confirmed first.
+* open incidents that fell off the newest page are refreshed most urgent first: a few urgent ones
+  (critical, or high SOS/vehicle) one by one with `get_incident` when older than `urgent_refresh_s`;
+  when many are off the page, by walking the deeper pages of the open list (one request covers a
+  page); a few non-urgent ones by `get_incident` round-robin, least recently confirmed first.
 """
 
 from __future__ import annotations
@@ -129,9 +129,10 @@ class FallbackPlanner:
             return now - self.confirmed.get(incident.incident_id, -1e9)
 
         urgent = [i for i in off_page if _urgent(i) and age(i) >= self._plan.urgent_refresh_s]
-        if urgent:
+        many_pages = self._total_pages > 1
+        if urgent and (len(urgent) <= self._plan.single_get_threshold or not many_pages):
             return FallbackStep(StepKind.GET, incident_id=min(urgent, key=priority_key).incident_id)
-        if len(off_page) > self._plan.single_get_threshold and self._total_pages > 1:
+        if len(off_page) > self._plan.single_get_threshold and many_pages:
             page = self._next_deep if self._next_deep <= self._total_pages else 2
             return FallbackStep(StepKind.DEEP_PAGE, page=page)
         pick = min(off_page, key=lambda i: (-age(i), priority_key(i)))

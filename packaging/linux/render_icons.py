@@ -54,7 +54,9 @@ def render_png(svg_bytes: bytes, size: int) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.convertToFormat(QImage.Format.Format_ARGB32).save(buffer, "PNG"):
+    encoded = image.convertToFormat(QImage.Format.Format_ARGB32)
+    # The stub types `format` as bytes, but PySide6 6.11 accepts only str at run time.
+    if not encoded.save(buffer, "PNG"):  # type: ignore[call-overload]
         raise RuntimeError(f"Qt could not encode the {size} px icon as PNG")
     buffer.close()
     return bytes(data.data())

@@ -80,6 +80,9 @@ def folium_map(basemap: BasemapConfig, center: tuple[float, float] = DEFAULT_CEN
         tiles=None,
         prefer_canvas=True,
         control_scale=True,
+        # Zooms jump instead of gliding: a live map moved by code (select, fit a route) must not
+        # have a running zoom animation snap it back, and software-rendered machines save CPU.
+        zoom_animation=False,
     )
     fmap.default_js = [(name, f"{ASSETS}/{name}") for name in _VENDOR_JS]
     fmap.default_css = [(name, f"{ASSETS}/{name}") for name in _VENDOR_CSS]

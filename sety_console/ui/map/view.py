@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
@@ -23,7 +24,7 @@ from sety_console.api.models import DangerZone, HeatmapResponse, Incident, Route
 from .bridge import MapBridge
 from .page import BasemapConfig, default_page_dir, ensure_page
 from .payload import heat_payload, route_payload, route_points_payload, safe_zones_payload, zone_row
-from .state import LAYERS, MapState
+from .state import MapState
 from .text import LatLng
 from .webpage import MapPage, map_profile
 
@@ -150,7 +151,7 @@ class MapView(QWidget):
         self._schedule()
 
     def set_layer_visible(self, name: str, visible: bool) -> None:
-        """Show or hide a layer: one of `LAYERS`."""
+        """Show or hide a layer: one of `state.LAYERS` (ValueError otherwise)."""
         self._state.set_layer(name, visible)
         self._schedule()
 
@@ -189,11 +190,12 @@ class MapView(QWidget):
             return self._seq
         batch = self._state.take_batch(self._seq + 1)
         if batch is not None:
-            self._push(batch)
+            self._send(batch)
         return self._seq
 
-    def _push(self, batch: dict[str, object]) -> None:
-        self._seq = int(batch["seq"])  # type: ignore[call-overload]
+    def _send(self, batch: dict[str, Any]) -> None:
+        """Send a batch numbered `self._seq + 1` (the state numbers it when it builds it)."""
+        self._seq += 1
         self._bridge.push.emit(json.dumps(batch, separators=(",", ":"), ensure_ascii=False))
 
     # -- page life -----------------------------------------------------------------------------
@@ -208,7 +210,7 @@ class MapView(QWidget):
 
     def _on_page_ready(self) -> None:
         self._ready = True
-        self._push(self._state.full_batch(self._seq + 1))
+        self._send(self._state.full_batch(self._seq + 1))
         self.page_ready.emit()
 
     def _on_render_process_terminated(self, status: object, exit_code: int) -> None:
@@ -274,7 +276,3 @@ class MapView(QWidget):
     @property
     def page_path(self) -> Path:
         return Path(self._page_url.toLocalFile())
-
-    @staticmethod
-    def layer_names() -> tuple[str, ...]:
-        return LAYERS

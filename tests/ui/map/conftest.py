@@ -63,7 +63,7 @@ def click_at(
 
 
 def click_marker(view: MapView, lat: float, lng: float) -> None:
-    """Click the pin at (lat, lng) once it is there (cluster animations slide pins for ~0.3 s)."""
+    """Click the pin at (lat, lng) once it is drawn there."""
     x, y = js(view, f"(p => [p.x, p.y])(SetyMap.map.latLngToContainerPoint([{lat}, {lng}]))")
     probe = f"Boolean(document.elementFromPoint({x}, {y}).closest('.sety-pin'))"
     wait_until(lambda: js(view, probe), 5, "the pin to settle under the pointer")

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from sety_console.api.models import DangerAnalytics, DangerZone, DangerZonePage, RouteSafety
 from sety_console.ui.map import LAYERS, MapView, MapWorkspace
-from sety_console.ui.map.page import DEFAULT_TILE_URL
+from sety_console.ui.map.page import DEFAULT_TILE_URL, BasemapConfig
 from sety_console.ui.map.palette import SAFETY_COLORS
 from tests.contract import example
 
@@ -23,7 +23,10 @@ from .conftest import click_at, click_marker, js, pause, settle, wait_until
 SCREENSHOT = Path("/tmp/sety-map-workspace.png")
 
 
-def test_page_loads_once_from_a_file_and_answers_through_the_bridge(view: MapView) -> None:
+def test_page_loads_once_from_a_file_and_answers_through_the_bridge(workspace: MapWorkspace) -> None:
+    view = workspace.map_view
+    # The workspace asked for the default heatmap window when the page came up.
+    assert workspace.layers_panel.heat_status_text() == "Loading heatmap…"
     assert view.web_view.url().isLocalFile()
     assert Path(view.web_view.url().toLocalFile()) == view.page_path
     assert view.page_loads == 1
@@ -47,6 +50,18 @@ def test_without_tiles_the_map_goes_offline_and_fetches_only_tiles(view: MapView
     tile_prefix = DEFAULT_TILE_URL.split("{", 1)[0]
     assert requested, "the basemap should at least have tried to fetch tiles"
     assert [url for url in requested if not url.startswith((tile_prefix, "file:", "data:"))] == []
+
+
+def test_switching_the_basemap_needs_no_reload(view: MapView) -> None:
+    note = "(document.querySelector('.sety-offline-note') || {}).textContent"
+    view.set_basemap(BasemapConfig(tile_url=""))
+    settle(view)
+    assert js(view, note) == "No basemap configured"
+    view.set_basemap(BasemapConfig())
+    settle(view)
+    wait_until(lambda: js(view, note) == "Basemap offline: map data only", 10, "the tiles to fail again")
+    assert js(view, "SetyMap.basemap.tiles._url") == DEFAULT_TILE_URL
+    assert view.page_loads == 1
 
 
 def test_a_100_incident_diff_updates_markers_without_reloading(view: MapView) -> None:

@@ -21,6 +21,7 @@
     this.note = L.control({ position: "topright" });
     this.note.onAdd = () => {
       const div = L.DomUtil.create("div", "sety-offline-note");
+      L.DomEvent.disableClickPropagation(div);
       div.textContent = this.tiles ? "Basemap offline: map data only" : "No basemap configured";
       return div;
     };

@@ -26,6 +26,7 @@
       showCoverageOnHover: false,
       maxClusterRadius: 50,
       disableClusteringAtZoom: 16,
+      animate: false,
       spiderfyOnMaxZoom: true,
       iconCreateFunction: (cluster) => this.clusterIcon(cluster),
       setyIncidents: this,

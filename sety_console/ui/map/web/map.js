@@ -77,6 +77,8 @@
       SetyMap.bridge = channel.objects.bridge;
       SetyMap.bridge.push.connect((json) => SetyMap.apply(JSON.parse(json)));
       SetyMap.bridge.pageReady();
+      // Tiles may have failed before the channel was up: report what is known now.
+      if (SetyMap.basemap.online !== null) SetyMap.call("basemapStatus", SetyMap.basemap.online);
     });
   }
 
@@ -192,9 +194,12 @@
     };
     map.on("contextmenu", (e) => {
       at = e.latlng;
-      menu.style.left = e.containerPoint.x + "px";
-      menu.style.top = e.containerPoint.y + "px";
       menu.style.display = "block";
+      const size = map.getSize();
+      const x = Math.min(e.containerPoint.x, size.x - menu.offsetWidth - 4);
+      const y = Math.min(e.containerPoint.y, size.y - menu.offsetHeight - 4);
+      menu.style.left = Math.max(0, x) + "px";
+      menu.style.top = Math.max(0, y) + "px";
     });
     map.on("click movestart zoomstart", hide);
     document.addEventListener("keydown", (e) => e.key === "Escape" && hide());

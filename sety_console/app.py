@@ -13,6 +13,7 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,8 +41,8 @@ def prepare_qt_environment() -> None:
         os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join([flags, *wanted]).strip()
 
 
-def run(args: argparse.Namespace) -> int:
-    """Start the console; returns the process exit code."""
+def run(args: argparse.Namespace, out: Callable[[str], None] | None = None) -> int:
+    """Start the console; returns the process exit code. `out` receives the self-test's lines."""
     prepare_qt_environment()
     settings = config.load_settings()
     if args.api_url:
@@ -58,18 +59,25 @@ def run(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Sety Console")
     app.setOrganizationName("Sety")
+    app.setDesktopFileName("io.sety.Console")
+    from PySide6.QtGui import QIcon
+
+    from sety_console.ui.common.resources import resource_path
+
+    app.setWindowIcon(QIcon(str(resource_path("icons", "app", "sety-console.svg"))))
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        return int(loop.run_until_complete(ConsoleApp(app, settings).run(args)))
+        return int(loop.run_until_complete(ConsoleApp(app, settings, out or log.info).run(args)))
 
 
 class ConsoleApp:
     """One run of the console: backend → session → window, torn down in reverse order."""
 
-    def __init__(self, qt_app: QApplication, settings: config.Settings) -> None:
+    def __init__(self, qt_app: QApplication, settings: config.Settings, out: Callable[[str], None]) -> None:
         self.qt_app = qt_app
         self.settings = settings
+        self.out = out
 
     async def run(self, args: argparse.Namespace) -> int:
         from sety_console.ui.common.theme import apply_theme
@@ -84,7 +92,7 @@ class ConsoleApp:
             await backend.aclose()
 
     async def _open_backend(self, args: argparse.Namespace) -> Backend | None:
-        configured = configured_api(self.settings.api_url)
+        configured = None if args.self_test else configured_api(self.settings.api_url)
         if configured is None:
             return await sandbox_backend(self.settings, getattr(args, "sandbox_role", None) or "admin")
         url, key = configured
@@ -136,6 +144,8 @@ class ConsoleApp:
         try:
             await session.start()
             workspaces.open_first(args.workspace)
+            if args.self_test:
+                return await workspaces.self_test(self.out)
             if args.screenshot:
                 return await workspaces.screenshot(screenshot_path(args.screenshot), SCREENSHOT_TIMEOUT_S)
             window.restore_window()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -39,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("admin", "operator", "guard", "supervisor"),
         help="with the embedded sandbox: sign in with this role's key (default admin: every workspace)",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open every workspace offscreen against the embedded sandbox, check the map, exit 0 if all work",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in SUBCOMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
@@ -55,9 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command:
         return int(_subcommand(args._module).run(args))
+    if args.self_test:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from sety_console.app import run
 
-    return run(args)
+    return run(args, out=print)
 
 
 if __name__ == "__main__":

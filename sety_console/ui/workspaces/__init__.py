@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -51,6 +51,7 @@ class Workspaces(QObject):
         super().__init__(ctx.window)
         self.ctx = ctx
         self.rooms = {room.key: room for room in rooms}
+        self.map_room = next(room for room in rooms if isinstance(room, MapRoom))
         self._status_timer = QTimer(self, interval=1000)
         self._status_timer.timeout.connect(self._refresh_status)
         self._status_timer.start()
@@ -113,6 +114,31 @@ class Workspaces(QObject):
         log.info("Screenshot of %s saved to %s", key, path)
         return 0 if ok else 1
 
+    async def self_test(self, out: Callable[[str], None], wait_s: float = 90.0) -> int:
+        """Open every workspace and wait for its data; check the map page and its bridge.
+
+        Prints one line per step; returns 0 when all pass, else 1 (the failing steps say why).
+        """
+        window = self.ctx.window
+        window.resize(1600, 1000)
+        window.show()
+        failures = 0
+        for key, room in self.rooms.items():
+            window.show_workspace(key)
+            ok = await _wait(room.ready, wait_s)
+            failures += not ok
+            verdict = "data shown" if ok else f"no data after {wait_s:.0f} s"
+            out(f"{'ok  ' if ok else 'FAIL'} workspace {key}: {verdict}")
+        view = self.map_room.view
+        seq = view.flush()
+        bridged = await _wait(lambda: _done(view.rendered_seq >= seq), 20.0)
+        loads_ok = view.page_loads == 1
+        failures += (not bridged) + (not loads_ok)
+        out(f"{'ok  ' if bridged else 'FAIL'} map bridge: push {seq} rendered {view.rendered_seq}")
+        out(f"{'ok  ' if loads_ok else 'FAIL'} map page loaded {view.page_loads} time(s), never reloaded")
+        out("self-test passed" if not failures else f"self-test FAILED: {failures} step(s)")
+        return 0 if not failures else 1
+
     def close(self) -> None:
         self._status_timer.stop()
         self.ctx.alarms.stop()
@@ -120,6 +146,21 @@ class Workspaces(QObject):
             closer = getattr(room, "close", None)
             if closer is not None:
                 closer()
+
+
+async def _done(value: bool) -> bool:
+    return value
+
+
+async def _wait(check: Callable[[], Awaitable[bool]], wait_s: float) -> bool:
+    """Poll `check` until it is true or `wait_s` passes."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    while loop.time() < deadline:
+        if await check():
+            return True
+        await asyncio.sleep(0.25)
+    return False
 
 
 def build_workspaces(

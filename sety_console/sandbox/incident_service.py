@@ -43,6 +43,7 @@ class IncidentService:
         self._dispatcher = dispatcher
         self._deliverer = deliverer
         self._on_history_change = on_history_change
+        self.counts = incident_store.IncidentCounts(db)
 
     def create(
         self, org_id: str, environment: str, request: CreateIncidentRequest, *, at: datetime | None = None
@@ -53,22 +54,24 @@ class IncidentService:
         stored incident unchanged, whatever the rest of the body says. Test keys force `is_drill`.
         `at` backdates the creation (the traffic generator catching up); default: now.
         """
-        with self._db.write_lock, self._db.session() as session:
-            if request.idempotency_key is not None:
-                existing = incident_store.get_by_idempotency_key(
-                    session, org_id, environment, request.idempotency_key
-                )
-                if existing is not None:
-                    return existing.document, True
-            now = at or self._clock.now()
-            is_drill = True if environment == "test" else request.is_drill
-            incident = lifecycle.new_incident(new_id("inc"), request, is_drill=is_drill, now=now)
-            plan = self._dispatcher.new_plan(incident, org_id)
-            row = incident_store.new_row(incident, org_id, environment, plan)
-            session.add(row)
-            event = QueuedEvent(org_id, environment, "incident.created", row.document)
-            delivery_ids = self._deliverer.queue(session, [event], to_ms(now))
-            document = row.document
+        with self._db.write_lock:
+            with self._db.session() as session:
+                if request.idempotency_key is not None:
+                    existing = incident_store.get_by_idempotency_key(
+                        session, org_id, environment, request.idempotency_key
+                    )
+                    if existing is not None:
+                        return existing.document, True
+                now = at or self._clock.now()
+                is_drill = True if environment == "test" else request.is_drill
+                incident = lifecycle.new_incident(new_id("inc"), request, is_drill=is_drill, now=now)
+                plan = self._dispatcher.new_plan(incident, org_id)
+                row = incident_store.new_row(incident, org_id, environment, plan)
+                session.add(row)
+                event = QueuedEvent(org_id, environment, "incident.created", row.document)
+                delivery_ids = self._deliverer.queue(session, [event], to_ms(now))
+                document = row.document
+            self.counts.added(org_id, environment)
         self._deliverer.kick(delivery_ids)
         if not is_drill:
             self._on_history_change()

@@ -74,9 +74,16 @@ def create_incident(
 @router.get("/incidents")
 def list_incidents(request: Request, caller: Caller = Depends(require("incidents:read"))) -> Response:
     query = parse_query(request, IncidentListQuery)
-    with sandbox_of(request).db.session() as session:
+    sandbox = sandbox_of(request)
+    with sandbox.db.session() as session:
         documents, total = incident_store.list_documents(
-            session, caller.org_id, caller.environment, query.filters(), query.page, query.limit
+            session,
+            caller.org_id,
+            caller.environment,
+            query.filters(),
+            query.page,
+            query.limit,
+            sandbox.incidents.counts,
         )
     return page_of_documents(documents, query.page, query.limit, total)
 

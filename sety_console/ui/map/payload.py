@@ -5,7 +5,9 @@ Row layouts are shared with `web/*.js`; change both sides together.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import math
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sety_console.api.models import (
@@ -24,11 +26,17 @@ IncidentRow = tuple[Any, ...]
 """(id, lat, lng, severity, category, active, title, detail, responder) — see `incident_row`."""
 
 _EN_ROUTE = frozenset({IncidentStatus.assigned, IncidentStatus.responding})
+log = logging.getLogger(__name__)
 
 
 def _r(value: float) -> float:
     """Six decimals of a degree is 11 cm: plenty, and it keeps the JSON small."""
     return round(value, 6)
+
+
+def on_earth(lat: float, lng: float) -> bool:
+    """A point the map can draw (responses are tolerant: a server could send anything)."""
+    return math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180
 
 
 def incident_row(incident: Incident) -> IncidentRow:
@@ -64,15 +72,32 @@ def _responder(incident: Incident) -> list[Any] | None:
     responder = incident.responder
     if responder is None or responder.position is None or not incident.status.is_active:
         return None
+    if not on_earth(responder.position.lat, responder.position.lng):
+        return None
     label = responder.unit or responder.name or "Responder"
     en_route = 1 if incident.status in _EN_ROUTE else 0
     return [label, _r(responder.position.lat), _r(responder.position.lng), en_route]
 
 
+def zone_rows(zones: Iterable[DangerZone]) -> list[list[Any]]:
+    """Rows of the zones the map can draw; a zone with an impossible centre is left out (logged)."""
+    rows = []
+    for zone in zones:
+        if on_earth(zone.center.lat, zone.center.lng):
+            rows.append(zone_row(zone))
+        else:
+            log.warning(
+                "Danger zone %s has an impossible centre %s; not drawn", zone.zone_id, zone.center.coordinates
+            )
+    return rows
+
+
 def zone_row(zone: DangerZone) -> list[Any]:
     """(id, name, lat, lng, radius_m, polygon [[lat, lng]…] | None, risk, score, count, dominant,
-    peak hours text, last incident text)."""
+    peak hours text, last incident text). A polygon with an impossible point is drawn as a circle."""
     polygon = [[_r(lat), _r(lng)] for lng, lat in zone.polygon] if zone.polygon else None
+    if polygon and not all(on_earth(lat, lng) for lat, lng in polygon):
+        polygon = None
     risk = "unknown" if zone.risk_level.is_unknown else zone.risk_level.value
     return [
         zone.zone_id,
@@ -97,6 +122,8 @@ def heat_payload(heatmap: HeatmapResponse | None) -> dict[str, Any]:
     top = heatmap.max_count or max((p.count for p in heatmap.points), default=1) or 1
     points = []
     for point in heatmap.points:
+        if not on_earth(point.coordinates[1], point.coordinates[0]):
+            continue
         weight = point.weight if point.weight > 0 else point.count / top
         points.append([_r(point.coordinates[1]), _r(point.coordinates[0]), round(min(weight, 1.0), 3)])
     return {"points": points}
@@ -114,6 +141,7 @@ def safe_zones_payload(zones: Sequence[SafeZone]) -> dict[str, Any]:
             1 if zone.open_24h else 0,
         ]
         for zone in zones
+        if on_earth(zone.location.lat, zone.location.lng)
     ]
     return {"zones": rows}
 
@@ -135,6 +163,7 @@ def route_payload(route: RouteSafety | None) -> dict[str, Any] | None:
             list(seg.danger_zone_ids),
         ]
         for seg in route.segments
+        if on_earth(seg.start.lat, seg.start.lng) and on_earth(seg.end.lat, seg.end.lng)
     ]
     return {"segments": segments, "riskiest": route.riskiest_segment_index, "crossed": sorted(crossed)}
 

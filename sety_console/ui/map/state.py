@@ -6,15 +6,18 @@ that (re)loads gets everything at once (`full_batch`). No Qt here, so it is chea
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from sety_console.api.models import Incident
 
-from .payload import IncidentRow, incident_row
+from .payload import IncidentRow, incident_row, on_earth
 
 LAYERS = ("incidents", "responders", "zones", "heatmap", "safe_zones", "route")
 """Names accepted by `set_layer`, in the order the layer panel lists them."""
+
+log = logging.getLogger(__name__)
 
 SECTIONS = ("basemap", "zones", "heat", "safe", "routePoints", "route", "probe")
 """Whole-value sections of a batch; each replaces the page's previous value."""
@@ -53,9 +56,16 @@ class MapState:
     def apply_incidents(self, changed: Iterable[Incident], removed: Iterable[str] = ()) -> int:
         """Add, move or restyle `changed` and drop `removed`; returns how many markers change."""
         count = 0
+        removed = list(removed)
         for incident in changed:
-            row = incident_row(incident)
             key = incident.incident_id
+            if not on_earth(incident.location.lat, incident.location.lng):
+                log.warning(
+                    "Incident %s has an impossible location %s; not drawn", key, incident.location.coordinates
+                )
+                removed.append(key)
+                continue
+            row = incident_row(incident)
             if self._incidents.get(key) != row:
                 self._incidents[key] = row
                 self._upserted.add(key)

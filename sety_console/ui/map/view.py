@@ -23,7 +23,7 @@ from sety_console.api.models import DangerZone, HeatmapResponse, Incident, Route
 
 from .bridge import MapBridge
 from .page import BasemapConfig, default_page_dir, ensure_page
-from .payload import heat_payload, route_payload, route_points_payload, safe_zones_payload, zone_row
+from .payload import heat_payload, route_payload, route_points_payload, safe_zones_payload, zone_rows
 from .state import MapState
 from .text import LatLng
 from .webpage import MapPage, map_profile
@@ -122,7 +122,7 @@ class MapView(QWidget):
         self._schedule()
 
     def set_zones(self, zones: Sequence[DangerZone]) -> None:
-        self._set("zones", [zone_row(zone) for zone in zones])
+        self._set("zones", zone_rows(zones))
 
     def set_heatmap(self, heatmap: HeatmapResponse | None) -> None:
         self._set("heat", heat_payload(heatmap))

@@ -3,6 +3,7 @@ console messages routed to logging, and links opened in the system browser, neve
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 
@@ -29,7 +30,9 @@ def map_profile(storage: Path) -> QWebEngineProfile:
     still shows when the network drops; the user agent names the console (tile usage policies)."""
     profile = _profiles.get(storage)
     if profile is None:
-        profile = QWebEngineProfile("sety-map", QCoreApplication.instance())
+        # One storage name per storage place: Qt shares data between profiles of the same name.
+        name = "sety-map-" + hashlib.sha256(str(storage).encode()).hexdigest()[:10]
+        profile = QWebEngineProfile(name, QCoreApplication.instance())
         profile.setPersistentStoragePath(str(storage / "storage"))
         profile.setCachePath(str(storage / "http-cache"))
         profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.DiskHttpCache)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sety_console.api.models import DangerZonePage, HeatmapResponse, Incident, RouteSafety
-from sety_console.ui.map.payload import heat_payload, incident_row, route_payload, zone_row
+from sety_console.ui.map.payload import heat_payload, incident_row, route_payload, zone_row, zone_rows
 from sety_console.ui.map.state import MapState
 from sety_console.ui.map.text import CoordinateError, format_hours, parse_point
 from tests.contract import example
@@ -143,3 +143,21 @@ def test_hours_and_typed_points_in_words() -> None:
         parse_point("93.1, 6.5")
     with pytest.raises(CoordinateError, match="is not a point"):
         parse_point("Ikeja")
+
+
+def test_impossible_coordinates_are_left_off_the_map_not_sent(caplog: pytest.LogCaptureFixture) -> None:
+    state = MapState()
+    good = syn.incident(1, lat=6.5, lng=3.4)
+    state.apply_incidents([good])
+    state.take_batch(1)
+    broken = syn.incident(1, lat=96.5, lng=3.4)  # the same incident, now with a latitude off the globe
+    state.apply_incidents([broken, syn.incident(2, lat=float("inf"), lng=3.4)])
+    batch = state.take_batch(2)
+    assert batch is not None
+    assert batch["inc"] == {"upsert": [], "remove": ["inc_000001"]}
+    assert "Incident inc_000001 has an impossible location" in caplog.text
+    zones = syn.zones(2)
+    bad_zone = zones[1].model_copy(
+        update={"center": zones[1].center.model_copy(update={"coordinates": (200.0, 6.5)})}
+    )
+    assert [row[0] for row in zone_rows([zones[0], bad_zone])] == [zones[0].zone_id]

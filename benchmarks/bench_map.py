@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 import folium  # noqa: E402
 from folium.plugins import HeatMap, MarkerCluster  # noqa: E402
-from PySide6.QtCore import QEvent, QEventLoop, QUrl  # noqa: E402
+from PySide6.QtCore import QEvent, QEventLoop, QTimer, QUrl  # noqa: E402
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -47,19 +47,30 @@ HEAT_POINTS, ZONES, INCIDENTS, DIFF_SIZE, DIFF_RUNS, RELOAD_RUNS = 10_000, 500, 
 
 
 def wait_until(app: QApplication, condition: Callable[[], Any], timeout: float = 60.0) -> None:
+    """Spin Qt until `condition()`; sleeps in Qt's event wait, never busy-loops (2 cores)."""
     end = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > end:
             raise TimeoutError("the page did not answer in time")
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
 
 
-def timed_push(app: QApplication, view: MapView, push: Callable[[], None]) -> float:
+def wait_rendered(view: MapView, seq: int, timeout_ms: int = 60_000) -> None:
+    """Block in a local event loop until the page acknowledges batch `seq`."""
+    loop = QEventLoop()
+    view.rendered.connect(lambda done: done >= seq and loop.quit())
+    QTimer.singleShot(timeout_ms, loop.quit)
+    if view.rendered_seq < seq:
+        loop.exec()
+    if view.rendered_seq < seq:
+        raise TimeoutError(f"batch {seq} was not acknowledged in {timeout_ms} ms")
+
+
+def timed_push(view: MapView, push: Callable[[], None]) -> float:
     """Milliseconds from the first Python call to the page's rendered acknowledgement."""
     started = time.perf_counter()
     push()
-    seq = view.flush()
-    wait_until(app, lambda: view.rendered_seq >= seq)
+    wait_rendered(view, view.flush())
     return (time.perf_counter() - started) * 1000
 
 
@@ -140,13 +151,13 @@ def main() -> int:
         view.set_zones(zones)
         view.set_incidents(incidents)
 
-    full_ms = timed_push(app, view, full)
+    full_ms = timed_push(view, full)
     log.info("full push: %.0f ms (page applied it in %.0f ms)", full_ms, view.last_apply_ms)
     diffs = []
     for run in range(DIFF_RUNS):
         start = (run * DIFF_SIZE) % (INCIDENTS - DIFF_SIZE)
         changed = synthetic.moved(incidents[start : start + DIFF_SIZE], seed=100 + run)
-        diffs.append(timed_push(app, view, lambda c=changed: view.apply_incidents(c)))
+        diffs.append(timed_push(view, lambda c=changed: view.apply_incidents(c)))
         log.info("diff %d: %.1f ms, page apply %.1f ms", run, diffs[-1], view.last_apply_ms)
     log.info("diffs: %s ms", ", ".join(f"{d:.1f}" for d in diffs))
     baseline = reload_baseline_ms(app, (heat, zones, incidents), page_dir)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QEventLoop, QPoint, Qt
+from PySide6.QtCore import QEvent, QEventLoop, QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -18,17 +18,22 @@ PAGE_TIMEOUT_S = 30.0
 
 
 def wait_until(condition: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
-    """Spin Qt until `condition()` is truthy (sync tests only, QT-NOTES §4)."""
+    """Spin Qt until `condition()` is truthy (sync tests only, QT-NOTES §4); sleeps between events."""
     app = QApplication.instance()
     assert app is not None
+    tick = QTimer()  # wakes the wait below at least every 20 ms, even when nothing else happens
+    tick.start(20)
     end = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > end:
-            raise TimeoutError(f"timed out after {timeout:g} s waiting for {what}")
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    try:
+        while True:
+            value = condition()
+            if value:
+                return value
+            if time.monotonic() > end:
+                raise TimeoutError(f"timed out after {timeout:g} s waiting for {what}")
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
+    finally:
+        tick.stop()
 
 
 def pause(seconds: float) -> None:

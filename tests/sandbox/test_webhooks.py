@@ -119,7 +119,8 @@ async def test_retries_keep_the_delivery_id_until_delivered(harness: Harness) ->
     assert (delivery["status"], delivery["attempts"], delivery["response_status"]) == ("delivered", 3, 200)
 
 
-async def test_six_failures_mark_the_delivery_failed(harness: Harness) -> None:
+async def test_six_failures_mark_the_delivery_failed(make_harness: MakeHarness) -> None:
+    harness = await make_harness(webhook_retry_factor=0.00001)  # the whole schedule in about 0.5 s
     hook = await endpoint(harness, ["incident.created"])
     harness.receiver.statuses = [503] * 10
     await harness.create_incident()

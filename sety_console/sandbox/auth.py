@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from .clock import to_ms
 from .db import Database
 from .errors import ApiError
+from .ids import hash_key
 from .tables import ApiKeyRow, OrganisationRow
 
 if TYPE_CHECKING:
@@ -62,8 +63,6 @@ class KeyRegistry:
 
     def authenticate(self, authorization: str | None, now_ms: int) -> Caller:
         """The caller behind an `Authorization: Bearer …` header, or 401/402."""
-        from .ids import hash_key
-
         token = _bearer(authorization)
         if token is None or not KEY_PATTERN.match(token):
             raise ApiError(401)

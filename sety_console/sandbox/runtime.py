@@ -21,6 +21,7 @@ from .dispatch import Dispatcher
 from .incident_service import IncidentService
 from .intel_cache import IntelCache
 from .ratelimit import RateLimiter
+from .seed import ensure_responder_units, seed_demo
 from .traffic import TrafficGenerator
 from .webhooks import WebhookDeliverer
 
@@ -58,8 +59,6 @@ class Sandbox:
             self.clock.add_listener(self._on_advance)
 
     def _bootstrap(self) -> None:
-        from .seed import ensure_responder_units, seed_demo
-
         with self.db.session() as session:
             accounts.ensure_organisations(session, to_ms(self.clock.now()))
             ensure_responder_units(session, self.config)

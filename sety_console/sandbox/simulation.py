@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sety_console.api.models import Incident
 
 from . import lifecycle
-from .clock import from_ms
+from .clock import from_ms, to_ms
 from .geometry import distance_m, interpolate
 from .lifecycle import UnitInfo
 from .plans import Plan
@@ -300,6 +300,4 @@ class Simulation:
 
 
 def _offset_ms(incident: Incident, seconds: float) -> int:
-    from .clock import to_ms
-
     return to_ms(incident.created_at) + int(seconds * 1000)

@@ -168,7 +168,3 @@ def check_window(start: datetime | None, end: datetime | None) -> None:
     """`from_date` later than `to_date` answers 400."""
     if start is not None and end is not None and start > end:
         raise ValueError("from_date: must not be later than to_date")
-
-
-def utc(value: datetime | None) -> datetime | None:
-    return value.astimezone(UTC) if value is not None else None

@@ -96,7 +96,11 @@ async def test_full_path_to_resolved(harness: Harness, plan_spec: dict[str, Plan
     assert on_scene["responder"]["distance_meters"] == 0
     assert on_scene["sla"]["time_to_arrive_seconds"] == pytest.approx(50 + eta, abs=0.5)
     harness.clock.advance(300)
-    resolved = await harness.get_incident(incident_id)
+    await assert_resolved(harness, await harness.get_incident(incident_id))
+
+
+async def assert_resolved(harness: Harness, resolved: dict[str, Any]) -> None:
+    """The end of the full path: outcome, stood-down responder, ordered timeline, every webhook."""
     assert statuses(resolved) == ["created", "dispatching", "assigned", "responding", "on_scene", "resolved"]
     assert resolved["resolution_outcome"] == "handled"
     assert resolved["resolution_notes"] == "Subject found safe"
@@ -104,7 +108,7 @@ async def test_full_path_to_resolved(harness: Harness, plan_spec: dict[str, Plan
     assert resolved["responder"]["eta_seconds"] is None
     assert resolved["responder"]["distance_meters"] is None
     assert resolved["sla"]["breached"] is False
-    assert unit.incident_id is None
+    assert harness.sandbox.dispatcher.units[resolved["responder"]["responder_id"]].incident_id is None
     timestamps = [e["timestamp"] for e in resolved["timeline"]]
     assert timestamps == sorted(timestamps)
     assert await webhook_trail(harness) == [

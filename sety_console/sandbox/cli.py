@@ -73,9 +73,12 @@ def run(args: argparse.Namespace) -> int:
         while True:
             time.sleep(0.5)
     except KeyboardInterrupt:
-        print("stopping…")
-    finally:
+        print("stopping… (Ctrl+C again to quit at once)", flush=True)
+    try:
         server.stop()
+    except KeyboardInterrupt:
+        print("quit before the server finished stopping", file=sys.stderr)
+        return 130
     return 0
 
 

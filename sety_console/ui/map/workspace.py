@@ -40,6 +40,7 @@ class MapWorkspace(QWidget):
     heatmap_requested = Signal(int, list, list)
     """(window days, categories, severities): fetch the heatmap, then `set_heatmap`."""
     page_ready = Signal()
+    """The map page is up: a good moment to fetch the heatmap of `layers_panel.heatmap_query()`."""
 
     def __init__(
         self,
@@ -82,15 +83,10 @@ class MapWorkspace(QWidget):
         view.area_check_requested.connect(self.request_area)
         view.incident_clicked.connect(self.incident_clicked)
         view.new_incident_requested.connect(self.new_incident_requested)
-        view.page_ready.connect(self._on_page_ready)
+        view.page_ready.connect(self.page_ready)
         route.points_changed.connect(view.set_route_points)
         route.route_requested.connect(self._on_route_requested)
         route.pick_changed.connect(self._on_pick_changed)
-
-    def _on_page_ready(self) -> None:
-        if self.map_view.page_loads == 1:
-            self.layers_panel.request_heatmap()  # the heatmap of the default window, once
-        self.page_ready.emit()
 
     def _on_pick_changed(self, role: str) -> None:
         if role:

@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 
 import pytest
 import qasync
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sety_console.api.models import CreateAccessLogRequest
@@ -21,24 +20,6 @@ from .fakes import FakeGateBackend
 
 SCREENSHOTS = Path("/tmp/sety-gate-screenshots")
 T = TypeVar("T")
-
-
-@pytest.fixture
-def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """A qasync loop that asyncSlot tasks run on while qtbot spins Qt (never `loop.stop()`)."""
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    asyncio._set_running_loop(loop)  # httpx/anyio and call_soon need a "running" loop
-    yield loop
-    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
-    for task in pending:
-        task.cancel()
-    end = loop.time() + 2
-    while any(not task.done() for task in pending) and loop.time() < end:
-        qapp.processEvents()
-    asyncio._set_running_loop(None)
-    loop.close()
-    asyncio.set_event_loop(None)
 
 
 @pytest.fixture

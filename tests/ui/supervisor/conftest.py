@@ -1,4 +1,4 @@
-"""Fixtures of the supervisor suite: a per-test qasync loop (QT-NOTES §4 pattern B), isolated
+"""Fixtures of the supervisor suite (the qasync `aloop` runner is in tests/conftest.py): isolated
 QSettings, the fake backend, the dark theme for screenshots, and where screenshots go."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
@@ -27,21 +26,6 @@ async def wait_until(condition: Callable[[], object], within: float = 5.0) -> No
         if loop.time() > end:
             raise TimeoutError("condition not met in time")
         await asyncio.sleep(0.01)
-
-
-@pytest.fixture
-def aloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """A qasync loop for `aloop.run_until_complete(...)`; closed (never stopped) at the end."""
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    yield loop
-    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
-    for task in pending:
-        task.cancel()
-    if pending:
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-    loop.close()
-    asyncio.set_event_loop(None)
 
 
 @pytest.fixture

@@ -26,6 +26,10 @@ from .text import category_label
 
 HEAT_WINDOWS: tuple[tuple[str, int], ...] = (("24 h", 1), ("7 d", 7), ("30 d", 30), ("90 d", 90))
 DEFAULT_HEAT_DAYS = 7
+_WINDOW_BUTTON_STYLE = (
+    "QToolButton { padding: 2px 8px; }"
+    "QToolButton:checked { font-weight: bold; border: 2px solid palette(highlight); border-radius: 3px; }"
+)
 LAYER_LABELS = {
     "incidents": "Incidents",
     "responders": "Responders",
@@ -72,13 +76,16 @@ def _swatch(layer: str) -> QIcon:
     return QIcon(pixmap)
 
 
-def category_icon(key: str) -> QIcon:
-    """The category glyph shipped in resources/icons/categories (also used on the map)."""
-    data = (
-        resources.files("sety_console.resources").joinpath("icons", "categories", f"{key}.svg").read_bytes()
-    )
+def category_icon(key: str, color: QColor) -> QIcon:
+    """The category glyph shipped in resources/icons/categories (also used on the map), in `color`
+    so that it reads on light and dark themes alike."""
+    icons = resources.files("sety_console.resources").joinpath("icons", "categories")
     pixmap = QPixmap()
-    pixmap.loadFromData(data, "SVG")
+    pixmap.loadFromData(icons.joinpath(f"{key}.svg").read_bytes(), "SVG")
+    p = QPainter(pixmap)
+    p.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    p.fillRect(pixmap.rect(), color)
+    p.end()
     return QIcon(pixmap)
 
 
@@ -126,6 +133,7 @@ class LayersPanel(QWidget):
             button = QToolButton()
             button.setText(label)
             button.setCheckable(True)
+            button.setStyleSheet(_WINDOW_BUTTON_STYLE)
             button.setToolTip(f"Incidents of the last {label}")
             button.setChecked(days == DEFAULT_HEAT_DAYS)
             group.addButton(button, days)
@@ -139,7 +147,7 @@ class LayersPanel(QWidget):
         for index, category in enumerate(Category):
             check = QCheckBox(category_label(category))
             check.setChecked(True)
-            check.setIcon(category_icon(category.value))
+            check.setIcon(category_icon(category.value, self.palette().windowText().color()))
             check.toggled.connect(self._emit_heatmap)
             self.category_boxes[category.value] = check
             filters.addWidget(check, index // 2, index % 2)

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
+
+from sety_console.ui.common.slots import async_slot
 
 Checker = Callable[[str, str], Awaitable[str | None]]
 """(url, key) → None when the server accepted both, else a sentence saying what is wrong."""
@@ -51,7 +52,7 @@ class ConnectionDialog(QDialog):
         layout.addWidget(self.result_label)
         layout.addWidget(self.buttons)
 
-    @asyncSlot()
+    @async_slot()
     async def _check_then_accept(self) -> None:
         url, key = self.url.text().strip(), self.key.text().strip()
         self.buttons.setEnabled(False)

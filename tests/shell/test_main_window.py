@@ -30,7 +30,8 @@ def test_workspaces_switch_and_unavailable_one_says_why(qtbot: QtBot, tmp_path: 
     window.show_workspace("gate")
     assert window.current_workspace() == "gate"
     page = window.workspace("gate")
-    assert page is not None and isinstance(page.explanation, UnavailableWorkspace)
+    assert page is not None
+    assert isinstance(page.explanation, UnavailableWorkspace)
     texts = " ".join(label.text() for label in page.explanation.findChildren(QLabel))
     assert "access:read" in texts
     assert window.available_workspaces() == ["control-room"]
@@ -40,7 +41,7 @@ def test_workspaces_switch_and_unavailable_one_says_why(qtbot: QtBot, tmp_path: 
 
 
 def test_dock_floats_and_reset_layout_brings_it_back(qtbot: QtBot, tmp_path: Path) -> None:
-    window, settings = make_window(qtbot, tmp_path)
+    window, _ = make_window(qtbot, tmp_path)
     host = WorkspaceHost("control-room", QLabel("queue"))
     dock = host.add_dock("detail", "Incident", QLabel("detail"), Qt.DockWidgetArea.RightDockWidgetArea)
     host.freeze_default()
@@ -54,7 +55,7 @@ def test_dock_floats_and_reset_layout_brings_it_back(qtbot: QtBot, tmp_path: Pat
 
 
 def test_layout_is_saved_and_restored(qtbot: QtBot, tmp_path: Path) -> None:
-    window, settings = make_window(qtbot, tmp_path)
+    window, _ = make_window(qtbot, tmp_path)
     host = WorkspaceHost("map", QLabel("map"))
     dock = host.add_dock("layers", "Layers", QLabel("layers"))
     window.add_workspace("map", "Map", host)

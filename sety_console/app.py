@@ -50,6 +50,7 @@ def run(args: argparse.Namespace, out: Callable[[str], None] | None = None) -> i
     log_path = setup_logging(config.log_dir())
     log.info("Sety Console starting; log file %s", log_path)
 
+    import PySide6.QtWebEngineWidgets  # noqa: F401  (must be imported before the QApplication exists)
     import qasync
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication

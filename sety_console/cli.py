@@ -61,7 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command:
         return int(_subcommand(args._module).run(args))
-    if args.self_test:
+    headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if args.self_test or (args.screenshot and headless):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from sety_console.app import run
 

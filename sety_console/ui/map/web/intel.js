@@ -8,6 +8,16 @@
 (function () {
   "use strict";
 
+  /* Leaflet.heat reads its canvas back with getImageData, which throws while the map is hidden
+     (a 0×0 container, e.g. another workspace is showing): skip drawing until the map has a size;
+     Leaflet redraws it on the resize that comes when the map is shown. */
+  const heatRedraw = L.HeatLayer.prototype._redraw;
+  L.HeatLayer.prototype._redraw = function () {
+    const size = this._map && this._map.getSize();
+    if (!size || !size.x || !size.y) return this;
+    return heatRedraw.call(this);
+  };
+
   function Intel(map, cfg) {
     this.map = map;
     this.cfg = cfg;

@@ -36,6 +36,14 @@
   }
 
   SetyMap.init = function (map, tileLayer, cfg) {
+    try {
+      build(map, tileLayer, cfg);
+    } finally {
+      connect(); // whatever failed above, Python must hear from the page (and see the error logged)
+    }
+  };
+
+  function build(map, tileLayer, cfg) {
     SetyMap.map = map;
     SetyMap.cfg = cfg;
     map.attributionControl.setPrefix(cfg.attributionPrefix);
@@ -65,8 +73,7 @@
     const zoomClass = () => L.DomUtil[map.getZoom() < 13 ? "addClass" : "removeClass"](map.getContainer(), "sety-far");
     map.on("zoomend", zoomClass);
     zoomClass();
-    connect();
-  };
+  }
 
   function connect() {
     if (typeof qt === "undefined" || !qt.webChannelTransport) {

@@ -1,0 +1,67 @@
+"""A real uvicorn sandbox on 127.0.0.1 and the whole console (session + main window) against it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from sety_console.api import SetyClient
+from sety_console.config import Settings
+from sety_console.core.session import ConsoleSession
+from sety_console.sandbox import SandboxServer
+from sety_console.ui.main_window import MainWindow
+from sety_console.ui.workspaces import Workspaces, build_workspaces
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    db = tmp_path_factory.mktemp("sandbox") / "sandbox.db"
+    server = SandboxServer(f"sqlite:///{db}", seed="none")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def keys(server: SandboxServer) -> dict[str, str]:
+    return server.issue_keys()
+
+
+@dataclass
+class Console:
+    session: ConsoleSession
+    window: MainWindow
+    workspaces: Workspaces
+    client: SetyClient
+
+
+@pytest.fixture
+def console(
+    qtbot: QtBot, qloop: Any, server: SandboxServer, keys: dict[str, str], tmp_path: Path
+) -> Iterator[Console]:
+    """The console as `sety-console` builds it, signed in with the admin key; torn down cleanly."""
+    client = SetyClient(server.base_url, keys["admin"])
+    session = ConsoleSession(client, data_dir=tmp_path / "profile", operator_name="Funke Adeyemi")
+    settings = Settings(operator_name="Funke Adeyemi", alarm_repeat_seconds=2)
+    window = MainWindow(
+        settings=QSettings(str(tmp_path / "ws.ini"), QSettings.Format.IniFormat), log_dir=str(tmp_path)
+    )
+    qtbot.addWidget(window)
+    workspaces = build_workspaces(window, session, settings, source="test")
+    workspaces.ctx.alarms.player.muted = False
+    task = qloop.create_task(session.start())
+    qtbot.waitUntil(task.done, timeout=10_000)
+    workspaces.open_first("control-room")
+    window.show()
+    yield Console(session, window, workspaces, client)
+    workspaces.close()
+    closing = qloop.create_task(session.close())
+    qtbot.waitUntil(closing.done, timeout=10_000)
+    closing_client = qloop.create_task(client.aclose())
+    qtbot.waitUntil(closing_client.done, timeout=5_000)

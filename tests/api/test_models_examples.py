@@ -51,3 +51,12 @@ def _without_nulls(value: object) -> object:
     if isinstance(value, list):
         return [_without_nulls(v) for v in value]
     return value
+
+
+def test_timestamps_keep_four_digit_years() -> None:
+    """Found by schemathesis: a year before 1000 must still be written YYYY (RFC 3339)."""
+    from datetime import UTC, datetime
+
+    assert models.format_timestamp(datetime(405, 5, 23, 23, 59, 59, 999_000, tzinfo=UTC)) == (
+        "0405-05-23T23:59:59.999Z"
+    )

@@ -43,8 +43,11 @@ def format_timestamp(value: datetime) -> str:
     """The contract's wire form of a timestamp: `YYYY-MM-DDTHH:MM:SS.mmmZ` in UTC."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    v = value.astimezone(UTC)  # not strftime: "%Y" drops the leading zeros of years before 1000
+    return (
+        f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}."
+        f"{v.microsecond // 1000:03d}Z"
+    )
 
 
 def _to_utc(value: datetime) -> datetime:

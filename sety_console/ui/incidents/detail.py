@@ -235,7 +235,7 @@ class IncidentDetail(QWidget):
             self._sized = True
             wanted = self._facts_area.sizeHint().height() + 4
             total = self.splitter.height()
-            self.splitter.setSizes([min(wanted, int(total * 0.6)), max(total - wanted, int(total * 0.4))])
+            self.splitter.setSizes([min(wanted, int(total * 0.5)), max(total - wanted, int(total * 0.5))])
 
     def _update_buttons(self) -> None:
         incident = self._incident

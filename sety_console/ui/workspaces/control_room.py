@@ -23,6 +23,7 @@ from sety_console.ui.workspaces.context import ShellContext
 
 log = logging.getLogger(__name__)
 FAILED_SHOWN_FOR = timedelta(hours=12)
+DETAIL_MIN_WIDTH = 480
 
 
 class ControlRoom(QObject):
@@ -46,7 +47,7 @@ class ControlRoom(QObject):
         self.host.add_dock(
             "pending", "My pending actions", self.pending, Qt.DockWidgetArea.BottomDockWidgetArea
         )
-        self.host.resizeDocks([detail_dock], [620], Qt.Orientation.Horizontal)
+        detail_dock.setMinimumWidth(DETAIL_MIN_WIDTH)  # the timeline is unreadable any narrower
         self.host.freeze_default()
         self.new_incident_action = QAction("New incident…", self.host)
         self.new_incident_action.setShortcut(QKeySequence("Ctrl+N"))

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from sety_console.api.models import Category, DangerAnalytics, SafetyFactor, SafetyScore, SafeZone
+from sety_console.ui.common.score_gauge import ScoreGauge
 
-from .gauge import ScoreGauge
 from .palette import SAFETY_COLORS, risk_color, safety_color
 from .text import LatLng, category_label, enum_label, format_distance, format_hours, format_point
 
@@ -166,7 +166,7 @@ class AreaPanel(QWidget):
             self._point.setText(format_point((where.lat, where.lng)) + extra)
         self._status.setVisible(False)
         self._status.setStyleSheet("")
-        self.gauge.set_score(score.score, safety_color(score.level), enum_label(score.level))
+        self.gauge.set_score(score.score, score.level)
         level = html.escape(enum_label(score.level))
         self._level.setText(
             f'<span style="color:{safety_color(score.level)}; font-weight:bold">{level}</span> — '

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import RouteSafety
+from sety_console.ui.common.score_gauge import ScoreGauge
 
-from .gauge import ScoreGauge
 from .palette import SAFETY_COLORS, safety_color
 from .text import CoordinateError, LatLng, enum_label, format_distance, format_point, parse_point
 
@@ -267,8 +267,7 @@ class RoutePanel(QWidget):
 
     def show_route(self, route: RouteSafety) -> None:
         """The overall score, level, distance, crossed zones and the recommendation in words."""
-        level = enum_label(route.level)
-        self.gauge.set_score(route.overall_score, safety_color(route.level), level)
+        self.gauge.set_score(route.overall_score, route.level)
         self._verdict.setText(self.verdict_html(route))
         self._status.setVisible(False)
         self._result.setVisible(True)

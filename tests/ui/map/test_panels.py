@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
-from sety_console.api.models import DangerAnalytics, RouteSafety, SafetyScore
+from sety_console.api.models import DangerAnalytics, RouteSafety, SafetyLevel, SafetyScore
 from sety_console.ui.map import AreaPanel, LayersPanel, RoutePanel
-from sety_console.ui.map.gauge import ScoreGauge
-from sety_console.ui.map.palette import SAFETY_COLORS
 from sety_console.ui.map.route_panel import MAX_WAYPOINTS
 from tests.contract import example
 
@@ -29,8 +26,7 @@ def test_area_panel_shows_score_factors_and_analytics(qtbot: QtBot) -> None:
     assert not panel.gauge.isVisible()
     panel.show_area(analytics.safety_score, analytics)
     assert panel.gauge.isVisible()
-    assert (panel.gauge.score, panel.gauge.caption) == (48, "Caution")
-    assert panel.gauge.color == QColor(SAFETY_COLORS["caution"])
+    assert (panel.gauge.score, panel.gauge.level) == (48, SafetyLevel.caution)
     shown = panel.summary()
     assert shown["Point"] == "6.50950, 3.38410 · within 2 km"
     assert "-22" in shown["Factors"]
@@ -54,27 +50,6 @@ def test_area_panel_score_without_analytics_and_errors(qtbot: QtBot) -> None:
     panel.show_error("the server did not answer (timeout after 10 s)")
     assert panel.status_text() == "Could not check this area: the server did not answer (timeout after 10 s)"
     assert not panel.gauge.isVisible()
-
-
-def test_gauge_paints_the_level_colour_only_for_a_score(qtbot: QtBot) -> None:
-    gauge = ScoreGauge()
-    qtbot.addWidget(gauge)
-    gauge.resize(200, 160)
-
-    def green_pixels() -> int:
-        image = gauge.grab().toImage()
-        green = QColor(SAFETY_COLORS["safe"])
-        return sum(
-            1
-            for x in range(0, image.width(), 2)
-            for y in range(0, image.height(), 2)
-            if image.pixelColor(x, y) == green
-        )
-
-    gauge.set_score(None)
-    assert green_pixels() == 0
-    gauge.set_score(95, SAFETY_COLORS["safe"], "Safe")
-    assert green_pixels() > 100
 
 
 def test_route_panel_requests_typed_points_as_tuples(qtbot: QtBot) -> None:

@@ -157,6 +157,10 @@ class AlarmController(QObject):
             self.message.emit(str(exc))
         self.refresh()
 
+    def unmute(self) -> None:
+        self._alerts.unmute(self._operator(), self._now())
+        self.refresh()
+
     def is_ringing(self, incident_id: str) -> bool:
         return any(a.incident_id == incident_id for a in self.ringing)
 

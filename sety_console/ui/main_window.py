@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, 
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QToolBar,
@@ -106,7 +107,7 @@ class MainWindow(QMainWindow):
             action = theme_menu.addAction(name.capitalize())
             action.triggered.connect(lambda _=False, n=name: self.theme_requested.emit(n))
         self.view_menu.addSeparator()
-        help_menu = menu.addMenu("&Help")
+        help_menu = self._help_menu = menu.addMenu("&Help")
         shortcuts = help_menu.addAction("Keyboard shortcuts")
         shortcuts.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
         shortcuts.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -119,6 +120,12 @@ class MainWindow(QMainWindow):
                 self, "Sety Console", f"Sety Console {__version__}\nDispatcher console."
             )
         )
+
+    def add_menu(self, menu: QMenu | str) -> QMenu:
+        """Put `menu` (or a new menu with that title) in the menu bar, before Help."""
+        added = QMenu(menu, self) if isinstance(menu, str) else menu
+        self.menuBar().insertMenu(self._help_menu.menuAction(), added)
+        return added
 
     # --- workspaces ---------------------------------------------------------------------------
 

@@ -9,17 +9,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QSettings, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 
 from sety_console import config
-from sety_console.config import Settings
+from sety_console.config import Settings, save_settings
 from sety_console.core.actions import ActionState
 from sety_console.core.connection import ConnectionStatus
 from sety_console.core.session import ConsoleSession
+from sety_console.ui.alarm_sounds_dialog import AlarmSoundsDialog
 from sety_console.ui.alarms import AlarmController
 from sety_console.ui.bridge import SessionBridge
 from sety_console.ui.main_window import MainWindow
@@ -199,20 +201,44 @@ def build_workspaces(
 
 
 def _wire_alarms(ctx: ShellContext, control: ControlRoom) -> None:
+    """The Alarms menu: acknowledge (F8), snooze, mute, and the sound for each kind of alarm."""
     window, alarms = ctx.window, ctx.alarms
     alarms.banner_changed.connect(window.set_alarm_banner)
     alarms.message.connect(ctx.tell)
     ctx.bridge.alerts_changed.connect(alarms.refresh)
+    menu = window.add_menu("&Alarms")
 
-    def add(text: str, keys: str, slot: Callable[[], object]) -> None:
-        action = QAction(text, window)
-        action.setShortcut(QKeySequence(keys))
+    def add(text: str, keys: str | None, slot: Callable[[], object]) -> None:
+        action = menu.addAction(text)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
         action.triggered.connect(slot)
-        window.addAction(action)
 
-    add("Acknowledge alarm", "F8", lambda: alarms.acknowledge(_ringing_selected(ctx, control)))
-    add("Snooze alarm 5 min", "Shift+F8", lambda: alarms.snooze(5, _ringing_selected(ctx, control)))
-    add("Mute alarm sound 5 min", "Ctrl+F8", lambda: alarms.mute(5))
+    add("Acknowledge", "F8", lambda: alarms.acknowledge(_ringing_selected(ctx, control)))
+    for minutes in (5, 15, 60):
+        add(
+            f"Snooze {minutes} min",
+            "Shift+F8" if minutes == 5 else None,
+            partial(_snooze, ctx, control, minutes),
+        )
+    menu.addSeparator()
+    for minutes in (5, 15, 30):
+        add(f"Mute sound {minutes} min", "Ctrl+F8" if minutes == 5 else None, partial(alarms.mute, minutes))
+    add("Unmute", None, alarms.unmute)
+    menu.addSeparator()
+    add("Alarm sounds…", None, partial(_edit_sounds, ctx))
+
+
+def _snooze(ctx: ShellContext, control: ControlRoom, minutes: int) -> None:
+    ctx.alarms.snooze(minutes, _ringing_selected(ctx, control))
+
+
+def _edit_sounds(ctx: ShellContext) -> None:
+    dialog = AlarmSoundsDialog(ctx.settings.alarm_sounds, ctx.alarms.player, ctx.window)
+    if dialog.exec() == AlarmSoundsDialog.DialogCode.Accepted:
+        ctx.settings.alarm_sounds.update(dialog.chosen())
+        save_settings(ctx.settings)
+        ctx.tell("Alarm sounds saved.")
 
 
 def _ringing_selected(ctx: ShellContext, control: ControlRoom) -> str | None:

@@ -36,7 +36,7 @@ class SupervisorRoom(QObject):
         control.queue.filter_bar.filters_changed.connect(lambda *_: self._pass_filters())
         self.menu = self.workspace.saved_views_menu(self.capture_view, self.apply_view, ctx.window)
         self.menu.setTitle("Saved &views")
-        ctx.window.menuBar().insertMenu(ctx.window.menuBar().actions()[-1], self.menu)
+        ctx.window.add_menu(self.menu)
         self._refreshed = False
         self._task: asyncio.Future[None] | None = None
 

@@ -95,7 +95,7 @@ def test_create_through_the_dialog_reaches_the_sandbox(
     assert on_server["category"] == "vehicle"
     assert on_server["location"]["coordinates"] == [3.4746, 6.4474]
     assert on_server["idempotency_key"]  # the outbox sent one, so a retry could never double it
-    assert control.model.row_of(created.incident_id) is not None
+    qtbot.waitUntil(lambda: control.model.row_of(created.incident_id) is not None, timeout=2_000)
 
 
 def test_note_and_cancel_from_the_detail_reach_the_sandbox(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sety_console import config
-from sety_console.backend import Backend, configured_api, remote_backend, sandbox_backend
+from sety_console.backend import DEFAULT_API_URL, Backend, configured_api, remote_backend, sandbox_backend
 from sety_console.credentials import CredentialError, save_api_key
 from sety_console.logging_setup import setup_logging
 
@@ -139,8 +139,14 @@ class ConsoleApp:
         qsettings = QSettings(str(config.config_dir() / "workstation.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings=qsettings, log_dir=str(config.log_dir()))
         window.set_environment(backend.environment, backend.label)
+        if backend.environment == "sandbox":
+            window.status.showMessage(
+                "This is the local sandbox with demo data: nothing here is real and nobody is dispatched.",
+                30_000,
+            )
         window.status.set_operator(self.settings.operator_name)
         window.theme_requested.connect(self._switch_theme)
+        window.connection_settings_requested.connect(lambda: asyncio.ensure_future(self._change_connection()))
         workspaces = build_workspaces(window, session, self.settings, source=backend.label)
         try:
             await session.start()
@@ -158,6 +164,19 @@ class ConsoleApp:
         finally:
             workspaces.close()
             await session.close()
+
+    async def _change_connection(self) -> None:
+        """File → Connection…: a new URL and key, checked and saved; used from the next start."""
+        url = self.settings.api_url or DEFAULT_API_URL
+        if await self._ask_for_key(url) is not None:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.information(
+                None,
+                "Connection saved",
+                "The new connection is saved. Sety Console will use it when you next start it; "
+                "until then it stays connected as it is now.",
+            )
 
     def _switch_theme(self, name: str) -> None:
         from sety_console.ui.common.theme import apply_theme

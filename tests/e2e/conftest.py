@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,26 +42,37 @@ class Console:
 
 
 @pytest.fixture
-def console(
+def make_console(
     qtbot: QtBot, qloop: Any, server: SandboxServer, keys: dict[str, str], tmp_path: Path
-) -> Iterator[Console]:
-    """The console as `sety-console` builds it, signed in with the admin key; torn down cleanly."""
-    client = SetyClient(server.base_url, keys["admin"])
-    session = ConsoleSession(client, data_dir=tmp_path / "profile", operator_name="Funke Adeyemi")
-    settings = Settings(operator_name="Funke Adeyemi", alarm_repeat_seconds=2)
-    window = MainWindow(
-        settings=QSettings(str(tmp_path / "ws.ini"), QSettings.Format.IniFormat), log_dir=str(tmp_path)
-    )
-    qtbot.addWidget(window)
-    workspaces = build_workspaces(window, session, settings, source="test")
-    workspaces.ctx.alarms.player.muted = False
-    task = qloop.create_task(session.start())
-    qtbot.waitUntil(task.done, timeout=10_000)
-    workspaces.open_first("control-room")
-    window.show()
-    yield Console(session, window, workspaces, client)
-    workspaces.close()
-    closing = qloop.create_task(session.close())
-    qtbot.waitUntil(closing.done, timeout=10_000)
-    closing_client = qloop.create_task(client.aclose())
-    qtbot.waitUntil(closing_client.done, timeout=5_000)
+) -> Iterator[Callable[[str], Console]]:
+    """Builds the console as `sety-console` does, signed in with a role's key; tears it down cleanly."""
+    built: list[Console] = []
+
+    def build(role: str) -> Console:
+        client = SetyClient(server.base_url, keys[role])
+        session = ConsoleSession(client, data_dir=tmp_path / role, operator_name="Funke Adeyemi")
+        settings = Settings(operator_name="Funke Adeyemi", alarm_repeat_seconds=2)
+        ini = QSettings(str(tmp_path / f"{role}.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(settings=ini, log_dir=str(tmp_path))
+        qtbot.addWidget(window)
+        workspaces = build_workspaces(window, session, settings, source="test")
+        task = qloop.create_task(session.start())
+        qtbot.waitUntil(task.done, timeout=10_000)
+        workspaces.open_first("control-room")
+        window.show()
+        built.append(Console(session, window, workspaces, client))
+        return built[-1]
+
+    yield build
+    for console in built:
+        console.workspaces.close()
+        closing = qloop.create_task(console.session.close())
+        qtbot.waitUntil(closing.done, timeout=10_000)
+        closing_client = qloop.create_task(console.client.aclose())
+        qtbot.waitUntil(closing_client.done, timeout=5_000)
+
+
+@pytest.fixture
+def console(make_console: Callable[[str], Console]) -> Console:
+    """The console with the admin key: every workspace available."""
+    return make_console("admin")

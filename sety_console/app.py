@@ -66,10 +66,17 @@ def run(args: argparse.Namespace, out: Callable[[str], None] | None = None) -> i
     from sety_console.ui.common.resources import resource_path
 
     app.setWindowIcon(QIcon(str(resource_path("icons", "app", "sety-console.svg"))))
+    from sety_console.ui.main_thread_gc import MainThreadGarbageCollector
+
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    with loop:
-        return int(loop.run_until_complete(ConsoleApp(app, settings, out or log.info).run(args)))
+    collector = MainThreadGarbageCollector(app)
+    collector.start()
+    try:
+        with loop:
+            return int(loop.run_until_complete(ConsoleApp(app, settings, out or log.info).run(args)))
+    finally:
+        collector.stop()
 
 
 class ConsoleApp:

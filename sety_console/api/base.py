@@ -161,7 +161,11 @@ class BaseClient:
             operation=operation,
             retry_after=retry_after,
         )
-        log.warning("%s answered HTTP %d: %s (request_id=%s)", operation, status, error.message, request_id)
+        # A refusal (4xx) is an answer the caller handles; a server fault (5xx) is worth a warning.
+        level = logging.WARNING if status >= 500 or status == 429 else logging.INFO
+        log.log(
+            level, "%s answered HTTP %d: %s (request_id=%s)", operation, status, error.message, request_id
+        )
         return error
 
     def _parse(self, model: type[M], response: httpx.Response, operation: str) -> M:

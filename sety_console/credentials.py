@@ -7,7 +7,7 @@ import os
 import re
 
 import keyring
-from keyring.errors import KeyringError
+from keyring.errors import KeyringError, NoKeyringError
 
 SERVICE = "sety-console"
 KEY_PATTERN = re.compile(r"sety_(live|test)_[0-9a-f]{32}")
@@ -25,6 +25,9 @@ def load_api_key(api_url: str) -> str | None:
         return env.strip()
     try:
         return keyring.get_password(SERVICE, api_url)
+    except NoKeyringError:
+        log.info("No OS keyring on this machine; set SETY_API_KEY to use a real Sety API")
+        return None
     except KeyringError as exc:
         log.warning("The OS keyring could not be read: %s", exc)
         return None

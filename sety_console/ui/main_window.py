@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
     closing = Signal()
     theme_requested = Signal(str)
     connection_settings_requested = Signal()
+    settings_requested = Signal()
 
     def __init__(self, *, settings: QSettings, log_dir: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,8 +95,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
-        settings_action = file_menu.addAction("Connection…")
-        settings_action.triggered.connect(self.connection_settings_requested.emit)
+        file_menu.addAction("Settings…").triggered.connect(self.settings_requested.emit)
+        file_menu.addAction("Connection…").triggered.connect(self.connection_settings_requested.emit)
         quit_action = file_menu.addAction("Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)

@@ -25,6 +25,8 @@ from sety_console.ui.alarm_sounds_dialog import AlarmSoundsDialog
 from sety_console.ui.alarms import AlarmController
 from sety_console.ui.bridge import SessionBridge
 from sety_console.ui.main_window import MainWindow
+from sety_console.ui.map.page import BasemapConfig
+from sety_console.ui.settings_dialog import SettingsDialog
 from sety_console.ui.shortcuts_overlay import Shortcut
 from sety_console.ui.workspace_host import WorkspaceHost
 from sety_console.ui.workspaces.context import ShellContext, utc_now
@@ -193,6 +195,7 @@ def build_workspaces(
         lambda incident_id: map_room.view.select_incident(incident_id, pan=True) if incident_id else None
     )
     _wire_alarms(ctx, control)
+    window.settings_requested.connect(partial(_edit_settings, ctx, rooms))
     bridge.connection_changed.connect(workspaces.on_connection)
     window.workspace_changed.connect(session.set_focus)
     window.workspace_changed.connect(workspaces.on_workspace_changed)
@@ -227,6 +230,23 @@ def _wire_alarms(ctx: ShellContext, control: ControlRoom) -> None:
     add("Unmute", None, alarms.unmute)
     menu.addSeparator()
     add("Alarm sounds…", None, partial(_edit_sounds, ctx))
+
+
+def _edit_settings(ctx: ShellContext, rooms: list[Room]) -> None:
+    """File → Settings…: applied at once (operator, gate, basemap) and saved for the next start."""
+    dialog = SettingsDialog(ctx.settings, ctx.window)
+    if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+        return
+    dialog.apply_to(ctx.settings)
+    save_settings(ctx.settings)
+    ctx.session.operator_name = ctx.settings.operator_name
+    ctx.window.status.set_operator(ctx.settings.operator_name)
+    for room in rooms:
+        if isinstance(room, GateRoom):
+            room.workspace.set_gate_name(ctx.settings.gate_name)
+        if isinstance(room, MapRoom):
+            room.view.set_basemap(BasemapConfig(ctx.settings.tile_url, ctx.settings.tile_attribution))
+    ctx.tell("Settings saved.")
 
 
 def _snooze(ctx: ShellContext, control: ControlRoom, minutes: int) -> None:

@@ -147,10 +147,8 @@ class ConsoleApp:
         window = MainWindow(settings=qsettings, log_dir=str(config.log_dir()))
         window.set_environment(backend.environment, backend.label)
         if backend.environment == "sandbox":
-            window.status.showMessage(
-                "This is the local sandbox with demo data: nothing here is real and nobody is dispatched.",
-                30_000,
-            )
+            notice = "Sandbox with demo data: nothing is real, nobody is dispatched."
+            window.status.tell(notice, 30)
         window.status.set_operator(self.settings.operator_name)
         window.theme_requested.connect(self._switch_theme)
         window.connection_settings_requested.connect(lambda: asyncio.ensure_future(self._change_connection()))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 
 def _restyle(label: QLabel) -> None:
@@ -26,10 +27,23 @@ class ConsoleStatusBar(QStatusBar):
         self.outbox = QLabel("")
         self.environment = QLabel("")
         self.operator = QLabel("")
+        self.notice = QLabel("")
+        self.notice.setStyleSheet("font-weight: 600;")
+        self._notice_timer = QTimer(self, singleShot=True)
+        self._notice_timer.timeout.connect(self.notice.clear)
+        for label in (self.connection, self.notice):  # long sentences elide; they never widen the window
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.addWidget(self.dot)
-        self.addWidget(self.connection, 1)
+        self.addWidget(self.connection, 2)
+        self.addWidget(self.notice, 3)
         for label in (self.freshness, self.budget, self.outbox, self.environment, self.operator):
             self.addPermanentWidget(label)
+
+    def tell(self, text: str, seconds: int = 8) -> None:
+        """A passing message beside the connection state (never over it, unlike `showMessage`)."""
+        self.notice.setText(text)
+        self.notice.setToolTip(text)
+        self._notice_timer.start(seconds * 1000)
 
     def set_connection(self, state: str, message: str) -> None:
         """`state` is online, degraded, offline, unauthorized, suspended or forbidden."""

@@ -44,4 +44,4 @@ class ShellContext:
 
     def tell(self, message: str, seconds: int = 8) -> None:
         """A transient message in the status bar, in plain words."""
-        self.window.status.showMessage(message, seconds * 1000)
+        self.window.status.tell(message, seconds)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from sety_console.api.models import AccessCode, AccessCodeStatus
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
+from sety_console.core.storage import StorageError
 from sety_console.ui.common.slots import async_slot
 
 from .backend import GateBackend
@@ -30,7 +31,7 @@ from .code_form import CodeForm
 from .pager import Pager
 from .style import BUTTON_PT, Look, Tone
 from .table_model import PageModel, TableColumn
-from .wording import clause, error_text, format_when, is_already_done, outbox_words
+from .wording import clause, error_text, format_when, is_already_done, not_saved, outbox_words
 
 log = logging.getLogger(__name__)
 REVOKE_KEY = "Ctrl+Del"
@@ -187,7 +188,11 @@ class AccessCodesPanel(QWidget):
             )
             return None
         self._armed = None
-        entry = self._backend.revoke_access_code(code.code_id)
+        try:
+            entry = self._backend.revoke_access_code(code.code_id)
+        except StorageError as error:
+            self._say(not_saved(error), Tone.BAD)
+            return None
         self._revokes[code.code_id] = entry
         self._repaint(code.code_id)
         self._say(f"Revoking code {code.code}: {outbox_words(entry)}.", Tone.PENDING)

@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 from sety_console.api.errors import SetyError
 from sety_console.api.models import CreateAccessLogRequest, ValidationReason, ValidationResult
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
+from sety_console.core.storage import StorageError
 from sety_console.ui.common.slots import async_slot
 
 from .answer_card import AnswerCard
 from .backend import GateBackend
 from .bridge import GateBridge
 from .style import DETAIL_PT, INPUT_PT, Look, Tone
-from .wording import error_text, outbox_words
+from .wording import error_text, not_saved, outbox_words
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +262,11 @@ class CodeEntryPanel(QWidget):
             return
         access = self._result.access_code if self._result else None
         self._visitor = f"Visitor: {access.visitor_name}" if access else f"Code {code} (not confirmed)"
-        entry = self._backend.check_in(CreateAccessLogRequest(access_code=code, gate=self._gate_name))
+        try:
+            entry = self._backend.check_in(CreateAccessLogRequest(access_code=code, gate=self._gate_name))
+        except StorageError as error:
+            self.card.show_problem("! NOT SAVED", not_saved(error))
+            return
         self._result, self._unreachable = None, False
         self._check_in = entry
         self.code_input.clear()

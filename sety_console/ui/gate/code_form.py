@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 
 from sety_console.api.models import AccessCode, CreateAccessCodeRequest
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
+from sety_console.core.storage import StorageError
 
 from .backend import GateBackend
 from .bridge import GateBridge
 from .form_errors import describe
 from .style import BUTTON_PT, CODE_PT, DETAIL_PT, Look, Tone
-from .wording import clause, format_window, outbox_words
+from .wording import clause, format_window, not_saved, outbox_words
 
 CREATE_KEY = "Ctrl+Return"
 COPY_KEY = "Ctrl+Shift+C"
@@ -150,7 +151,11 @@ class CodeForm(QWidget):
         except ValidationError as error:
             self._say(describe(error, LABELS), Tone.WARN)
             return None
-        self._entry, self.code = self._backend.create_access_code(request), None
+        try:
+            self._entry, self.code = self._backend.create_access_code(request), None
+        except StorageError as error:
+            self._say(not_saved(error), Tone.BAD)
+            return None
         self.code_label.setText("······")
         self.code_label.setVisible(True)
         self.copy_button.setVisible(True)

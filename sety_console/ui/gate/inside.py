@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
 
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.changes import ChangeSet
+from sety_console.core.storage import StorageError
 
 from .backend import GateBackend
 from .bridge import GateBridge
 from .inside_model import InsideModel, utc_now
 from .inside_rows import InsideRow
 from .style import BUTTON_PT, DETAIL_PT, Look, Tone
-from .wording import clause, is_already_done
+from .wording import clause, is_already_done, not_saved
 
 CHECKOUT_KEY = "Ctrl+O"
 DISMISS_KEY = "Ctrl+D"
@@ -192,7 +193,11 @@ class InsideList(QWidget):
             return None
         assert row.log_id is not None
         note = self.note.text().strip() or None
-        entry = self._backend.check_out(row.log_id, notes=note, gate=self._gate_name or None)
+        try:
+            entry = self._backend.check_out(row.log_id, notes=note, gate=self._gate_name or None)
+        except StorageError as error:
+            self._say(not_saved(error))
+            return None
         self.model.apply_outbox(entry)
         self.note.clear()
         self._say(f"{row.name}: checkout sent.")

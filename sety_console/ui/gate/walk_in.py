@@ -11,12 +11,13 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushBu
 
 from sety_console.api.models import AccessLogMethod, CreateAccessLogRequest
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
+from sety_console.core.storage import StorageError
 
 from .backend import GateBackend
 from .bridge import GateBridge
 from .form_errors import describe
 from .style import BUTTON_PT, DETAIL_PT, Look, Tone
-from .wording import clause, outbox_words
+from .wording import clause, not_saved, outbox_words
 
 SUBMIT_KEY = "Ctrl+Return"
 STATUS_LOOK = Look(DETAIL_PT - 2, bold=True)
@@ -138,7 +139,11 @@ class WalkInForm(QWidget):
         except ValidationError as error:
             self._say(describe(error, LABELS), Tone.WARN)
             return None
-        entry = self._backend.check_in(request)
+        try:
+            entry = self._backend.check_in(request)
+        except StorageError as error:
+            self._say(not_saved(error), Tone.BAD)
+            return None
         self._sent[entry.action_id] = entry
         self._show(entry)
         self.clear()

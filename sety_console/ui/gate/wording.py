@@ -128,3 +128,8 @@ def outbox_words(entry: OutboxEntry) -> str:
             return f"queued, server unreachable (tried {entry.attempts}×)"
         return "queued"
     return f"FAILED: {entry.error or 'the server refused it'}"
+
+
+def not_saved(error: Exception) -> str:
+    """The outbox could not store an action (full disk, locked database): nothing was sent."""
+    return f"NOT SAVED on this computer ({error}). Nothing was sent: try again, or tell your supervisor."

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from sety_console.api.models import AccessLogMethod
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
+from sety_console.core.outbox_store import OutboxStorageError
 from sety_console.ui.gate.inside_model import Column
 from sety_console.ui.gate.style import Tone
 from sety_console.ui.gate.workspace import GateWorkspace
@@ -136,3 +138,19 @@ def test_offline_check_in_is_shown_pending_then_delivered_exactly_once(
     assert states[0] is ActionState.PENDING
     assert states[-1] is ActionState.DONE
     assert "✓ Offline Okoro checked in" in workspace.walk_in.status.text()
+
+
+def test_a_full_disk_is_told_and_the_form_keeps_what_was_typed(
+    qtbot: QtBot, empty_fake: FakeGateBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = _workspace(qtbot, empty_fake)
+    form = workspace.walk_in
+
+    def full_disk(request: object) -> OutboxEntry:
+        raise OutboxStorageError("the disk of this computer is full")
+
+    monkeypatch.setattr(empty_fake, "check_in", full_disk)
+    _type_walk_in(qtbot, workspace, visitor_name="Ada Obi", host_name="Mrs Adebayo")
+    assert form.submit() is None
+    assert form.status.text().startswith("NOT SAVED on this computer (the disk of this computer is full)")
+    assert form.inputs["visitor_name"].text() == "Ada Obi"  # nothing lost: the guard can try again

@@ -138,3 +138,14 @@ def test_selection_survives_polls_and_the_map_follows(
     assert control.queue.current_id() == first["incident_id"]
     map_view = console.workspaces.map_room.view
     assert map_view.selected_incident == first["incident_id"]
+
+
+def test_a_note_too_long_for_the_contract_is_told_not_lost_silently(
+    qtbot: QtBot, console: Console, server: SandboxServer, keys: dict[str, str]
+) -> None:
+    control = _control(console)
+    incident = _create(server, keys["operator"], severity="low", category="medical")
+    qtbot.waitUntil(lambda: control.model.row_of(incident["incident_id"]) is not None, timeout=3_000)
+    control.detail.note_submitted.emit(incident["incident_id"], "x" * 2001)
+    assert "Not sent" in console.window.status.notice.text()
+    assert console.session.pending_for(incident["incident_id"]) == []

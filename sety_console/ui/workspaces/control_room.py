@@ -9,6 +9,7 @@ from datetime import timedelta
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from sety_console.api.errors import RequestValidationError
 from sety_console.core.actions import ActionState, OutboxEntry
 from sety_console.core.changes import ChangeSet
 from sety_console.core.storage import StorageError
@@ -120,12 +121,14 @@ class ControlRoom(QObject):
     # --- actions ------------------------------------------------------------------------------
 
     def _act(self, submit: Callable[[], object]) -> None:
-        """Run one outbox submission; a storage failure is told, never swallowed."""
+        """Run one outbox submission; a storage failure or a refused input is told, never swallowed."""
         try:
             submit()
         except StorageError as exc:
             self.ctx.tell(f"Your action could not be saved on this computer: {exc}", 20)
             log.error("outbox storage failed: %s", exc)
+        except RequestValidationError as exc:
+            self.ctx.tell(f"Not sent: {exc}", 20)
 
     def open_create_dialog(self, lat: float | None, lng: float | None) -> None:
         dialog = CreateIncidentDialog(self.ctx.window, palette=self.ctx.palette)

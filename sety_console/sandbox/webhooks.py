@@ -128,8 +128,10 @@ class WebhookDeliverer:
 
     async def drain(self) -> None:
         """Wait until every delivery task (retries included) has finished (tests)."""
+        await asyncio.sleep(0)  # deliveries kicked just now are spawned by callbacks still queued
         while self._tasks:
             await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
+            await asyncio.sleep(0)
 
     def _pending_ids(self) -> list[str]:
         with self._db.session() as session:

@@ -39,6 +39,7 @@ from sety_console.api.models import (
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.changes import ChangeSet
 from sety_console.core.events import Event
+from sety_console.core.stores import visitor_from_log
 
 
 class FakeVisitorStore:
@@ -305,21 +306,11 @@ class FakeGateBackend:
         return log
 
     def _visitor(self, log: AccessLog) -> CurrentVisitor:
+        """The core's row for a check-in, plus what the server adds: the code's window and overstay."""
         code = next((c for c in self.codes.values() if log.access_code and c.code == log.access_code), None)
         until = code.valid_until if code else None
-        return CurrentVisitor(
-            log_id=log.log_id,
-            visitor_name=log.visitor_name,
-            visitor_phone=log.visitor_phone,
-            host_name=log.host_name,
-            host_unit=log.host_unit,
-            gate=log.gate,
-            vehicle_plate=log.vehicle_plate,
-            checked_in_at=log.checked_in_at,
-            minutes_inside=int((self.now - log.checked_in_at).total_seconds() // 60),
-            expected_until=until,
-            overstay=bool(until and until < self.now),
-        )
+        row = visitor_from_log(log, self.now)
+        return row.model_copy(update={"expected_until": until, "overstay": bool(until and until < self.now)})
 
 
 def _used(code: AccessCode) -> dict[str, Any]:

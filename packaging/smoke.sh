@@ -54,7 +54,7 @@ must_have=(
     "sety_console/resources/sounds/sos.wav"
     "sety_console/resources/themes/dark.qss"
     "sety_console/resources/icons/app/sety-console.svg"
-    "sety_console/ui/map/web/map.js"
+    "sety_console/resources/map/map.js"
     "folium/templates"
     "branca/templates"
     "PySide6/QtWebEngineWidgets.abi3.so"

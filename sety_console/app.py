@@ -63,9 +63,9 @@ def run(args: argparse.Namespace, out: Callable[[str], None] | None = None) -> i
     app.setDesktopFileName("io.sety.Console")
     from PySide6.QtGui import QIcon
 
-    from sety_console.ui.common.resources import resource_path
+    from sety_console.assets import asset_path
 
-    app.setWindowIcon(QIcon(str(resource_path("icons", "app", "sety-console.svg"))))
+    app.setWindowIcon(QIcon(str(asset_path("icons", "app", "sety-console.svg"))))
     from sety_console.ui.main_thread_gc import MainThreadGarbageCollector
 
     loop = qasync.QEventLoop(app)

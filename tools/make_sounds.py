@@ -1,4 +1,4 @@
-"""Regenerate the bundled alarm sounds (sety_console/resources/sounds/*.wav) from simple tones.
+"""Regenerate the bundled alarm sounds (resources/sounds/*.wav) from simple tones.
 
 Run: .venv/bin/python tools/make_sounds.py — the WAVs are committed; this documents how they were made.
 """
@@ -11,7 +11,7 @@ import wave
 from pathlib import Path
 
 RATE = 22_050
-OUT = Path(__file__).resolve().parent.parent / "sety_console" / "resources" / "sounds"
+OUT = Path(__file__).resolve().parent.parent / "resources" / "sounds"
 
 # name: list of (frequency Hz, seconds); 0 Hz is silence
 PATTERNS: dict[str, list[tuple[float, float]]] = {

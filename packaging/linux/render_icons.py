@@ -5,7 +5,7 @@ This script writes, from it:
 
 - `packaging/linux/icons/hicolor/<N>x<N>/apps/io.sety.Console.png` for every size in `PNG_SIZES`;
 - `packaging/windows/sety-console.ico` (PNG-compressed entries, Windows Vista and later);
-- `sety_console/resources/icons/app/sety-console.svg` and `sety-console-256.png` (the window icon).
+- `resources/icons/app/sety-console.svg` and `sety-console-256.png` (the window icon).
 
 Run `python packaging/linux/render_icons.py` after editing the SVG, or with `--check` to fail when a
 committed file differs from a fresh render (same PySide6 version: the output is byte-for-byte stable).
@@ -26,7 +26,7 @@ SVG_SOURCE = HICOLOR / "scalable" / "apps" / f"{ICON_ID}.svg"
 PNG_SIZES = (16, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 32, 48, 64, 128, 256)
 ICO_PATH = ROOT / "packaging" / "windows" / "sety-console.ico"
-APP_ICON_DIR = ROOT / "sety_console" / "resources" / "icons" / "app"
+APP_ICON_DIR = ROOT / "resources" / "icons" / "app"
 APP_ICON_PNG_SIZE = 256
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sety_console.ui.common.resources import resource_path
+from sety_console.assets import asset_path
 from sety_console.ui.sound import SoundPlayer
 
 ALARM_KINDS = {
@@ -28,7 +28,7 @@ ALARM_KINDS = {
 
 def bundled_sounds() -> list[str]:
     """Names of the sounds shipped in resources/sounds."""
-    return sorted(p.stem for p in resource_path("sounds").glob("*.wav"))
+    return sorted(p.stem for p in asset_path("sounds").glob("*.wav"))
 
 
 class AlarmSoundsDialog(QDialog):

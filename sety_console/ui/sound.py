@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QProcess, QUrl
 from PySide6.QtWidgets import QApplication
 
-from sety_console.ui.common.resources import resource_path
+from sety_console.assets import asset_path
 
 log = logging.getLogger(__name__)
 PLAYERS = ("paplay", "aplay", "afplay")
@@ -51,9 +51,9 @@ class SoundPlayer(QObject):
         """Start the sound and return at once; a missing sound falls back to `default`."""
         if self.muted:
             return
-        path = resource_path("sounds", f"{name}.wav")
+        path = asset_path("sounds", f"{name}.wav")
         if not path.exists():
-            path = resource_path("sounds", "default.wav")
+            path = asset_path("sounds", "default.wav")
         self.plays += 1
         try:
             if self._qt_audio:

@@ -86,19 +86,11 @@ def test_qt_excludes_are_real_modules_the_console_does_not_need(spec_tree: ast.M
 
 
 def test_every_resource_is_collected() -> None:
-    """With PyInstaller installed (the `packaging` extra), run the spec's own data collection."""
-    if importlib.util.find_spec("PyInstaller") is None:
-        pytest.skip("PyInstaller is not installed (pip install -e '.[packaging]')")
-    from PyInstaller.utils.hooks import collect_data_files
-
-    collected = {source for source, _ in collect_data_files("sety_console")}
-    package = ROOT / "sety_console"
-    shipped = [
-        path
-        for folder in (package / "resources", package / "ui" / "map" / "web")
-        for path in folder.rglob("*")
-        if path.is_file() and path.suffix not in {".py", ".pyc"} and "__pycache__" not in path.parts
-    ]
+    """The spec bundles the whole top-level resources/ folder where `sety_console.assets` looks for it."""
+    assert '(str(ROOT / "resources"), "sety_console/resources")' in SPEC_FILE.read_text()
+    shipped = [path for path in (ROOT / "resources").rglob("*") if path.is_file()]
     assert len(shipped) > 20  # leaflet, sounds, icons, themes, map JS/CSS
-    missing = [str(path.relative_to(ROOT)) for path in shipped if str(path) not in collected]
-    assert not missing, f"not bundled: {missing}"
+    from sety_console.assets import asset_path
+
+    for folder in ("leaflet", "map", "sounds", "themes", "icons"):
+        assert asset_path(folder).is_dir(), folder

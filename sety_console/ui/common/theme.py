@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-from sety_console.ui.common.resources import resource_path
+from sety_console.assets import asset_path
 
 THEMES = ("dark", "light")
 BASE_POINT_SIZE = 10.5
@@ -53,7 +53,7 @@ def apply_theme(app: QApplication, name: str) -> str:
     for role, color in (_DARK if name == "dark" else _LIGHT).items():
         palette.setColor(role, QColor(color))
     app.setPalette(palette)
-    app.setStyleSheet(resource_path("themes", f"{name}.qss").read_text(encoding="utf-8"))
+    app.setStyleSheet(asset_path("themes", f"{name}.qss").read_text(encoding="utf-8"))
     app.setProperty("sety_theme", name)
     return name
 

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from sety_console.api.models import Category
-from sety_console.ui.common.resources import resource_path
+from sety_console.assets import asset_path
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ _KNOWN = {c.value for c in Category}
 def category_icon_path(category: Category) -> str:
     """Path of the bundled SVG of `category` (`unknown.svg` for values this version does not know)."""
     name = category.value if category.value in _KNOWN else "unknown"
-    return str(resource_path("icons", "categories", f"{name}.svg"))
+    return str(asset_path("icons", "categories", f"{name}.svg"))
 
 
 @functools.cache

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QLinearGradient, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import Category, HeatmapResponse, Severity
+from sety_console.assets import asset_path
 
 from .palette import HEAT_GRADIENT, RISK_COLORS, SAFETY_COLORS, SEVERITY_COLORS
 from .state import LAYERS
@@ -79,7 +78,7 @@ def _swatch(layer: str) -> QIcon:
 def category_icon(key: str, color: QColor) -> QIcon:
     """The category glyph shipped in resources/icons/categories (also used on the map), in `color`
     so that it reads on light and dark themes alike."""
-    icons = resources.files("sety_console.resources").joinpath("icons", "categories")
+    icons = asset_path("icons", "categories")
     pixmap = QPixmap()
     pixmap.loadFromData(icons.joinpath(f"{key}.svg").read_bytes(), "SVG")
     p = QPainter(pixmap)

@@ -14,14 +14,14 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import folium
 import platformdirs
 from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.template import Template
+
+from sety_console.assets import asset_path
 
 from .palette import js_config
 
@@ -147,7 +147,7 @@ def _write_if_changed(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _copy_tree(source: Traversable, target: Path) -> None:
+def _copy_tree(source: Path, target: Path) -> None:
     for item in source.iterdir():
         if item.is_dir():
             _copy_tree(item, target / item.name)
@@ -157,7 +157,7 @@ def _copy_tree(source: Traversable, target: Path) -> None:
 
 def _icons_css() -> bytes:
     """Category glyphs as CSS masks (data URIs), so any icon colours render as white glyphs."""
-    icons = resources.files("sety_console.resources").joinpath("icons", "categories")
+    icons = asset_path("icons", "categories")
     rules = []
     for item in sorted(icons.iterdir(), key=lambda t: t.name):
         if item.name.endswith(".svg"):
@@ -184,8 +184,8 @@ def install_assets(directory: Path) -> None:
     import PySide6.QtWebChannel  # noqa: F401  (registers the :/qtwebchannel resource)
 
     assets = directory / ASSETS
-    _copy_tree(resources.files("sety_console.resources").joinpath("leaflet"), assets)
-    _copy_tree(resources.files("sety_console.ui.map").joinpath("web"), assets)
+    _copy_tree(asset_path("leaflet"), assets)
+    _copy_tree(asset_path("map"), assets)
     _write_if_changed(assets / _ICONS_CSS, _icons_css())
     _write_if_changed(assets / _QWEBCHANNEL, _qwebchannel_js())
 

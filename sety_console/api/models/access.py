@@ -161,5 +161,7 @@ class CurrentVisitor(ResponseModel):
 
 
 class CurrentVisitorsResponse(ResponseModel):
-    data: list[CurrentVisitor] = Field(default_factory=list)
+    """Everyone inside; `data` is required (a missing list is a broken answer, not an empty gate)."""
+
+    data: list[CurrentVisitor]
     total: int = 0

@@ -28,7 +28,7 @@ async def test_created_incident_appears_at_once_and_keeps_its_key(
 ) -> None:
     session = make_session(workstation="desk-2")
     await session.start()
-    entry = session.create_incident(sos_request())
+    entry = await session.create_incident(sos_request())
     assert entry.state is ActionState.PENDING
     assert entry.payload["idempotency_key"].startswith("desk-2-")
     changes = []
@@ -47,16 +47,18 @@ async def test_note_author_and_check_in_creator_are_the_operator(
     incident_id = api.add_incident()["incident_id"]
     session = make_session()
     await session.start()
-    note = session.add_note(incident_id, "Caller safe")
+    note = await session.add_note(incident_id, "Caller safe")
     assert session.pending_for(incident_id) == [note]
-    visit = session.check_in(CreateAccessLogRequest(visitor_name="Emeka", host_name="Bisi", gate="Main"))
+    visit = await session.check_in(
+        CreateAccessLogRequest(visitor_name="Emeka", host_name="Bisi", gate="Main")
+    )
     await clock.advance(2)
     assert api.notes(incident_id)[0]["author"] == "Op Ada"
     [log] = api.logs.values()
     assert log["created_by"] == "Op Ada"
     assert log["log_id"] in session.visitors  # shown inside before the next poll
     assert session.pending_for(incident_id) == []
-    session.check_out(log["log_id"])
+    await session.check_out(log["log_id"])
     await clock.advance(2)
     assert log["log_id"] not in session.visitors
     assert session.outbox.get(visit.action_id).state is ActionState.DONE
@@ -66,7 +68,7 @@ async def test_note_author_and_check_in_creator_are_the_operator(
 async def test_bad_input_is_refused_in_words(make_session: SessionFactory) -> None:
     session = make_session()
     with pytest.raises(RequestValidationError, match="message"):
-        session.add_note("inc_1", "   ")
+        await session.add_note("inc_1", "   ")
 
 
 @pytest.mark.asyncio
@@ -109,7 +111,7 @@ async def test_snapshot_is_shown_stale_when_the_server_is_unreachable(
     status = second.connection.status
     assert status.state is ConnectionState.OFFLINE
     assert "showing what we knew then" in status.message
-    entry = second.add_note(incident_id, "typed while offline")
+    entry = await second.add_note(incident_id, "typed while offline")
     await clock.advance(30)
     assert second.outbox.get(entry.action_id).state is ActionState.PENDING  # kept, will be sent
     transport.faults.clear()

@@ -167,7 +167,9 @@ async def test_a_list_without_its_envelope_is_malformed_never_empty(
                 await call()
 
 
-@pytest.mark.parametrize("body", [{}, {"total": 0}, {"visitors": []}, {"data": None}])
+@pytest.mark.parametrize(
+    "body", [{}, {"total": 0}, {"visitors": []}, {"data": None, "total": 0}, {"data": []}]
+)
 async def test_current_visitors_without_data_is_malformed(
     harness: Harness, server: FakeServer, body: Any
 ) -> None:

@@ -161,7 +161,8 @@ class CurrentVisitor(ResponseModel):
 
 
 class CurrentVisitorsResponse(ResponseModel):
-    """Everyone inside; `data` is required (a missing list is a broken answer, not an empty gate)."""
+    """Everyone inside; `data` and `total` are required (without them it is a broken answer, not an
+    empty gate)."""
 
     data: list[CurrentVisitor]
-    total: int = 0
+    total: int

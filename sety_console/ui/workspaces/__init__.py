@@ -18,7 +18,6 @@ from PySide6.QtGui import QKeySequence
 
 from sety_console import config
 from sety_console.config import Settings, save_settings
-from sety_console.core.actions import ActionState
 from sety_console.core.connection import ConnectionStatus
 from sety_console.core.session import ConsoleSession
 from sety_console.ui.alarm_sounds_dialog import AlarmSoundsDialog
@@ -93,9 +92,7 @@ class Workspaces(QObject):
         else:
             status.set_budget(None, None)
         status.set_freshness(session.incidents.fresh_as_of)
-        open_entries = session.outbox.open_entries()
-        failed = sum(1 for e in session.outbox.recent(50) if e.state is ActionState.FAILED)
-        status.set_outbox(len(open_entries), failed)
+        status.set_outbox(*session.outbox.counts())
 
     async def screenshot(self, path: Path, wait_s: float) -> int:
         """Wait until the current workspace shows data (or `timeout`), save a PNG of the window."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from PySide6.QtCore import QObject, Qt
@@ -13,6 +13,7 @@ from sety_console.api.errors import RequestValidationError
 from sety_console.core.actions import ActionState, OutboxEntry
 from sety_console.core.changes import ChangeSet
 from sety_console.core.storage import StorageError
+from sety_console.ui.common.slots import async_slot
 from sety_console.ui.incidents.create_dialog import CreateIncidentDialog
 from sety_console.ui.incidents.detail import IncidentDetail
 from sety_console.ui.incidents.queue_model import IncidentQueueModel
@@ -120,15 +121,20 @@ class ControlRoom(QObject):
 
     # --- actions ------------------------------------------------------------------------------
 
-    def _act(self, submit: Callable[[], object]) -> None:
-        """Run one outbox submission; a storage failure or a refused input is told, never swallowed."""
+    @async_slot()
+    async def _act(self, submit: Callable[[], Awaitable[object]], saved: str = "") -> None:
+        """Run one outbox submission (it returns once the action is on disk); a storage failure or a
+        refused input is told, never swallowed; `saved` is said only once the action is stored."""
         try:
-            submit()
+            await submit()
         except StorageError as exc:
             self.ctx.tell(f"Your action could not be saved on this computer: {exc}", 20)
             log.error("outbox storage failed: %s", exc)
         except RequestValidationError as exc:
             self.ctx.tell(f"Not sent: {exc}", 20)
+        else:
+            if saved:
+                self.ctx.tell(saved)
 
     def open_create_dialog(self, lat: float | None, lng: float | None) -> None:
         dialog = CreateIncidentDialog(self.ctx.window, palette=self.ctx.palette)
@@ -137,8 +143,9 @@ class ControlRoom(QObject):
 
         def done(result: int) -> None:
             if result == CreateIncidentDialog.DialogCode.Accepted:
-                self._act(lambda: self.ctx.session.create_incident(dialog.request()))
-                self.ctx.tell("New incident saved; it appears in the queue as soon as the server has it.")
+                request = dialog.request()
+                saved = "New incident saved; it appears in the queue as soon as the server has it."
+                self._act(lambda: self.ctx.session.create_incident(request), saved)
             dialog.deleteLater()
 
         dialog.finished.connect(done)

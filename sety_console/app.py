@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sety_console import config
 from sety_console.backend import DEFAULT_API_URL, Backend, configured_api, remote_backend, sandbox_backend
-from sety_console.credentials import CredentialError, save_api_key
+from sety_console.credentials import CredentialError, write_api_key
 from sety_console.logging_setup import setup_logging
 
 if TYPE_CHECKING:
@@ -100,7 +100,9 @@ class ConsoleApp:
             await backend.aclose()
 
     async def _open_backend(self, args: argparse.Namespace) -> Backend | None:
-        configured = None if args.self_test else configured_api(self.settings.api_url)
+        configured = (
+            None if args.self_test else await asyncio.to_thread(configured_api, self.settings.api_url)
+        )
         if configured is None:
             return await sandbox_backend(self.settings, getattr(args, "sandbox_role", None) or "admin")
         url, key = configured
@@ -123,7 +125,7 @@ class ConsoleApp:
             return None
         key = dialog.key.text().strip()
         try:
-            save_api_key(dialog.url.text().strip(), key)
+            await write_api_key(dialog.url.text().strip(), key)
         except CredentialError as exc:
             log.warning("%s", exc)
         self.settings.api_url = dialog.url.text().strip()

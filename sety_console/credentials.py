@@ -1,7 +1,12 @@
-"""API keys: from `SETY_API_KEY` or the OS keyring, never from a settings file or a log."""
+"""API keys: from `SETY_API_KEY` or the OS keyring, never from a settings file or a log.
+
+Keyring calls can block (a D-Bus round trip, a locked wallet asking for its password): code on the
+event loop's thread uses `read_api_key` / `write_api_key`, which run them on a worker thread.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -43,6 +48,16 @@ def save_api_key(api_url: str, api_key: str) -> None:
         raise CredentialError(
             f"The key could not be saved in the OS keyring ({exc}). Set SETY_API_KEY instead."
         ) from exc
+
+
+async def read_api_key(api_url: str) -> str | None:
+    """`load_api_key` off the event loop's thread."""
+    return await asyncio.to_thread(load_api_key, api_url)
+
+
+async def write_api_key(api_url: str, api_key: str) -> None:
+    """`save_api_key` off the event loop's thread (raises `CredentialError` the same way)."""
+    await asyncio.to_thread(save_api_key, api_url, api_key)
 
 
 def environment_of(api_key: str) -> str:

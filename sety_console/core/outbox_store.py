@@ -156,6 +156,7 @@ class OutboxStore:
     def _patiently(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work`; while another program holds the database locked, wait and try again."""
         deadline = time.monotonic() + self.patience_s
+        waited = False
         while True:
             try:
                 with self._errors() as db:
@@ -164,7 +165,11 @@ class OutboxStore:
                 locked = isinstance(exc.__cause__, sqlite3.OperationalError) and _is_lock(exc.__cause__)
                 if not locked or time.monotonic() >= deadline:
                     raise
-                log.warning("%s is locked by another program; waiting", self.path)
+                if not waited:
+                    log.warning(
+                        "%s is locked by another program; waiting up to %.0f s", self.path, self.patience_s
+                    )
+                    waited = True
                 time.sleep(0.2)
 
     def _execute(self, sql: str, values: tuple[Any, ...] = ()) -> None:

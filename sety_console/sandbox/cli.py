@@ -34,6 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--traffic", type=float, default=0.0, metavar="N", help="new demo incidents per minute"
     )
     parser.add_argument("--keys-out", metavar="FILE", help="also write the keys to FILE as JSON (mode 0600)")
+    parser.add_argument(
+        "--ignore-idempotency-key",
+        action="store_true",
+        help="ignore the Idempotency-Key header, like a server that does not know it (for testing clients)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         speed=args.speed,
         traffic_per_minute=args.traffic,
+        honour_idempotency_key=not args.ignore_idempotency_key,
     )
     try:
         server.start()

@@ -46,7 +46,7 @@ def main() -> int:
             seed=args.seed,
             honour=mode == "honoured",
             odds=args.odds,
-            kill_after_s=tuple(args.kill),  # type: ignore[arg-type]
+            kill_after_s=(args.kill[0], args.kill[1]),
             max_s=args.max_minutes * 60,
         )
         runs[mode] = (folder, settings)

@@ -59,8 +59,12 @@ async def test_snapshot_dump_runs_off_the_loop_and_reads_back(tmp_path: Path) ->
 async def test_a_disk_worker_keeps_order_on_one_thread() -> None:
     worker = DiskWorker("test-disk")
     order: list[tuple[int, str]] = []
+
+    def record(number: int) -> None:
+        order.append((number, threading.current_thread().name))
+
     for number in range(20):
-        await worker.run(lambda n=number: order.append((n, threading.current_thread().name)))
+        await worker.run(record, number)
     worker.shutdown()
     assert [n for n, _ in order] == list(range(20))
     assert len({name for _, name in order}) == 1

@@ -219,7 +219,7 @@ async def test_an_unexpected_exception_is_logged_shown_and_survived(
             raise RuntimeError("a bug in the store")
         return real_apply(items)
 
-    poller._incidents.apply = broken  # type: ignore[method-assign]
+    poller._incidents.apply = broken  # type: ignore[method-assign,assignment]
     api.add_incident()
     with caplog.at_level(logging.ERROR, logger="sety_console.core.poller"):
         await run(clock, 3)

@@ -238,8 +238,8 @@ class ConnectionMonitor:
             if self._problems and not self._failures:
                 parts = " and ".join(sorted(self._problems))
                 return (
-                    f"Sety's answers for {parts} could not be read — that part of the picture is from "
-                    f"{_hhmm(stale_since)}, not live; retrying."
+                    f"The {parts} could not be refreshed (unreadable answers or an internal error) — "
+                    f"shown as of {_hhmm(stale_since)}, not live; retrying."
                 )
             return "Connection trouble — retrying; the picture may be a few seconds old."
         if state is ConnectionState.OFFLINE:

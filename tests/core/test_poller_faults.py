@@ -182,7 +182,7 @@ async def test_an_empty_visitors_answer_is_not_an_empty_gate(api: FakeApi, clock
     await run(clock, 10)
     assert transport.next_mangles == []
     assert len(poller._visitors) == 4
-    assert any("visitors could not be read" in m for m in messages)
+    assert any("visitors could not be refreshed" in m for m in messages)
     await run(clock, 40)
     assert not poller._visitors.stale
     assert monitor.status.state is ConnectionState.ONLINE

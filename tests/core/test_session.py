@@ -158,3 +158,30 @@ async def test_analytics_pages_are_paced_inside_the_budget(
     await reader
     assert sum(len(p.data) for p in pages) == 45
     assert api.status_counts.get(429, 0) == 0
+
+
+@pytest.mark.asyncio
+async def test_a_background_task_that_dies_is_restarted_counted_and_shown(
+    api: FakeApi, clock: ManualClock, make_session: SessionFactory
+) -> None:
+    api.add_incident()
+    session = make_session()
+    real_run = session.poller.run
+    crashes = {"left": 1}
+
+    async def dies_once() -> None:
+        if crashes["left"]:
+            crashes["left"] -= 1
+            raise RuntimeError("a bug nobody foresaw")
+        await real_run()
+
+    session.poller.run = dies_once  # type: ignore[method-assign]
+    messages: list[str] = []
+    session.connection_changed.connect(lambda status: messages.append(status.message))
+    await session.start()
+    await clock.advance(5)
+    assert session.restarts["sety-poller"] == 1
+    assert any("incidents could not be refreshed" in m for m in messages)  # shown while it was down
+    await clock.advance(30)
+    assert len(session.incidents) == 1  # polling again
+    assert session.connection.status.state is ConnectionState.ONLINE

@@ -166,6 +166,15 @@ def _urgency(left: float, target: int, eta: int | None, late_by: float | None, b
     return SlaUrgency.OK
 
 
+DRILL_ENVIRONMENTS = frozenset({"test", "sandbox"})
+"""Contract: `sety_test_` keys (and so the sandbox) force `is_drill: true` on every incident."""
+
+
+def drills_forced(environment: str) -> bool:
+    """True when the server makes every incident a drill (a test key or the sandbox)."""
+    return environment in DRILL_ENVIRONMENTS
+
+
 def is_high_priority(incident: Incident) -> bool:
     """A new incident that rings the alarm: critical/high SOS or vehicle (alert policy)."""
     return (

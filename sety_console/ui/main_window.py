@@ -19,10 +19,16 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console import __version__
+from sety_console.core.rules import drills_forced
 from sety_console.ui.shortcuts_overlay import Shortcut, ShortcutsOverlay
 from sety_console.ui.status_bar import ConsoleStatusBar
 from sety_console.ui.workspace_host import UnavailableWorkspace, WorkspaceHost
 
+TRAINING_BADGE = "Training environment — every incident is a drill"
+TRAINING_EXPLANATION = (
+    "This key works in the sandbox or test environment: the server makes every incident a drill "
+    "and nobody is dispatched for real."
+)
 GLOBAL_SHORTCUTS: list[Shortcut] = [
     ("Ctrl+1 … Ctrl+4", "Switch workspace: control room, map, gate, supervisor"),
     ("F8", "Acknowledge the ringing alarm"),
@@ -47,6 +53,8 @@ class MainWindow(QMainWindow):
     """Top-level window; workspaces are added by the composition root (`app.py`)."""
 
     workspace_changed = Signal(str)
+    environment_changed = Signal(bool)
+    """Emitted by `set_environment` with whether the server forces every incident to be a drill."""
     closing = Signal()
     theme_requested = Signal(str)
     connection_settings_requested = Signal()
@@ -60,6 +68,8 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._log_dir = log_dir
         self._workspaces: dict[str, Workspace] = {}
+        self.drills_forced = False
+        """True once `set_environment` says the server makes every incident a drill."""
         self._stack = QStackedWidget()
         self.alarm_banner = QLabel()
         self.alarm_banner.setObjectName("AlarmBanner")
@@ -198,12 +208,19 @@ class MainWindow(QMainWindow):
 
     def set_environment(self, environment: str, text: str) -> None:
         """`environment` is live, test or sandbox; the badge colour follows it."""
-        self.environment_badge.setText(text)
+        self.drills_forced = drills_forced(environment)
+        if self.drills_forced:  # said once, here, instead of on every row
+            self.environment_badge.setText(TRAINING_BADGE)
+            self.environment_badge.setToolTip(f"{text}. {TRAINING_EXPLANATION}")
+        else:
+            self.environment_badge.setText(text)
+            self.environment_badge.setToolTip(text)
         self.environment_badge.setProperty("environment", environment)
         self.environment_badge.style().unpolish(self.environment_badge)
         self.environment_badge.style().polish(self.environment_badge)
         self.setWindowTitle(f"Sety Console — {text}")
         self.status.set_environment(text)
+        self.environment_changed.emit(self.drills_forced)
 
     def set_alarm_banner(self, text: str | None, flash: bool = False) -> None:
         if not text:

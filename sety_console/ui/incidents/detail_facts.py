@@ -65,6 +65,8 @@ class DetailHeader(QWidget):
         self.category = QLabel(self)
         self.status = QLabel(self)
         self._incident: Incident | None = None
+        self.drills_forced = False
+        """Every incident is a drill (the window's badge says so): no chip on each one."""
         self.drill = QLabel("DRILL — an exercise: nobody is dispatched for real", self)
         self.drill.setWordWrap(True)
         self.clock = QLabel(self)
@@ -114,7 +116,7 @@ class DetailHeader(QWidget):
         self.category.setText(f"<b style='font-size:{size}pt'>{category_name(incident.category)}</b>")
         closed = "" if incident.status.is_active else f"; color:{palette.closed}"
         self.status.setText(f"<span style='font-size:{size}pt{closed}'>· {incident.status.label}</span>")
-        self.drill.setVisible(incident.is_drill)
+        self.drill.setVisible(incident.is_drill and not self.drills_forced)
         self.drill.setStyleSheet(
             f"background:{palette.drill.bg}; color:{palette.drill.fg}; font-weight:700; padding:2px 8px;"
             "border-radius:3px"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -101,7 +101,7 @@ class QueueFilterBar(QWidget):
 
     filters_changed = Signal(object)
     search_submitted = Signal()
-    """Enter in the search box: the queue moves focus to the results."""
+    """Enter or Down in the search box: the queue moves focus to the results."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -193,9 +193,12 @@ class QueueFilterBar(QWidget):
         self._emit()
         self.search_submitted.emit()
 
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.search.hasFocus() and self.search.text():
             self.search.clear()
             self._emit()
+            return
+        if event.key() == Qt.Key.Key_Down and self.search.hasFocus():  # into the list, like Enter
+            self._submit_search()
             return
         super().keyPressEvent(event)

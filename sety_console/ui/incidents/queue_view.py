@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
@@ -12,7 +14,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from sety_console.ui.common.palette import Palette
@@ -20,7 +22,7 @@ from sety_console.ui.common.palette import Palette
 from .queue_cells import INCIDENT_ID_ROLE
 from .queue_columns import Column
 from .queue_filter_bar import QueueFilterBar
-from .queue_filters import QueueFilters
+from .queue_filters import DrillFilter, QueueFilters
 from .queue_model import IncidentQueueModel
 
 CLOCK_INTERVAL_MS = 1000
@@ -127,7 +129,8 @@ class IncidentQueue(QWidget):
     """The live queue. Selection is by incident id and survives every update, sort and filter.
 
     Signals: `selection_changed(str | None)` when the selected incident changes,
-    `activated(str)` on Enter or double click. Actions for the shell's menus and the `?`
+    `activated(str)` on Enter or double click. Keyboard: Down or Enter in the search box moves into
+    the list, Enter opens the row, Esc goes back to the search box. Actions for the shell's menus and the `?`
     overlay: `next_action`, `previous_action`, `search_action` (see `shortcut_actions`).
     """
 
@@ -138,6 +141,7 @@ class IncidentQueue(QWidget):
         super().__init__(parent)
         self._model = model
         self._current: str | None = None
+        self._drills_forced = False
         self.filter_bar = QueueFilterBar(self)
         self.filter_bar.set_filters(model.filters())
         self.table = self._make_table(model)
@@ -238,8 +242,22 @@ class IncidentQueue(QWidget):
 
     def set_filters(self, filters: QueueFilters) -> None:
         """Apply saved filters (the controls follow); the selection stays if still shown."""
+        filters = self._drill_proof(filters)
         self.filter_bar.set_filters(filters)
         self._on_filters_changed(filters)
+
+    def set_drills_forced(self, forced: bool) -> None:
+        """The server makes every incident a drill (test key, sandbox): the window's badge says so
+        once, so the Drill column and the drill filter (which could only hide everything) go."""
+        self._drills_forced = forced
+        self.table.setColumnHidden(Column.DRILL, forced)
+        self.filter_bar.drills.setVisible(not forced)
+        self.table.fit_columns()
+        if forced and self._model.filters().drills is not DrillFilter.SHOWN:
+            self.set_filters(self._model.filters())
+
+    def _drill_proof(self, filters: QueueFilters) -> QueueFilters:
+        return replace(filters, drills=DrillFilter.SHOWN) if self._drills_forced else filters
 
     def set_palette(self, palette: Palette) -> None:
         """Theme change: the model's colours follow."""
@@ -262,6 +280,7 @@ class IncidentQueue(QWidget):
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
 
     def _on_filters_changed(self, filters: QueueFilters) -> None:
+        filters = self._drill_proof(filters)
         keep = self._current
         self._model.set_filter(filters)
         row = self._model.row_of(keep) if keep is not None else None
@@ -287,6 +306,13 @@ class IncidentQueue(QWidget):
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         if self._model.rowCount() and not self.table.selectionModel().selectedRows():
             self._select_row(0)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc in the list goes back to the search box (Esc there clears the search)."""
+        if event.key() == Qt.Key.Key_Escape and not self.filter_bar.search.hasFocus():
+            self.focus_search()
+            return
+        super().keyPressEvent(event)
 
     def _activate(self, index: QModelIndex) -> None:
         value = self._model.data(index, INCIDENT_ID_ROLE)

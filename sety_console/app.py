@@ -159,7 +159,8 @@ class ConsoleApp:
             if args.self_test:
                 return await workspaces.self_test(self.out)
             if args.screenshot:
-                return await workspaces.screenshot(screenshot_path(args.screenshot), SCREENSHOT_TIMEOUT_S)
+                path, size = screenshot_path(args.screenshot), getattr(args, "window_size", None)
+                return await workspaces.screenshot(path, SCREENSHOT_TIMEOUT_S, size)
             window.restore_window()
             window.show()
             closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()

@@ -26,7 +26,7 @@ from sety_console.core.storage import StorageError
 
 from .backend import GateBackend
 from .bridge import GateBridge
-from .inside_model import InsideModel, utc_now
+from .inside_model import Column, InsideModel, utc_now
 from .inside_rows import InsideRow
 from .style import BUTTON_PT, DETAIL_PT, Look, Tone
 from .wording import clause, is_already_done, not_saved
@@ -112,7 +112,10 @@ class InsideList(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # Host · unit takes what is left and elides (its tooltip says all): the plate stays in view.
+        header.setSectionResizeMode(Column.HOST, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         Look(12).apply(self.table)
         self.note = QLineEdit(self)
         self.note.setPlaceholderText("Checkout note (optional)")

@@ -26,31 +26,47 @@ from .queue_filters import DrillFilter, QueueFilters
 from .queue_model import IncidentQueueModel
 
 CLOCK_INTERVAL_MS = 1000
-# (smallest useful, comfortable) width of each column; the address column takes what is left.
+# (smallest useful, comfortable) width of each column at the base font; cells wrap onto their second
+# line before anything is elided (and an elided cell has a tooltip with all of it).
 _WIDTHS = {
-    Column.SEVERITY: (100, 150),
-    Column.CATEGORY: (105, 155),
-    Column.STATUS: (90, 125),
-    Column.SUBJECT: (105, 175),
-    Column.ADDRESS: (140, 300),
-    Column.AGE: (52, 70),
-    Column.SLA: (178, 215),
-    Column.RESPONDER: (140, 200),
+    Column.SEVERITY: (96, 130),
+    Column.CATEGORY: (96, 150),
+    Column.STATUS: (94, 125),
+    Column.SUBJECT: (120, 190),
+    Column.ADDRESS: (150, 320),
+    Column.AGE: (50, 66),
+    Column.SLA: (124, 215),
+    Column.RESPONDER: (112, 200),
     Column.DRILL: (56, 64),
 }
+_FIRST = (Column.SUBJECT, Column.ADDRESS)
+"""Who the incident is about and where: these get their comfortable width before any other column."""
+BASE_FONT_HEIGHT = 17
+"""Line height (pixels) the widths above are measured for; a larger font scales them."""
 
 
-def fit_widths(available: int) -> dict[Column, int]:
-    """Column widths for `available` pixels: comfortable when there is room, never below useful
-    (a narrow dock scrolls sideways rather than squeezing the address to nothing)."""
-    smallest = sum(low for low, _ in _WIDTHS.values())
-    comfortable = sum(high for _, high in _WIDTHS.values())
-    if available >= comfortable:
-        widths = {column: high for column, (_, high) in _WIDTHS.items()}
-        widths[Column.ADDRESS] += available - comfortable
-        return widths
-    share = max(0.0, (available - smallest) / (comfortable - smallest))
-    return {column: int(low + share * (high - low)) for column, (low, high) in _WIDTHS.items()}
+def fit_widths(
+    available: int, hidden: frozenset[Column] = frozenset(), scale: float = 1.0
+) -> dict[Column, int]:
+    """Column widths for `available` pixels: every shown column at least its useful width (a queue
+    narrower than that scrolls sideways), then subject and address up to comfortable, then the
+    others; what is left goes to the address."""
+    columns = {c: (int(lo * scale), int(hi * scale)) for c, (lo, hi) in _WIDTHS.items() if c not in hidden}
+    widths = {column: low for column, (low, _) in columns.items()}
+    spare = available - sum(widths.values())
+    for group in (
+        [c for c in _FIRST if c in columns],
+        [c for c in columns if c not in _FIRST],
+    ):
+        room = sum(columns[c][1] - columns[c][0] for c in group)
+        given = min(max(spare, 0), room)
+        for column in group:
+            widths[column] += int(given * (columns[column][1] - columns[column][0]) / room) if room else 0
+        spare -= given
+    leftover = available - sum(widths.values())  # what is left, and the pixels rounding dropped
+    if leftover > 0 and Column.ADDRESS in widths:
+        widths[Column.ADDRESS] += leftover
+    return widths
 
 
 class QueueTable(QTableView):
@@ -78,7 +94,9 @@ class QueueTable(QTableView):
             return
         self._fitting = True
         try:
-            for column, width in fit_widths(self.viewport().width()).items():
+            hidden = frozenset(c for c in Column if self.isColumnHidden(c))
+            scale = max(1.0, self.fontMetrics().height() / BASE_FONT_HEIGHT)
+            for column, width in fit_widths(self.viewport().width(), hidden, scale).items():
                 self.horizontalHeader().resizeSection(column, width)
         finally:
             self._fitting = False
@@ -170,16 +188,19 @@ class IncidentQueue(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
+        table.setWordWrap(True)  # a long name, address or SLA takes the row's second line
         table.setShowGrid(False)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
         table.setIconSize(QSize(18, 18))
         table.verticalHeader().hide()
         rows = table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(int(table.fontMetrics().height() * 2))
+        rows.setDefaultSectionSize(int(table.fontMetrics().lineSpacing() * 2 + 8))  # two lines of text
         header = table.horizontalHeader()
         header.setHighlightSections(False)
+        header.setTextElideMode(
+            Qt.TextElideMode.ElideRight
+        )  # a narrow column: "Responder…", tooltip says all
         header.setSortIndicatorClearable(True)  # third click: back to priority order
         table.fit_columns()
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -252,6 +273,7 @@ class IncidentQueue(QWidget):
         self._drills_forced = forced
         self.table.setColumnHidden(Column.DRILL, forced)
         self.filter_bar.drills.setVisible(not forced)
+        self.filter_bar.arrange(self.filter_bar.width())
         self.table.fit_columns()
         if forced and self._model.filters().drills is not DrillFilter.SHOWN:
             self.set_filters(self._model.filters())

@@ -97,10 +97,12 @@ class Workspaces(QObject):
         failed = sum(1 for e in session.outbox.recent(50) if e.state is ActionState.FAILED)
         status.set_outbox(len(open_entries), failed)
 
-    async def screenshot(self, path: Path, wait_s: float) -> int:
-        """Wait until the current workspace shows data (or `timeout`), save a PNG of the window."""
+    async def screenshot(self, path: Path, wait_s: float, size: tuple[int, int] | None = None) -> int:
+        """Wait until the current workspace shows data (or `timeout`), save a PNG of the window
+        (at `size`, else at the size that fits the screen, as an operator would first see it)."""
         window = self.ctx.window
-        window.resize(1600, 1000)
+        if size is not None:
+            window.resize(*size)
         window.show()
         key = window.current_workspace() or "control-room"
         room = self.rooms.get(key)
@@ -114,7 +116,7 @@ class Workspaces(QObject):
             if room is not None:
                 log.warning("Screenshot taken before %s finished loading (waited %.0f s)", key, wait_s)
         await asyncio.sleep(1.0)  # let the last paint (and the map's tiles-offline note) settle
-        ok = window.grab().save(str(path))
+        ok = window.snapshot().save(str(path))
         log.info("Screenshot of %s saved to %s", key, path)
         return 0 if ok else 1
 

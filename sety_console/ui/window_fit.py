@@ -12,7 +12,9 @@ from PySide6.QtCore import QMargins, QRect, QSize
 from PySide6.QtGui import QScreen
 
 DEFAULT_SIZE = QSize(1600, 1000)
-"""The first size on a screen with room for it; a smaller screen gets all of its available area."""
+"""The smallest first size on a screen with room for it; a smaller screen gets all of its available area."""
+FIRST_SHARE = 0.9
+"""On a larger screen the first size is this share of it."""
 
 
 def fit_rect(rect: QRect, available: QRect) -> QRect:
@@ -25,8 +27,10 @@ def fit_rect(rect: QRect, available: QRect) -> QRect:
 
 
 def first_frame(available: QRect, wanted: QSize = DEFAULT_SIZE) -> QRect:
-    """Where a window opens the first time on a screen: `wanted`, centred, fitted to `available`."""
-    width, height = min(wanted.width(), available.width()), min(wanted.height(), available.height())
+    """Where a window opens the first time on a screen: centred, at least `wanted` (or 90 % of a
+    larger screen), never larger than `available`."""
+    width = min(available.width(), max(wanted.width(), int(available.width() * FIRST_SHARE)))
+    height = min(available.height(), max(wanted.height(), int(available.height() * FIRST_SHARE)))
     x = available.x() + (available.width() - width) // 2
     y = available.y() + (available.height() - height) // 2
     return QRect(x, y, width, height)

@@ -29,14 +29,14 @@ CLOCK_INTERVAL_MS = 1000
 # (smallest useful, comfortable) width of each column at the base font; cells wrap onto their second
 # line before anything is elided (and an elided cell has a tooltip with all of it).
 _WIDTHS = {
-    Column.SEVERITY: (96, 130),
-    Column.CATEGORY: (96, 150),
-    Column.STATUS: (94, 125),
-    Column.SUBJECT: (120, 190),
-    Column.ADDRESS: (150, 320),
-    Column.AGE: (50, 66),
-    Column.SLA: (124, 215),
-    Column.RESPONDER: (112, 200),
+    Column.SEVERITY: (92, 130),
+    Column.CATEGORY: (92, 150),
+    Column.STATUS: (92, 125),
+    Column.SUBJECT: (116, 190),
+    Column.ADDRESS: (146, 320),
+    Column.AGE: (48, 66),
+    Column.SLA: (120, 215),
+    Column.RESPONDER: (108, 200),
     Column.DRILL: (56, 64),
 }
 _FIRST = (Column.SUBJECT, Column.ADDRESS)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sety_console.api.models import Incident
 from sety_console.core.alerts import AlertAction, AlertBook, AlertError, AlertReason
 from sety_console.core.stores import IncidentStore
 
@@ -107,7 +108,7 @@ def test_evaluate_emits_only_when_the_ringing_set_changes(store: IncidentStore, 
     assert len(seen) == 2
 
 
-def _on_the_way(eta_seconds: int):  # type: ignore[no-untyped-def]
+def _on_the_way(eta_seconds: int) -> Incident:
     """A medium location threat (not high priority; arrival target 30 min) assigned after 60 s."""
     assigned = T0 + timedelta(seconds=60)
     return incident(

@@ -7,6 +7,7 @@ from datetime import timedelta
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from sety_console.api.models import Incident
 from sety_console.core.alerts import Alert, AlertReason
 from sety_console.core.rules import SlaUrgency
 from sety_console.core.sla_text import describe_sla
@@ -23,7 +24,7 @@ from .factory import NOW, Store, make_incident
 MARGIN = "ETA 60 min — 47 min past the arrival target of 15 min, due in 12:46"
 
 
-def late_responder():  # type: ignore[no-untyped-def]
+def late_responder() -> Incident:
     """High SOS (targets 2 / 15 min), 2:14 old, a responder 60 min away: 12:46 left to arrive."""
     return make_incident(
         "inc_late0000001", severity="high", status="responding", age=timedelta(seconds=134), eta_seconds=3600

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -49,6 +49,9 @@ class _SearchEdit(QLineEdit):
             event.accept()
             return
         super().keyPressEvent(event)
+
+
+NARROW_LIST_WIDTH = 1000
 
 
 class InsideList(QWidget):
@@ -126,6 +129,12 @@ class InsideList(QWidget):
         self.feedback = QLabel(self)
         self.feedback.setWordWrap(True)
         self._layout()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A narrow list (a 1366 px screen) drops "In since" (the "Inside for" tooltip keeps it), so
+        host and plate stay readable without scrolling sideways."""
+        super().resizeEvent(event)
+        self.table.setColumnHidden(Column.SINCE, event.size().width() < NARROW_LIST_WIDTH)
 
     def _layout(self) -> None:
         top = QHBoxLayout()

@@ -143,9 +143,9 @@ class DetailHeader(QWidget):
         )
         self.clock.setText(f"SLA  {words.headline}")
         self.clock_detail.setText(words.detail)
-        # Amber or red words for a predicted or actual miss; the theme's text colour otherwise.
-        tone = f"color:{swatch.bg or swatch.fg};" if words.urgency is not SlaUrgency.OK else ""
-        self.clock_detail.setStyleSheet(f"{tone} padding:0 6px")
+        # The theme's text colour (readable in both themes); bold when a target is at risk or missed.
+        weight = "font-weight:600;" if words.urgency in (SlaUrgency.AT_RISK, SlaUrgency.BREACHED) else ""
+        self.clock_detail.setStyleSheet(f"{weight} padding:0 6px")
 
 
 class DetailFacts(QWidget):

@@ -50,8 +50,9 @@ def _wrap(label: str) -> str:
 
 
 def _stagger(labels: list[str]) -> list[str]:
-    """Every other one-line label one line lower: neighbours never overlap on a 1366 px screen."""
-    return [("\n" + label) if i % 2 and "\n" not in label else label for i, label in enumerate(labels)]
+    """Every other label below its neighbours' lines: labels never overlap on a 1366 px screen."""
+    depth = max((label.count("\n") + 1 for label in labels[::2]), default=1)
+    return [("\n" * depth + label) if i % 2 else label for i, label in enumerate(labels)]
 
 
 def heat_colour(count: int, top: int, palette: Palette) -> QColor:

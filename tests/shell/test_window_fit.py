@@ -98,3 +98,16 @@ def test_each_screen_keeps_its_own_size(qtbot: QtBot, tmp_path: Path) -> None:
     window = _window(qtbot, settings, tmp_path)
     window.restore_window()
     assert window.size() != QSize(420, 300)  # this screen never had that size: the first size instead
+
+
+def test_window_size_option() -> None:
+    import argparse
+
+    from sety_console.cli import build_parser, window_size
+
+    assert window_size("1366x768") == (1366, 768)
+    for bad in ("1366", "x768", "100x100", "wide"):
+        with pytest.raises(argparse.ArgumentTypeError, match="WIDTHxHEIGHT"):
+            window_size(bad)
+    args = build_parser().parse_args(["--screenshot", "out.png", "--window-size", "1920x1080"])
+    assert args.window_size == (1920, 1080)

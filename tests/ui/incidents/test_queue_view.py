@@ -211,3 +211,19 @@ def test_a_hidden_column_gives_its_width_to_the_others() -> None:
     assert Column.DRILL not in shown
     assert sum(shown.values()) == 880
     assert shown[Column.SUBJECT] > fit_widths(880)[Column.SUBJECT]
+
+
+def test_the_search_box_takes_a_second_line_on_a_narrow_queue(
+    qtbot: QtBot, model: IncidentQueueModel
+) -> None:
+    queue = IncidentQueue(model)
+    qtbot.addWidget(queue)
+    queue.resize(1400, 500)
+    queue.show()
+    qtbot.waitUntil(lambda: not queue.filter_bar.two_lines, timeout=1000)
+    one_line = queue.filter_bar.height()
+    queue.resize(640, 500)
+    qtbot.waitUntil(lambda: queue.filter_bar.two_lines, timeout=1000)
+    qtbot.waitUntil(lambda: queue.filter_bar.height() > one_line, timeout=1000)  # the second line shows
+    assert queue.filter_bar.search.width() >= 200  # still a usable search box
+    assert queue.minimumSizeHint().width() <= 640  # the bar never makes the window wider

@@ -82,3 +82,22 @@ def test_map_popup_carries_the_sla_line_without_a_running_clock() -> None:
     assert "SLA: arrive by 10 Mar 18:42 UTC" in detail.splitlines()
     met = make_incident("inc_met000000001", status="on_scene", age=timedelta(minutes=20))
     assert "SLA met" in incident_row(met)[7].splitlines()
+
+
+def test_the_timeline_names_a_breach_in_words() -> None:
+    from sety_console.ui.common.palette import colors as theme_colors
+    from sety_console.ui.incidents.timeline import render_timeline
+
+    incident = make_incident("inc_tl0000000001", breached=True, breach_reason="response_target_exceeded")
+    data = incident.model_dump(mode="json", by_alias=True)
+    message = "No responder assigned within the 120 s target"
+    event = {
+        "status": "dispatching",
+        "event": "sla_breached",
+        "message": message,
+        "timestamp": data["created_at"],
+    }
+    data["timeline"].append(event)
+    html = render_timeline(Incident.model_validate(data), (), (), theme_colors("dark"))
+    assert "SLA breached" in html
+    assert "Sla breached" not in html

@@ -1,9 +1,7 @@
-"""Composition root: builds the client, the core and the windows on one qasync loop.
+"""One run of the console: server link → core session → window, torn down in reverse order.
 
-`run(args)` is what `sety-console` does without a subcommand: pick the server (a configured Sety
-API, else the embedded sandbox with demo data), build the `ConsoleSession` and the main window,
-and run until the window closes — or, with `--screenshot`, until the data has loaded and a PNG of
-the window is saved.
+The window paints at once with the last snapshot (marked stale) while the server gets ready — the
+sandbox child starting, or a configured API answering — then polling starts.
 """
 
 from __future__ import annotations
@@ -18,15 +16,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sety_console import config
-from sety_console.backend import DEFAULT_API_URL, Backend, configured_api, remote_backend, sandbox_backend
+from sety_console.connect.sandbox_child import SandboxStartError
+from sety_console.connect.servers import (
+    DEFAULT_API_URL,
+    Server,
+    configured_api,
+    remote_server,
+    sandbox_server,
+)
 from sety_console.credentials import CredentialError, save_api_key
 from sety_console.logging_setup import setup_logging
 
+from . import checks
+
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
+
+    from sety_console.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 SCREENSHOT_TIMEOUT_S = 90.0
+SANDBOX_NOTICE = "Sandbox with demo data: nothing is real, nobody is dispatched."
 
 
 def prepare_qt_environment() -> None:
@@ -53,7 +64,10 @@ def run(args: argparse.Namespace, out: Callable[[str], None] | None = None) -> i
     import PySide6.QtWebEngineWidgets  # noqa: F401  (must be imported before the QApplication exists)
     import qasync
     from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
+
+    from sety_console.assets import asset_path
 
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -61,26 +75,15 @@ def run(args: argparse.Namespace, out: Callable[[str], None] | None = None) -> i
     app.setApplicationName("Sety Console")
     app.setOrganizationName("Sety")
     app.setDesktopFileName("io.sety.Console")
-    from PySide6.QtGui import QIcon
-
-    from sety_console.assets import asset_path
-
     app.setWindowIcon(QIcon(str(asset_path("icons", "app", "sety-console.svg"))))
-    from sety_console.ui.main_thread_gc import MainThreadGarbageCollector
-
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    collector = MainThreadGarbageCollector(app)
-    collector.start()
-    try:
-        with loop:
-            return int(loop.run_until_complete(ConsoleApp(app, settings, out or log.info).run(args)))
-    finally:
-        collector.stop()
+    with loop:
+        return int(loop.run_until_complete(ConsoleApp(app, settings, out or log.info).run(args)))
 
 
 class ConsoleApp:
-    """One run of the console: backend → session → window, torn down in reverse order."""
+    """One run of the console: server → session → window, torn down in reverse order."""
 
     def __init__(self, qt_app: QApplication, settings: config.Settings, out: Callable[[str], None]) -> None:
         self.qt_app = qt_app
@@ -91,25 +94,28 @@ class ConsoleApp:
         from sety_console.ui.common.theme import apply_theme
 
         apply_theme(self.qt_app, self.settings.theme)
-        backend = await self._open_backend(args)
-        if backend is None:
+        server = await self._choose_server(args)
+        if server is None:
             return 1
         try:
-            return await self._run_with(backend, args)
+            return await self._run_with(server, args)
         finally:
-            await backend.aclose()
+            await server.aclose()
 
-    async def _open_backend(self, args: argparse.Namespace) -> Backend | None:
-        configured = None if args.self_test else configured_api(self.settings.api_url)
+    async def _choose_server(self, args: argparse.Namespace) -> Server | None:
+        role = getattr(args, "sandbox_role", None) or "admin"
+        configured = None
+        if not args.self_test:  # the keyring may be slow: never on the GUI thread
+            configured = await asyncio.to_thread(configured_api, self.settings.api_url)
         if configured is None:
-            return await sandbox_backend(self.settings, getattr(args, "sandbox_role", None) or "admin")
+            return sandbox_server(self.settings, role)
         url, key = configured
         if key is None:
             key = await self._ask_for_key(url)
             if key is None:
                 log.info("No key given; starting the sandbox with demo data instead")
-                return await sandbox_backend(self.settings)
-        return remote_backend(url, key)
+                return sandbox_server(self.settings)
+        return remote_server(url, key)
 
     async def _ask_for_key(self, url: str) -> str | None:
         from sety_console.ui.connection_dialog import ConnectionDialog
@@ -123,52 +129,81 @@ class ConsoleApp:
             return None
         key = dialog.key.text().strip()
         try:
-            save_api_key(dialog.url.text().strip(), key)
+            await asyncio.to_thread(save_api_key, dialog.url.text().strip(), key)
         except CredentialError as exc:
             log.warning("%s", exc)
         self.settings.api_url = dialog.url.text().strip()
         config.save_settings(self.settings)
         return key
 
-    async def _run_with(self, backend: Backend, args: argparse.Namespace) -> int:
-        from PySide6.QtCore import QSettings
-
-        from sety_console.core.session import ConsoleSession
+    def _build_window(self, server: Server, qsettings: QSettings) -> MainWindow:
         from sety_console.ui.main_window import MainWindow
-        from sety_console.ui.workspaces import build_workspaces
 
-        session = ConsoleSession(
-            backend.client,
-            data_dir=backend.profile_dir,
-            operator_name=self.settings.operator_name,
-            workstation=self.settings.workstation,
-        )
-        qsettings = QSettings(str(config.config_dir() / "workstation.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings=qsettings, log_dir=str(config.log_dir()))
-        window.set_environment(backend.environment, backend.label)
-        if backend.environment == "sandbox":
-            notice = "Sandbox with demo data: nothing is real, nobody is dispatched."
-            window.status.tell(notice, 30)
+        window.set_environment(server.environment, server.label)
+        if server.environment == "sandbox":
+            window.status.tell(SANDBOX_NOTICE, 30)
         window.status.set_operator(self.settings.operator_name)
         window.theme_requested.connect(self._switch_theme)
         window.connection_settings_requested.connect(lambda: asyncio.ensure_future(self._change_connection()))
-        workspaces = build_workspaces(window, session, self.settings, source=backend.label)
+        return window
+
+    async def _run_with(self, server: Server, args: argparse.Namespace) -> int:
+        from PySide6.QtCore import QSettings
+
+        from sety_console.core.session import ConsoleSession
+
+        from .wiring import build_shell
+
+        session = ConsoleSession(
+            server.client,
+            data_dir=server.profile_dir,
+            operator_name=self.settings.operator_name,
+            workstation=self.settings.workstation,
+            server_id=server.server_id,
+        )
+        qsettings = QSettings(str(config.config_dir() / "workstation.ini"), QSettings.Format.IniFormat)
+        window = self._build_window(server, qsettings)
+        shell = build_shell(window, session, self.settings, qsettings, source=server.label)
         try:
+            session.show_snapshot()
+            shell.open_first(args.workspace)
+            interactive = not (args.self_test or args.screenshot)
+            if interactive:
+                window.restore_window()
+                window.show()
+            if not await self._connect(server, window):
+                return 1
+            server.on_restart = lambda: window.status.tell(
+                "The local sandbox stopped and was restarted; the picture carries on.", 20
+            )
             await session.start()
-            workspaces.open_first(args.workspace)
             if args.self_test:
-                return await workspaces.self_test(self.out)
+                return await checks.self_test(shell, self.out)
             if args.screenshot:
-                return await workspaces.screenshot(screenshot_path(args.screenshot), SCREENSHOT_TIMEOUT_S)
-            window.restore_window()
-            window.show()
+                return await checks.screenshot(shell, screenshot_path(args.screenshot), SCREENSHOT_TIMEOUT_S)
             closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             window.closing.connect(lambda: None if closed.done() else closed.set_result(None))
             await closed
             return 0
         finally:
-            workspaces.close()
+            shell.close()
             await session.close()
+
+    async def _connect(self, server: Server, window: MainWindow) -> bool:
+        """Wait for the server; a sandbox that cannot start is said in words (False)."""
+        if server.sandbox is None:
+            return True
+        window.status.set_connection("connecting", "Starting the local sandbox with demo data…")
+        try:
+            await server.ready()
+        except (SandboxStartError, OSError) as exc:
+            log.error("the sandbox could not start: %s", exc)
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(window, "The sandbox could not start", str(exc))
+            return False
+        return True
 
     async def _change_connection(self) -> None:
         """File → Connection…: a new URL and key, checked and saved; used from the next start."""

@@ -137,6 +137,7 @@ class ConsoleApp:
         return key
 
     def _build_window(self, server: Server, qsettings: QSettings) -> MainWindow:
+        from sety_console.ui.common.slots import run_task
         from sety_console.ui.main_window import MainWindow
 
         window = MainWindow(settings=qsettings, log_dir=str(config.log_dir()))
@@ -145,7 +146,9 @@ class ConsoleApp:
             window.status.tell(SANDBOX_NOTICE, 30)
         window.status.set_operator(self.settings.operator_name)
         window.theme_requested.connect(self._switch_theme)
-        window.connection_settings_requested.connect(lambda: asyncio.ensure_future(self._change_connection()))
+        window.connection_settings_requested.connect(
+            lambda: run_task(self._change_connection(), "changing the connection")
+        )
         return window
 
     async def _run_with(self, server: Server, args: argparse.Namespace) -> int:

@@ -13,9 +13,10 @@ from sety_console.config import Settings, save_settings
 from sety_console.core.session import ConsoleSession
 from sety_console.ui.alarm_sounds_dialog import AlarmSoundsDialog
 from sety_console.ui.alarms import AlarmController
-from sety_console.ui.bridge import SessionBridge
+from sety_console.ui.common.slots import set_failure_reporter
 from sety_console.ui.main_window import MainWindow
 from sety_console.ui.map.page import BasemapConfig
+from sety_console.ui.session_signals import SessionSignals
 from sety_console.ui.settings_dialog import SettingsDialog
 from sety_console.ui.workspaces.context import ShellContext, utc_now
 from sety_console.ui.workspaces.control_room import ControlRoom
@@ -30,7 +31,7 @@ def build_shell(
     window: MainWindow, session: ConsoleSession, settings: Settings, qsettings: QSettings, *, source: str = ""
 ) -> Shell:
     """Create every workspace on `window`, wired to `session`."""
-    bridge = SessionBridge(session, window)
+    signals = SessionSignals(session, window)
     alarms = AlarmController(
         session.alerts,
         now=utc_now,
@@ -40,7 +41,8 @@ def build_shell(
         window=window,
         parent=window,
     )
-    ctx = ShellContext(session, bridge, settings, window, alarms, qsettings, source)
+    ctx = ShellContext(session, signals, settings, window, alarms, qsettings, source)
+    set_failure_reporter(lambda message: ctx.tell(message, 20))
     control, map_room = ControlRoom(ctx), MapRoom(ctx)
     rooms: list[Room] = [control, map_room, GateRoom(ctx), SupervisorRoom(ctx, control, map_room)]
     for room in rooms:
@@ -54,7 +56,7 @@ def build_shell(
     )
     _wire_alarms(ctx, control)
     window.settings_requested.connect(partial(_edit_settings, ctx, rooms))
-    bridge.connection_changed.connect(shell.on_connection)
+    signals.connection_changed.connect(shell.on_connection)
     window.workspace_changed.connect(session.set_focus)
     window.workspace_changed.connect(shell.on_workspace_changed)
     alarms.start()
@@ -66,7 +68,7 @@ def _wire_alarms(ctx: ShellContext, control: ControlRoom) -> None:
     window, alarms = ctx.window, ctx.alarms
     alarms.banner_changed.connect(window.set_alarm_banner)
     alarms.message.connect(ctx.tell)
-    ctx.bridge.alerts_changed.connect(alarms.refresh)
+    ctx.signals.alerts_changed.connect(alarms.refresh)
     menu = window.add_menu("&Alarms")
 
     def add(text: str, keys: str | None, slot: Callable[[], object]) -> None:

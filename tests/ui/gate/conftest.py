@@ -18,23 +18,23 @@ from sety_console.core.session import ConsoleSession
 from tests.sandbox_process import SandboxProcess
 
 from .demo import seed
-from .fakes import FakeGateBackend
+from .fakes import FakeGateSession
 
 SCREENSHOTS = Path("/tmp/sety-gate-screenshots")
 T = TypeVar("T")
 
 
 @pytest.fixture
-def fake(qloop: qasync.QEventLoop) -> FakeGateBackend:
-    """The fake backend with demo data: every verdict's code, 8 visitors inside, 80 past visits."""
-    backend = FakeGateBackend()
-    seed(backend)
-    return backend
+def fake(qloop: qasync.QEventLoop) -> FakeGateSession:
+    """The fake session with demo data: every verdict's code, 8 visitors inside, 80 past visits."""
+    session = FakeGateSession()
+    seed(session)
+    return session
 
 
 @pytest.fixture
-def empty_fake(qloop: qasync.QEventLoop) -> FakeGateBackend:
-    return FakeGateBackend()
+def empty_fake(qloop: qasync.QEventLoop) -> FakeGateSession:
+    return FakeGateSession()
 
 
 @pytest.fixture(scope="session")

@@ -10,30 +10,28 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sety_console import config
-from sety_console.connect.sandbox_child import SandboxStartError
-from sety_console.connect.servers import (
-    DEFAULT_API_URL,
-    Server,
-    configured_api,
-    remote_server,
-    sandbox_server,
-)
-from sety_console.credentials import CredentialError, save_api_key
 from sety_console.logging_setup import setup_logging
 
-from . import checks
+from . import startup_trace
 
+# The window paints before the heavy modules load: the server link, the api models, the core and the
+# workspaces are imported inside the methods that first need them.
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from sety_console.connect.servers import Server
     from sety_console.ui.main_window import MainWindow
+    from sety_console.ui.workspaces.control_room import ControlRoom
+
+    from .shell import Shell
 
 log = logging.getLogger(__name__)
 SCREENSHOT_TIMEOUT_S = 90.0
@@ -75,6 +73,7 @@ def run(args: argparse.Namespace, out: Callable[[str], None] | None = None) -> i
     app.setApplicationName("Sety Console")
     app.setOrganizationName("Sety")
     app.setDesktopFileName("io.sety.Console")
+    app.setQuitOnLastWindowClosed(False)  # the run below ends the loop once it has closed everything
     app.setWindowIcon(QIcon(str(asset_path("icons", "app", "sety-console.svg"))))
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -91,18 +90,35 @@ class ConsoleApp:
         self.out = out
 
     async def run(self, args: argparse.Namespace) -> int:
+        """Paint the window at once; then choose the server, start it, build the workspaces, poll."""
+        from PySide6.QtCore import QSettings
+
         from sety_console.ui.common.theme import apply_theme
 
         apply_theme(self.qt_app, self.settings.theme)
+        qsettings = QSettings(str(config.config_dir() / "workstation.ini"), QSettings.Format.IniFormat)
+        window = self._build_window(qsettings)
+        if startup_trace.enabled():
+            self._marks = [startup_trace.PaintMark("paint")]
+            window.installEventFilter(self._marks[0])
+        if not (args.self_test or args.screenshot):
+            window.restore_window()
+            window.show()
+        await asyncio.sleep(0)  # the first paint happens here, before the heavy imports
         server = await self._choose_server(args)
         if server is None:
             return 1
+        window.set_environment(server.environment, server.label)
+        if server.environment == "sandbox":
+            window.status.tell(SANDBOX_NOTICE, 30)
         try:
-            return await self._run_with(server, args)
+            return await self._run_with(server, window, qsettings, args)
         finally:
             await server.aclose()
 
     async def _choose_server(self, args: argparse.Namespace) -> Server | None:
+        from sety_console.connect.servers import configured_api, remote_server, sandbox_server
+
         role = getattr(args, "sandbox_role", None) or "admin"
         configured = None
         if not args.self_test:  # the keyring may be slow: never on the GUI thread
@@ -118,6 +134,7 @@ class ConsoleApp:
         return remote_server(url, key)
 
     async def _ask_for_key(self, url: str) -> str | None:
+        from sety_console.credentials import CredentialError, save_api_key
         from sety_console.ui.connection_dialog import ConnectionDialog
 
         dialog = ConnectionDialog(check_connection, url=url)
@@ -136,14 +153,11 @@ class ConsoleApp:
         config.save_settings(self.settings)
         return key
 
-    def _build_window(self, server: Server, qsettings: QSettings) -> MainWindow:
+    def _build_window(self, qsettings: QSettings) -> MainWindow:
         from sety_console.ui.common.slots import run_task
         from sety_console.ui.main_window import MainWindow
 
         window = MainWindow(settings=qsettings, log_dir=str(config.log_dir()))
-        window.set_environment(server.environment, server.label)
-        if server.environment == "sandbox":
-            window.status.tell(SANDBOX_NOTICE, 30)
         window.status.set_operator(self.settings.operator_name)
         window.theme_requested.connect(self._switch_theme)
         window.connection_settings_requested.connect(
@@ -151,13 +165,15 @@ class ConsoleApp:
         )
         return window
 
-    async def _run_with(self, server: Server, args: argparse.Namespace) -> int:
-        from PySide6.QtCore import QSettings
-
+    async def _run_with(
+        self, server: Server, window: MainWindow, qsettings: QSettings, args: argparse.Namespace
+    ) -> int:
         from sety_console.core.session import ConsoleSession
 
+        from . import checks
         from .wiring import build_shell
 
+        connecting = asyncio.ensure_future(self._connect(server, window))  # the sandbox starts meanwhile
         session = ConsoleSession(
             server.client,
             data_dir=server.profile_dir,
@@ -165,17 +181,20 @@ class ConsoleApp:
             workstation=self.settings.workstation,
             server_id=server.server_id,
         )
-        qsettings = QSettings(str(config.config_dir() / "workstation.ini"), QSettings.Format.IniFormat)
-        window = self._build_window(server, qsettings)
-        shell = build_shell(window, session, self.settings, qsettings, source=server.label)
+        await session.show_snapshot()
+        shell = await build_shell(
+            window,
+            session,
+            self.settings,
+            qsettings,
+            source=server.label,
+            first=args.workspace,
+            control_built=self._trace_data if startup_trace.enabled() else None,
+        )
         try:
-            session.show_snapshot()
-            shell.open_first(args.workspace)
-            interactive = not (args.self_test or args.screenshot)
-            if interactive:
-                window.restore_window()
-                window.show()
-            if not await self._connect(server, window):
+            if startup_trace.enabled():
+                self._trace_map(window, shell)
+            if not await connecting:
                 return 1
             server.on_restart = lambda: window.status.tell(
                 "The local sandbox stopped and was restarted; the picture carries on.", 20
@@ -187,14 +206,39 @@ class ConsoleApp:
                 return await checks.screenshot(shell, screenshot_path(args.screenshot), SCREENSHOT_TIMEOUT_S)
             closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             window.closing.connect(lambda: None if closed.done() else closed.set_result(None))
+            _close_on_termination(window)
             await closed
             return 0
         finally:
+            connecting.cancel()
             shell.close()
             await session.close()
 
+    def _trace_data(self, control: ControlRoom) -> None:
+        """bench_startup: the first paint of the queue with rows in it."""
+        mark = startup_trace.PaintMark("data", lambda: control.model.rowCount() > 0)
+        self._marks.append(mark)
+        control.queue.table.viewport().installEventFilter(mark)
+
+    def _trace_map(self, window: MainWindow, shell: Shell) -> None:
+        """bench_startup: the map's first drawn push."""
+        from PySide6.QtCore import QTimer
+
+        view = shell.map_room.view
+        timer = QTimer(window, interval=50)
+
+        def map_drawn() -> None:
+            if view.rendered_seq > 0:
+                startup_trace.mark("map")
+                timer.stop()
+
+        timer.timeout.connect(map_drawn)
+        timer.start()
+
     async def _connect(self, server: Server, window: MainWindow) -> bool:
         """Wait for the server; a sandbox that cannot start is said in words (False)."""
+        from sety_console.connect.sandbox_child import SandboxStartError
+
         if server.sandbox is None:
             return True
         window.status.set_connection("connecting", "Starting the local sandbox with demo data…")
@@ -210,6 +254,8 @@ class ConsoleApp:
 
     async def _change_connection(self) -> None:
         """File → Connection…: a new URL and key, checked and saved; used from the next start."""
+        from sety_console.connect.servers import DEFAULT_API_URL
+
         url = self.settings.api_url or DEFAULT_API_URL
         if await self._ask_for_key(url) is not None:
             from PySide6.QtWidgets import QMessageBox
@@ -226,6 +272,17 @@ class ConsoleApp:
 
         self.settings.theme = apply_theme(self.qt_app, name)  # type: ignore[assignment]
         config.save_settings(self.settings)
+
+
+def _close_on_termination(window: MainWindow) -> None:
+    """SIGTERM (logout, shutdown, `kill`) and Ctrl+C close the window the normal way: snapshot saved,
+    sandbox child ended."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, window.close)
+        except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+            log.debug("no handler for %s on this platform", sig)
 
 
 async def check_connection(url: str, key: str) -> str | None:

@@ -4,7 +4,7 @@ key's scopes, the status bar's facts, and closing."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -13,7 +13,10 @@ from sety_console.core.connection import ConnectionStatus
 from sety_console.ui.shortcuts_overlay import Shortcut
 from sety_console.ui.workspace_host import WorkspaceHost
 from sety_console.ui.workspaces.context import ShellContext
-from sety_console.ui.workspaces.map_room import MapRoom
+
+if TYPE_CHECKING:
+    from sety_console.ui.workspaces.control_room import ControlRoom
+    from sety_console.ui.workspaces.map_room import MapRoom
 
 STATUS_REFRESH_MS = 1000
 
@@ -33,11 +36,14 @@ class Room(Protocol):
 class Shell(QObject):
     """The workspaces of one window and the facts shown across them."""
 
-    def __init__(self, ctx: ShellContext, rooms: list[Room]) -> None:
+    def __init__(
+        self, ctx: ShellContext, rooms: list[Room], control_room: ControlRoom, map_room: MapRoom
+    ) -> None:
         super().__init__(ctx.window)
         self.ctx = ctx
         self.rooms = {room.key: room for room in rooms}
-        self.map_room = next(room for room in rooms if isinstance(room, MapRoom))
+        self.control_room = control_room
+        self.map_room = map_room
         self._status_timer = QTimer(self, interval=STATUS_REFRESH_MS)
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start()

@@ -3,6 +3,7 @@ everything cross-workspace (show on map, select in queue, new incident here, ack
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from functools import partial
 
@@ -15,22 +16,29 @@ from sety_console.ui.alarm_sounds_dialog import AlarmSoundsDialog
 from sety_console.ui.alarms import AlarmController
 from sety_console.ui.common.slots import set_failure_reporter
 from sety_console.ui.main_window import MainWindow
-from sety_console.ui.map.page import BasemapConfig
 from sety_console.ui.session_signals import SessionSignals
 from sety_console.ui.settings_dialog import SettingsDialog
 from sety_console.ui.workspaces.context import ShellContext, utc_now
 from sety_console.ui.workspaces.control_room import ControlRoom
-from sety_console.ui.workspaces.gate_room import GateRoom
-from sety_console.ui.workspaces.map_room import MapRoom
-from sety_console.ui.workspaces.supervisor_room import SupervisorRoom
 
 from .shell import Room, Shell
 
 
-def build_shell(
-    window: MainWindow, session: ConsoleSession, settings: Settings, qsettings: QSettings, *, source: str = ""
+async def build_shell(
+    window: MainWindow,
+    session: ConsoleSession,
+    settings: Settings,
+    qsettings: QSettings,
+    *,
+    source: str = "",
+    first: str | None = None,
+    control_built: Callable[[ControlRoom], None] | None = None,
 ) -> Shell:
-    """Create every workspace on `window`, wired to `session`."""
+    """Create every workspace on `window`, wired to `session`.
+
+    The control room comes first and is shown (with the snapshot's data) before the map, the gate and
+    the supervisor are built — their imports (folium, pyqtgraph) and widgets take the longest.
+    """
     signals = SessionSignals(session, window)
     alarms = AlarmController(
         session.alerts,
@@ -43,11 +51,23 @@ def build_shell(
     )
     ctx = ShellContext(session, signals, settings, window, alarms, qsettings, source)
     set_failure_reporter(lambda message: ctx.tell(message, 20))
-    control, map_room = ControlRoom(ctx), MapRoom(ctx)
+    control = ControlRoom(ctx)
+    window.add_workspace(control.key, control.title, control.host, shortcuts=control.shortcuts)
+    if first in (None, control.key):
+        window.show_workspace(control.key)
+    if control_built is not None:
+        control_built(control)
+    await asyncio.sleep(0)  # paint the queue before building the rest
+
+    from sety_console.ui.workspaces.gate_room import GateRoom
+    from sety_console.ui.workspaces.map_room import MapRoom
+    from sety_console.ui.workspaces.supervisor_room import SupervisorRoom
+
+    map_room = MapRoom(ctx)
     rooms: list[Room] = [control, map_room, GateRoom(ctx), SupervisorRoom(ctx, control, map_room)]
-    for room in rooms:
+    for room in rooms[1:]:
         window.add_workspace(room.key, room.title, room.host, shortcuts=room.shortcuts)
-    shell = Shell(ctx, rooms)
+    shell = Shell(ctx, rooms, control, map_room)
     ctx.show_on_map = map_room.show_incident
     ctx.select_in_queue = control.queue.select
     ctx.new_incident_at = control.open_create_dialog
@@ -59,6 +79,7 @@ def build_shell(
     signals.connection_changed.connect(shell.on_connection)
     window.workspace_changed.connect(session.set_focus)
     window.workspace_changed.connect(shell.on_workspace_changed)
+    shell.open_first(first)
     alarms.start()
     return shell
 
@@ -93,6 +114,9 @@ def _wire_alarms(ctx: ShellContext, control: ControlRoom) -> None:
 
 
 def _edit_settings(ctx: ShellContext, rooms: list[Room]) -> None:
+    from sety_console.ui.workspaces.gate_room import GateRoom
+    from sety_console.ui.workspaces.map_room import MapRoom
+
     """File → Settings…: applied at once (operator, gate, basemap) and saved for the next start."""
     dialog = SettingsDialog(ctx.settings, ctx.window)
     if dialog.exec() != SettingsDialog.DialogCode.Accepted:
@@ -105,7 +129,7 @@ def _edit_settings(ctx: ShellContext, rooms: list[Room]) -> None:
         if isinstance(room, GateRoom):
             room.workspace.set_gate_name(ctx.settings.gate_name)
         if isinstance(room, MapRoom):
-            room.view.set_basemap(BasemapConfig(ctx.settings.tile_url, ctx.settings.tile_attribution))
+            room.apply_basemap_settings()
     ctx.tell("Settings saved.")
 
 

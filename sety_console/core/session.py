@@ -124,15 +124,20 @@ class ConsoleSession(SessionReads):
 
     # ------------------------------------------------------------------ lifecycle
 
-    def show_snapshot(self) -> None:
-        """Fill the stores from the last snapshot, marked stale (before the server answers; once)."""
-        if not self._snapshot_shown:
-            self._snapshot_shown = True
-            self._load_snapshot()
+    async def show_snapshot(self) -> None:
+        """Fill the stores from the last snapshot, marked stale, before the server answers (once).
+
+        The file is read and parsed off the event loop's thread."""
+        if self._snapshot_shown:
+            return
+        self._snapshot_shown = True
+        snapshot = await asyncio.to_thread(self.cache.load, base_url=self.server_id)
+        if snapshot is not None:
+            self._restore_snapshot(snapshot)
 
     async def start(self) -> None:
         """Show the snapshot (stale) if not yet shown, then start polling, delivery and the alert clock."""
-        self.show_snapshot()
+        await self.show_snapshot()
         self._started.set()
         loop = asyncio.get_running_loop()
         self._tasks = [
@@ -204,10 +209,7 @@ class ConsoleSession(SessionReads):
 
     # ------------------------------------------------------------------ snapshot
 
-    def _load_snapshot(self) -> None:
-        snapshot = self.cache.load(base_url=self.server_id)
-        if snapshot is None:
-            return
+    def _restore_snapshot(self, snapshot: Snapshot) -> None:
         fresh = snapshot.fresh_as_of
         incidents = self.incidents.replace_all(snapshot.incidents)
         self._restore(self.incidents, incidents, fresh.get("incidents"), self.incidents_changed)

@@ -54,10 +54,11 @@ def make_console(
         ini = QSettings(str(tmp_path / f"{role}.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings=ini, log_dir=str(tmp_path))
         qtbot.addWidget(window)
-        workspaces = build_shell(window, session, settings, ini, source="test")
+        building = qloop.create_task(build_shell(window, session, settings, ini, source="test"))
+        qtbot.waitUntil(building.done, timeout=20_000)
+        workspaces = building.result()
         task = qloop.create_task(session.start())
         qtbot.waitUntil(task.done, timeout=10_000)
-        workspaces.open_first("control-room")
         window.show()
         built.append(Console(session, window, workspaces, client))
         return built[-1]

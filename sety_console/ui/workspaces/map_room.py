@@ -42,6 +42,10 @@ class MapRoom(QObject):
         self._wire()
         self._load_all()
 
+    def apply_basemap_settings(self) -> None:
+        """The tile server of the settings, applied at once (File → Settings…)."""
+        self.view.set_basemap(BasemapConfig(self.ctx.settings.tile_url, self.ctx.settings.tile_attribution))
+
     def _wire(self) -> None:
         signals, ws = self.ctx.signals, self.workspace
         signals.incidents_changed.connect(self._on_incidents)

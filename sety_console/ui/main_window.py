@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
             self.setGeometry(first_frame(screen.availableGeometry()))
         self._settings = settings
         self._log_dir = log_dir
+        self.close_guard: Callable[[], bool] | None = None
+        """Asked before closing (pending actions); False keeps the window open."""
         self._workspaces: dict[str, Workspace] = {}
         self.drills_forced = False
         """True once `set_environment` says the server makes every incident a drill."""
@@ -122,7 +124,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction("Settings…").triggered.connect(self.settings_requested.emit)
         file_menu.addAction("Connection…").triggered.connect(self.connection_settings_requested.emit)
         quit_action = file_menu.addAction("Quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # the platform theme may bind no Quit key
         quit_action.triggered.connect(self.close)
         self.view_menu = menu.addMenu("&View")
         reset = self.view_menu.addAction("Reset layout")
@@ -297,6 +299,9 @@ class MainWindow(QMainWindow):
         return screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.close_guard is not None and not self.close_guard():
+            event.ignore()
+            return
         self._settings.setValue(f"window/geometry/{screen_key(self.screen())}", self.saveGeometry())
         for workspace in self._workspaces.values():
             if workspace.host is not None:

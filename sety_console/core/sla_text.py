@@ -138,7 +138,7 @@ def _running(incident: Incident, clock: SlaClock) -> SlaWords:
         who = "No responder yet" if phase is SlaPhase.ASSIGN else "Responder's ETA unknown"
         detail = f"{who} after {clock_text(waited)}: the {target} is about to pass"
     else:
-        detail = f"{_capital(target)}"
+        detail = _capital(target)
     return SlaWords(headline, detail + earlier, clock.urgency)
 
 

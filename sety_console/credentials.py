@@ -1,18 +1,10 @@
-"""API keys: from `SETY_API_KEY` or the OS keyring, never from a settings file or a log.
-
-Keyring calls can block (a D-Bus round trip, a locked wallet asking for its password): code on the
-event loop's thread uses `read_api_key` / `write_api_key`, which run them on a worker thread.
-"""
+"""API keys: from `SETY_API_KEY` or the OS keyring, never from a settings file or a log."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import re
-
-import keyring
-from keyring.errors import KeyringError, NoKeyringError
 
 SERVICE = "sety-console"
 KEY_PATTERN = re.compile(r"sety_(live|test)_[0-9a-f]{32}")
@@ -28,6 +20,9 @@ def load_api_key(api_url: str) -> str | None:
     env = os.environ.get("SETY_API_KEY")
     if env:
         return env.strip()
+    import keyring  # imported when first needed: it is slow, and the log setup needs only `redact`
+    from keyring.errors import KeyringError, NoKeyringError
+
     try:
         return keyring.get_password(SERVICE, api_url)
     except NoKeyringError:
@@ -42,22 +37,15 @@ def save_api_key(api_url: str, api_key: str) -> None:
     """Store the key in the OS keyring for `api_url`."""
     if not KEY_PATTERN.fullmatch(api_key):
         raise CredentialError("That does not look like a Sety key (sety_live_… or sety_test_… and 32 hex).")
+    import keyring
+    from keyring.errors import KeyringError
+
     try:
         keyring.set_password(SERVICE, api_url, api_key)
     except KeyringError as exc:
         raise CredentialError(
             f"The key could not be saved in the OS keyring ({exc}). Set SETY_API_KEY instead."
         ) from exc
-
-
-async def read_api_key(api_url: str) -> str | None:
-    """`load_api_key` off the event loop's thread."""
-    return await asyncio.to_thread(load_api_key, api_url)
-
-
-async def write_api_key(api_url: str, api_key: str) -> None:
-    """`save_api_key` off the event loop's thread (raises `CredentialError` the same way)."""
-    await asyncio.to_thread(save_api_key, api_url, api_key)
 
 
 def environment_of(api_key: str) -> str:

@@ -16,6 +16,7 @@ ends unexpectedly is restarted (`restarts` counts them) and shown as a problem m
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from pathlib import Path
@@ -76,9 +77,12 @@ class ConsoleSession(SessionReads):
         workstation: str = "",
         clock: Clock | None = None,
         poll_plan: PollPlan | None = None,
+        server_id: str | None = None,
         outbox_quiet_margin_s: float = QUIET_MARGIN_S,
     ) -> None:
         self._client = client
+        self.server_id = server_id or client.base_url
+        """Whose data the snapshot holds: the API's URL, or the sandbox's database (its port changes)."""
         self._clock = clock or SystemClock()
         self.operator_name = operator_name
         self.workstation = workstation
@@ -124,17 +128,32 @@ class ConsoleSession(SessionReads):
         self.connection_changed.connect(self._on_connection)
         self.supervisor = TaskSupervisor(self._clock)
         self.supervisor.crashed.connect(self._on_crash)
+        self._snapshot_shown = False
+        self._started = asyncio.Event()  # reads wait for it: the server is ready once `start()` runs
         self._closed = False
 
     # ------------------------------------------------------------------ lifecycle
 
+    async def show_snapshot(self) -> None:
+        """Fill the stores from the last snapshot, marked stale, before the server answers (once).
+
+        The file is read and parsed off the event loop's thread."""
+        if self._snapshot_shown:
+            return
+        self._snapshot_shown = True
+        snapshot = await off_loop(self.cache.load, base_url=self.server_id)
+        if snapshot is not None:
+            self._restore_snapshot(snapshot)
+
     async def start(self) -> None:
-        """Show the snapshot (stale), open the outbox, then start polling, delivery and the alert clock.
+        """Show the snapshot (stale) if not yet shown, open the outbox, then start polling, delivery and
+        the alert clock under the supervisor.
 
         Raises `OutboxStorageError` when the outbox cannot be opened (another console uses the folder).
         """
-        await self._load_snapshot()
+        await self.show_snapshot()
         await self.outbox.open()
+        self._started.set()
         self.supervisor.spawn("sety-poller", self._poll)
         self.supervisor.spawn("sety-outbox", self.outbox.run)
         self.supervisor.spawn("sety-ticker", self._tick)
@@ -212,10 +231,7 @@ class ConsoleSession(SessionReads):
 
     # ------------------------------------------------------------------ snapshot
 
-    async def _load_snapshot(self) -> None:
-        snapshot = await off_loop(self.cache.load, base_url=self._client.base_url)
-        if snapshot is None:
-            return
+    def _restore_snapshot(self, snapshot: Snapshot) -> None:
         fresh = snapshot.fresh_as_of
         incidents = self.incidents.replace_all(snapshot.incidents)
         self._restore(self.incidents, incidents, fresh.get("incidents"), self.incidents_changed)
@@ -249,7 +265,7 @@ class ConsoleSession(SessionReads):
                 "zones": self.zones.fresh_as_of,
             },
             saved_at=self._clock.now(),
-            base_url=self._client.base_url,
+            base_url=self.server_id,
         )
         await off_loop(self.cache.save, snapshot)
 

@@ -1,43 +1,21 @@
-"""Issue 12 §2 for the core's files: keyring calls and snapshot dumps run off the event loop's thread."""
+"""Issue 12 §2 for the core's files: snapshot dumps and the outbox's file run off the event loop's thread.
+
+(Keyring calls go through `asyncio.to_thread` in `app/connection_flow.py`.)
+"""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
-import keyring
 import pytest
 
-from sety_console import credentials
 from sety_console.core.cache import Snapshot, SnapshotCache
 from sety_console.core.offload import DiskWorker, off_loop
 
 from .factories import incident
 
-KEY = "sety_test_" + "0" * 32
-
 pytestmark = pytest.mark.asyncio
-
-
-async def test_keyring_calls_run_on_a_worker_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SETY_API_KEY", raising=False)
-    threads: list[threading.Thread] = []
-    stored: dict[tuple[str, str], str] = {}
-
-    def get_password(service: str, user: str) -> str | None:
-        threads.append(threading.current_thread())
-        return stored.get((service, user))
-
-    def set_password(service: str, user: str, secret: str) -> None:
-        threads.append(threading.current_thread())
-        stored[(service, user)] = secret
-
-    monkeypatch.setattr(keyring, "get_password", get_password)
-    monkeypatch.setattr(keyring, "set_password", set_password)
-    await credentials.write_api_key("https://api.example", KEY)
-    assert await credentials.read_api_key("https://api.example") == KEY
-    assert len(threads) == 2
-    assert all(t is not threading.main_thread() for t in threads)
 
 
 async def test_snapshot_dump_runs_off_the_loop_and_reads_back(tmp_path: Path) -> None:

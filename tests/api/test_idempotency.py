@@ -151,7 +151,9 @@ async def test_keyed_writes_are_retried_after_failures_that_never_reached_the_se
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
-    "failure", [fail(httpx.ReadTimeout), fail(httpx.RemoteProtocolError), reply(502)], ids=str
+    "failure",
+    [fail(httpx.ReadTimeout), fail(httpx.RemoteProtocolError), reply(502)],
+    ids=["read-timeout", "connection-lost", "502"],
 )
 async def test_an_ambiguous_failure_is_not_resent_while_honouring_is_unknown(
     failure: Any, harness: Harness, server: FakeServer

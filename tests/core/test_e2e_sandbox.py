@@ -96,7 +96,7 @@ async def test_created_incident_is_followed_through_its_lifecycle(world: World) 
     assert done.state is ActionState.DONE
     incident_id = done.result["incident"]["incident_id"]
     assert incident_id in session.incidents
-    assert session.alerts.ringing(world.clock.now())[0].incident_id == incident_id
+    assert session.alarms.ringing(world.clock.now())[0].incident_id == incident_id
     statuses = set()
     session.incidents_changed.connect(lambda _: statuses.add(session.incidents.get(incident_id).status.value))
     await world.advance(240)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -207,7 +208,9 @@ class ConsoleSession(SessionReads):
         since_save = 0.0
         while True:
             await self._clock.sleep(ALERT_TICK_S)
-            self.alarms.evaluate(self._clock.now())
+            now = self._clock.now()
+            self.alarms.evaluate(now)
+            self._observe_liveness(now)
             since_save += ALERT_TICK_S
             if since_save >= SNAPSHOT_EVERY_S:
                 since_save = 0.0
@@ -215,6 +218,17 @@ class ConsoleSession(SessionReads):
                     await self.save_snapshot()
                 except OSError as exc:
                     log.warning("could not save the snapshot: %s", exc)
+
+    def _observe_liveness(self, now: datetime) -> None:
+        """Tell the connection how old each stream's data is, against how often it should refresh."""
+        areas = {"incidents": Area.INCIDENTS, "visitors": Area.VISITORS, "zones": Area.ZONES}
+        stores = {"incidents": self.incidents, "visitors": self.visitors, "zones": self.zones}
+        polled = {name: area for name, area in areas.items() if self.poller.polls(area)}
+        self.connection.observe_data(
+            now,
+            {name: stores[name].fresh_as_of for name in polled},
+            {name: self.poller.expected_interval(area) for name, area in polled.items()},
+        )
 
     def _on_crash(self, crash: Crash) -> None:
         """A background task ended unexpectedly: until it runs again, the picture is not trustworthy."""

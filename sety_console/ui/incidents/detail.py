@@ -213,6 +213,12 @@ class IncidentDetail(QWidget):
         self._palette = palette
         self.show_incident(self._incident, self._pending, self._alert_log, self._alarm)
 
+    def set_projection(self, as_of: datetime | None) -> None:
+        """`as_of` while the data is not live: the SLA clock is marked as a projection from then."""
+        if as_of != self.header.projection_as_of:
+            self.header.projection_as_of = as_of
+            self.show_incident(self._incident, self._pending, self._alert_log, self._alarm)
+
     def set_drills_forced(self, forced: bool) -> None:
         """Every incident is a drill (test key, sandbox): the window's badge says it, not each header."""
         self.header.drills_forced = forced

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from sety_console.api.errors import RequestValidationError
 from sety_console.core.actions import ActionState, OutboxEntry
 from sety_console.core.changes import ChangeSet
+from sety_console.core.connection import ConnectionStatus
 from sety_console.core.storage import StorageError
 from sety_console.ui.alarm_list import AlarmList
 from sety_console.ui.common.slots import async_slot, run_task
@@ -74,6 +75,7 @@ class ControlRoom(QObject):
     def _wire(self) -> None:
         signals, session = self.ctx.signals, self.ctx.session
         signals.incidents_changed.connect(self._on_incidents)
+        signals.connection_changed.connect(self._on_connection)
         signals.outbox_changed.connect(self._on_outbox)
         signals.alerts_changed.connect(self._refresh_detail)
         self.queue.selection_changed.connect(lambda _id: self._refresh_detail())
@@ -116,6 +118,12 @@ class ControlRoom(QObject):
         current = self.queue.current_id()
         if current and (current in change.updated or change.full_resync):
             self._refresh_detail()
+
+    def _on_connection(self, status: ConnectionStatus) -> None:
+        """While the incidents are not live, ages and SLA clocks are marked as projections."""
+        as_of = status.stale.get("incidents")
+        self.model.set_projection(as_of)
+        self.detail.set_projection(as_of)
 
     def _on_outbox(self, entry: OutboxEntry) -> None:
         self._refresh_pending()

@@ -25,6 +25,8 @@ from sety_console.logging_setup import setup_logging
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from sety_console.tiles.library import TileLibrary
+
 log = logging.getLogger(__name__)
 SCREENSHOT_TIMEOUT_S = 90.0
 
@@ -52,6 +54,10 @@ def run(args: argparse.Namespace, out: Callable[[str], None] | None = None) -> i
 
     import PySide6.QtWebEngineWidgets  # noqa: F401  (must be imported before the QApplication exists)
     import qasync
+
+    from sety_console.ui.map.tile_scheme import register_tile_scheme
+
+    register_tile_scheme()  # before the QApplication, as QtWebEngine requires
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
@@ -152,7 +158,9 @@ class ConsoleApp:
         window.status.set_operator(self.settings.operator_name)
         window.theme_requested.connect(self._switch_theme)
         window.connection_settings_requested.connect(lambda: asyncio.ensure_future(self._change_connection()))
-        workspaces = build_workspaces(window, session, self.settings, source=backend.label)
+        workspaces = build_workspaces(
+            window, session, self.settings, source=backend.label, tiles=self._tiles()
+        )
         try:
             await session.start()
             workspaces.open_first(args.workspace)
@@ -169,6 +177,15 @@ class ConsoleApp:
         finally:
             workspaces.close()
             await session.close()
+
+    def _tiles(self) -> TileLibrary:
+        """The map's tiles: cache and offline packs on disk, fetched over HTTP by httpx."""
+        from sety_console.tiles.fetch import HttpTileFetcher
+        from sety_console.tiles.library import TileLibrary
+
+        cache_bytes = max(self.settings.tile_cache_mb, 10) * 1024 * 1024
+        tiles = config.cache_dir() / "tiles"
+        return TileLibrary(tiles, config.data_dir() / "tiles", HttpTileFetcher, cache_bytes=cache_bytes)
 
     async def _change_connection(self) -> None:
         """File → Connection…: a new URL and key, checked and saved; used from the next start."""

@@ -159,7 +159,7 @@ def _download(
                 if in_a_row >= STOP_AFTER_FAILURES:
                     counts.stopped = str(exc)
                     break
-                _pause(exc.retry_after or 1.0, cancelled)
+                _pause(exc.retry_after or (0.2 if exc.offline else 1.0), cancelled)
         progress(done, total)
     return counts
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 
 from sety_console.api.models import Category, OpenEnum
 
@@ -60,7 +61,9 @@ def format_distance(meters: float) -> str:
     return f"{meters / 1000:.1f} km"
 
 
+@lru_cache(maxsize=8192)
 def format_time(value: datetime | None) -> str:
+    """`10 Mar 18:00 UTC` (cached: the map formats the same report times on every update)."""
     return "—" if value is None else value.strftime("%d %b %H:%M UTC")
 
 

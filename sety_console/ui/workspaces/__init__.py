@@ -21,6 +21,7 @@ from sety_console.config import Settings, save_settings
 from sety_console.core.actions import ActionState
 from sety_console.core.connection import ConnectionStatus
 from sety_console.core.session import ConsoleSession
+from sety_console.tiles.library import TileLibrary
 from sety_console.ui.alarm_sounds_dialog import AlarmSoundsDialog
 from sety_console.ui.alarms import AlarmController
 from sety_console.ui.bridge import SessionBridge
@@ -168,7 +169,12 @@ async def _wait(check: Callable[[], Awaitable[bool]], wait_s: float) -> bool:
 
 
 def build_workspaces(
-    window: MainWindow, session: ConsoleSession, settings: Settings, *, source: str = ""
+    window: MainWindow,
+    session: ConsoleSession,
+    settings: Settings,
+    *,
+    source: str = "",
+    tiles: TileLibrary | None = None,
 ) -> Workspaces:
     """Create every workspace on `window`, wired to `session`."""
     bridge = SessionBridge(session, window)
@@ -182,7 +188,7 @@ def build_workspaces(
         window=window,
         parent=window,
     )
-    ctx = ShellContext(session, bridge, settings, window, alarms, qsettings, source)
+    ctx = ShellContext(session, bridge, settings, window, alarms, qsettings, source, tiles=tiles)
     control, map_room = ControlRoom(ctx), MapRoom(ctx)
     rooms: list[Room] = [control, map_room, GateRoom(ctx), SupervisorRoom(ctx, control, map_room)]
     for room in rooms:
@@ -246,6 +252,9 @@ def _edit_settings(ctx: ShellContext, rooms: list[Room]) -> None:
             room.workspace.set_gate_name(ctx.settings.gate_name)
         if isinstance(room, MapRoom):
             room.view.set_basemap(BasemapConfig(ctx.settings.tile_url, ctx.settings.tile_attribution))
+            room.workspace.set_offline_server(
+                ctx.settings.offline_tile_url, ctx.settings.offline_tile_attribution
+            )
     ctx.tell("Settings saved.")
 
 

@@ -33,8 +33,10 @@ class MapRoom(QObject):
     def __init__(self, ctx: ShellContext) -> None:
         super().__init__(ctx.window)
         self.ctx = ctx
-        basemap = BasemapConfig(tile_url=ctx.settings.tile_url, attribution=ctx.settings.tile_attribution)
-        self.workspace = MapWorkspace(basemap=basemap)
+        settings = ctx.settings
+        basemap = BasemapConfig(tile_url=settings.tile_url, attribution=settings.tile_attribution)
+        self.workspace = MapWorkspace(basemap=basemap, tiles=ctx.tiles, service_area=settings.service_area)
+        self.workspace.set_offline_server(settings.offline_tile_url, settings.offline_tile_attribution)
         self.view = self.workspace.map_view
         self.host = WorkspaceHost(self.key, self.workspace)
         self.host.freeze_default()

@@ -45,7 +45,8 @@ from sety_console.ui.map.palette import risk_color, severity_color  # noqa: E402
 from tests.ui.map import synthetic  # noqa: E402
 
 log = logging.getLogger("bench_map")
-HEAT_POINTS, ZONES, INCIDENTS, DIFF_SIZE, DIFF_RUNS, FULL_RUNS, RELOAD_RUNS = 10_000, 500, 2_000, 100, 20, 7, 3
+HEAT_POINTS, ZONES, INCIDENTS, DIFF_SIZE = 10_000, 500, 2_000, 100
+DIFF_RUNS, FULL_RUNS, RELOAD_RUNS = 20, 7, 3
 
 
 def wait_until(app: QApplication, condition: Callable[[], Any], timeout: float = 60.0) -> None:

@@ -50,6 +50,9 @@
   function build(map, tileLayer, cfg) {
     SetyMap.map = map;
     SetyMap.cfg = cfg;
+    // Fitting the view to the incidents may stop between zoom levels: a whole level either way
+    // often leaves half the map empty or cuts incidents off. Buttons and the wheel still step by 1.
+    map.options.zoomSnap = 0.25;
     map.attributionControl.setPrefix(cfg.attributionPrefix);
     pane(map, "setyCoast", 150, false); // under the tiles (200): shows where a tile is missing
     pane(map, "setyZones", 410, true);
@@ -180,7 +183,7 @@
     const bounds = SetyMap.incidents.bounds(activeOnly);
     if (!bounds.isValid()) return false;
     SetyMap.autoFit = false;
-    SetyMap.map.fitBounds(bounds, Object.assign({ maxZoom: 15, animate: false }, padding()));
+    SetyMap.map.fitBounds(bounds, Object.assign({ maxZoom: 14, animate: false }, padding()));
     return true;
   }
 

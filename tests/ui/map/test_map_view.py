@@ -40,7 +40,9 @@ def test_page_loads_once_from_a_file_and_answers_through_the_bridge(workspace: M
 
 def test_without_tiles_the_map_shows_the_coastline_and_credits_only_that(view: MapView) -> None:
     wait_until(lambda: view.basemap_online is False, 10, "the basemap to be reported offline")
-    state = wait_until(lambda: (s := js(view, "SetyMap.state()"))["basemapDrawn"] == "coast" and s, 10, "coast")
+    state = wait_until(
+        lambda: (s := js(view, "SetyMap.state()"))["basemapDrawn"] == "coast" and s, 10, "coast"
+    )
     assert state["basemapNote"] == "Street tiles not loading: coastline and area names only"
     assert state["coastShapes"] > 3
     assert "GSHHG" in state["attribution"]

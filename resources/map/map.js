@@ -79,6 +79,7 @@
     }
     SetyMap.addLegend(map, cfg);
     installMenu(map);
+    map.on("resize", () => SetyMap.pendingFit && fit(...SetyMap.pendingFit));
     fitArea(map, cfg);
     // The first incidents fit the view, unless the operator already moved the map.
     for (const type of ["mousedown", "wheel", "keydown", "touchstart"]) {
@@ -183,14 +184,27 @@
     const bounds = SetyMap.incidents.bounds(activeOnly);
     if (!bounds.isValid()) return false;
     SetyMap.autoFit = false;
-    SetyMap.map.fitBounds(bounds, Object.assign({ maxZoom: 14, animate: false }, padding()));
+    fit(bounds, 14);
     return true;
   }
 
   function fitArea(map, cfg) {
     const [w, s, e, n] = cfg.serviceArea;
-    map.fitBounds([[s, w], [n, e]], Object.assign({ animate: false }, padding()));
+    fit(L.latLngBounds([[s, w], [n, e]]), 18);
     return true;
+  }
+
+  /* A map not shown yet has no size (another workspace is in front): fitting it then would zoom
+   * all the way in, so the fit waits for the first real size. */
+  function fit(bounds, maxZoom) {
+    const map = SetyMap.map;
+    const size = map.getSize();
+    if (!size.x || !size.y) {
+      SetyMap.pendingFit = [bounds, maxZoom];
+      return;
+    }
+    SetyMap.pendingFit = null;
+    map.fitBounds(bounds, Object.assign({ maxZoom: maxZoom, animate: false }, padding()));
   }
 
   function installMenu(map) {

@@ -39,7 +39,10 @@ class OfflinePanel(QGroupBox):
             text = "Tile server reachable; street tiles are cached as they are seen."
         else:
             since = datetime.fromtimestamp(state.down_since or 0, UTC).strftime("%H:%M UTC")
-            text = f"Tile server unreachable since {since}: streets come from this computer's cache."
+            text = (
+                f"Tile server unreachable since {since}: streets are shown where this computer has "
+                "kept them; elsewhere the coastline and area names."
+            )
         self.status.setText(text)
 
     def status_text(self) -> str:

@@ -130,6 +130,9 @@ def build_page_html(basemap: BasemapConfig, service_area: tuple[float, ...] = DE
     header = root.header  # type: ignore[attr-defined]
     # Folium adds its links to the header while rendering, after anything added here; adding them
     # first (folium re-adds them under the same names, keeping their place) puts Leaflet before us.
+    # Positions by left/top instead of 3D transforms: each translate3d makes a compositing layer,
+    # and hundreds of them (tiles, unit markers) made every frame slow without a GPU.
+    header.add_child(Element("<script>window.L_DISABLE_3D = true;</script>"), name="sety_no3d")
     for name, url in fmap.default_js:
         header.add_child(JavascriptLink(url), name=name)
     for name, url in fmap.default_css:

@@ -24,6 +24,7 @@ class CoordinateError(ValueError):
     """A typed point that is not `lat, lng`; the message says what to type instead."""
 
 
+@lru_cache(maxsize=256)
 def category_label(category: Category | None) -> str:
     if category is None:
         return "—"
@@ -32,6 +33,7 @@ def category_label(category: Category | None) -> str:
     return _CATEGORY_LABELS.get(category.value, category.label)
 
 
+@lru_cache(maxsize=256)
 def enum_label(value: OpenEnum | None) -> str:
     return "—" if value is None else value.label
 

@@ -148,6 +148,17 @@ class TileSchemeHandler(QWebEngineUrlSchemeHandler):
         except RuntimeError:  # the page gave up on the tile (scrolled away) while it was looked up
             pass
 
+    def reopen(self) -> None:
+        """Open the tile files afresh at the next request (a pack was just prepared or added)."""
+        self._pool.submit(self._reopen)
+
+    def _reopen(self) -> None:
+        with self._opening:
+            sources = list(self._sources.values())
+            self._sources.clear()
+        for source in sources:
+            source.close()
+
     def close(self) -> None:
         """Stop answering; close the tile files on a worker (they may be mid-write)."""
         if self._closed:

@@ -184,6 +184,11 @@ class MapView(QWidget):
         value = {"url": shown.tile_url, "attribution": shown.attribution, "maxZoom": shown.max_zoom}
         self._set("basemap", value)
 
+    def reopen_tiles(self) -> None:
+        """Pick up offline packs added since the start (after 'Prepare this area for offline use')."""
+        if self._tiles is not None:
+            self._tiles.reopen()
+
     def _page_basemap(self, basemap: BasemapConfig) -> BasemapConfig:
         """The basemap as the page sees it: through the console's tile handler when there is one."""
         if self._tiles is None or not basemap.tile_url:

@@ -115,6 +115,7 @@ class MapWorkspace(QWidget):
             self.offline_dialog = OfflineDialog(
                 self.tiles, url, self.service_area, attribution=attribution, parent=self
             )
+            self.offline_dialog.finished_with.connect(lambda _result: self.map_view.reopen_tiles())
         self.offline_dialog.show()
         self.offline_dialog.raise_()
         return self.offline_dialog

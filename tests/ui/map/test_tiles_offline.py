@@ -105,8 +105,9 @@ def test_streets_come_through_the_console_and_stay_when_the_network_drops(
 
 
 def test_preparing_the_area_downloads_with_progress_and_refuses_openstreetmap(
-    qtbot: QtBot, tiled: MapWorkspace
+    qtbot: QtBot, tiled: MapWorkspace, server: FakeTileServer
 ) -> None:
+    server.stop()  # the street tile server is down; another one allows bulk downloads
     busy = FakeTileServer().start()
     try:
         tiled.set_offline_server(busy.url, "Test tiles")
@@ -129,6 +130,10 @@ def test_preparing_the_area_downloads_with_progress_and_refuses_openstreetmap(
         assert result.path is not None
         assert tiled.tiles is not None
         assert result.path.parent == tiled.tiles.packs_dir
+        # The street tile server is down: the prepared pack serves at once, no restart needed.
+        tiled.map_view.center_on(6.55, 3.42, 12)
+        state = drawn(tiled, "streets")
+        assert state["areaNames"] == []
 
         busy.delay_s = 0.05  # a slow server: cancel part way
         dialog.zoom_to.selectAll()

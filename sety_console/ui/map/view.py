@@ -166,8 +166,13 @@ class MapView(QWidget):
         self._set("probe", list(point) if point else None)
 
     def select_incident(self, incident_id: str | None, *, pan: bool = True) -> None:
-        """Highlight one incident (None: none) and, with `pan`, bring it into view."""
-        self._state.select(incident_id, pan)
+        """Highlight one incident (None: none) and, with `pan`, bring it into view.
+
+        A map nobody sees (another workspace is in front) only highlights: a row picked in the
+        queue must not move the view the operator will come back to (it opens fitted to the
+        open incidents); "Show on map" brings the map forward first, so it pans.
+        """
+        self._state.select(incident_id, pan and self.isVisible())
         self._schedule()
 
     def set_layer_visible(self, name: str, visible: bool) -> None:

@@ -178,14 +178,17 @@ def _copy_tree(source: Path, target: Path) -> None:
 
 
 def _icons_css() -> bytes:
-    """Category glyphs as CSS masks (data URIs), so any icon colours render as white glyphs."""
+    """Category glyphs as background images (data URIs) recoloured white, and dark brown on the
+    medium (yellow) pins. Plain images, not CSS masks: masks made every moved pin slow to paint."""
     icons = asset_path("icons", "categories")
     rules = []
     for item in sorted(icons.iterdir(), key=lambda t: t.name):
         if item.name.endswith(".svg"):
-            data = base64.b64encode(item.read_bytes()).decode("ascii")
-            url = f'url("data:image/svg+xml;base64,{data}")'
-            rules.append(f".cat-{item.name[:-4]} {{ -webkit-mask-image: {url}; mask-image: {url}; }}")
+            svg = item.read_text(encoding="utf-8")
+            name = item.name[:-4]
+            for selector, colour in ((f".cat-{name}", "#ffffff"), (f".sev-medium .cat-{name}", "#3e2723")):
+                data = base64.b64encode(svg.replace('fill="#263238"', f'fill="{colour}"').encode()).decode("ascii")
+                rules.append(f'{selector} {{ background-image: url("data:image/svg+xml;base64,{data}"); }}')
     return ("\n".join(rules) + "\n").encode()
 
 

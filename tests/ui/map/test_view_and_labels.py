@@ -144,3 +144,18 @@ def test_the_legend_names_every_mark(fresh: MapWorkspace) -> None:
         "area with incidents",
     ):
         assert words.lower() in text.lower(), words
+
+
+def test_a_selection_made_while_the_map_is_hidden_does_not_move_it(fresh: MapWorkspace) -> None:
+    view = fresh.map_view
+    target = syn.incident(300, lat=6.60, lng=3.50)
+    view.set_incidents([syn.incident(301, lat=6.45, lng=3.30), target])
+    view.fit_incidents()
+    settle(view)
+    before = bounds(fresh)
+    fresh.hide()
+    view.select_incident(target.incident_id, pan=True)  # picked in the control room's queue
+    fresh.show()
+    state = settle(view)
+    assert state["selected"] == target.incident_id
+    assert bounds(fresh) == pytest.approx(before)

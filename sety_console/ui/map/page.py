@@ -45,6 +45,7 @@ _OWN_JS = (
     "labels.js",
     "basemap.js",
     "units.js",
+    "rings.js",
     "incidents.js",
     "intel.js",
 )

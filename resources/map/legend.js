@@ -1,5 +1,5 @@
 /* The legend: every mark the map can show, in the colours the page draws it with.
- * Click its title to fold it away (it stays folded for the session).
+ * Click its title to fold or unfold it; on a small map it starts folded (until the operator chooses).
  */
 (function () {
   "use strict";
@@ -60,11 +60,25 @@
       div.innerHTML = html(cfg);
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
-      L.DomEvent.on(div.querySelector(".title"), "click", () => L.DomUtil.hasClass(div, "folded")
-        ? L.DomUtil.removeClass(div, "folded") : L.DomUtil.addClass(div, "folded"));
+      L.DomEvent.on(div.querySelector(".title"), "click", () => {
+        legend.chosen = true;
+        fold(div, !L.DomUtil.hasClass(div, "folded"));
+      });
       return div;
     };
     legend.addTo(map);
     SetyMap.legend = legend;
+    const fit = () => {
+      const size = map.getSize();
+      if (!legend.chosen && size.x && size.y) fold(legend.getContainer(), size.x < SMALL[0] || size.y < SMALL[1]);
+    };
+    map.on("resize", fit);
+    fit();
   };
+
+  const SMALL = [1000, 720]; // px: a map smaller than this starts with the legend folded
+
+  function fold(div, folded) {
+    L.DomUtil[folded ? "addClass" : "removeClass"](div, "folded");
+  }
 })();

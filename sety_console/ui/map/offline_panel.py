@@ -1,22 +1,22 @@
-"""'Streets offline' box: what the basemap is drawn from now, and the way to prepare for an outage."""
+"""'Offline streets' tab: what the basemap is drawn from now, and the way to prepare for an outage."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from sety_console.tiles.source import NetworkState
 
 
-class OfflinePanel(QGroupBox):
+class OfflinePanel(QWidget):
     """Tile-server status in words, and 'Prepare this area for offline use…'."""
 
     prepare_requested = Signal()
 
     def __init__(self, *, available: bool, parent: QWidget | None = None) -> None:
-        super().__init__("Streets offline", parent)
+        super().__init__(parent)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.prepare_button = QPushButton("Prepare this area for offline use…")
@@ -25,9 +25,17 @@ class OfflinePanel(QGroupBox):
             "Download the service area's street tiles now, so the map keeps its streets without network."
         )
         self.prepare_button.clicked.connect(self.prepare_requested)
+        about = QLabel(
+            "Street tiles are kept on this computer as they are seen, so the streets stay when the "
+            "network drops. To have the whole service area ready before an outage, prepare it here. "
+            "Where no tiles exist, the map shows the coastline and the names of the areas."
+        )
+        about.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.prepare_button)
+        layout.addWidget(about)
+        layout.addStretch(1)
         self.show_network(None if available else NetworkState(None, reason="no tile cache"))
 
     def show_network(self, state: NetworkState | None) -> None:

@@ -111,6 +111,11 @@ def test_preparing_the_area_downloads_with_progress_and_refuses_openstreetmap(
     busy = FakeTileServer().start()
     try:
         tiled.set_offline_server(busy.url, "Test tiles")
+        bar = tiled.tabs.tabBar()
+        offline_tab = tiled.tabs.indexOf(tiled.offline_panel)
+        assert bar.tabText(offline_tab) == "Offline streets"
+        QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(offline_tab).center())
+        assert tiled.tabs.currentWidget() is tiled.offline_panel
         QTest.mouseClick(tiled.offline_panel.prepare_button, Qt.MouseButton.LeftButton)
         dialog = tiled.offline_dialog
         assert dialog is not None

@@ -159,3 +159,15 @@ def test_a_selection_made_while_the_map_is_hidden_does_not_move_it(fresh: MapWor
     state = settle(view)
     assert state["selected"] == target.incident_id
     assert bounds(fresh) == pytest.approx(before)
+
+
+def test_on_a_small_map_the_legend_starts_folded_and_unfolds_on_a_click(fresh: MapWorkspace) -> None:
+    folded = "document.querySelector('.sety-legend').classList.contains('folded')"
+    assert js(fresh.map_view, folded) is False  # 1600×1000 leaves room for it
+    fresh.resize(1100, 700)
+    wait_until(lambda: js(fresh.map_view, folded), 10, "the legend to fold on a small map")
+    js(fresh.map_view, "(document.querySelector('.sety-legend .title').click(), 1)")
+    assert js(fresh.map_view, folded) is False  # the operator's choice stays
+    fresh.resize(1600, 1000)
+    pause(0.3)
+    assert js(fresh.map_view, folded) is False

@@ -287,6 +287,8 @@
     const latlng = [item.row[LAT], item.row[LNG]];
     const zoom = Math.round(this.map.getZoom());
     const alone = this.aloneZoom(item, zoom);
+    SetyMap.refit = false; // the view is now the operator's choice, not the automatic fit
+    SetyMap.pendingFit = null;
     if (alone > zoom) this.map.setView(latlng, alone);
     else this.map.panTo(latlng);
   };

@@ -79,11 +79,18 @@
     }
     SetyMap.addLegend(map, cfg);
     installMenu(map);
-    map.on("resize", () => SetyMap.pendingFit && fit(...SetyMap.pendingFit));
-    fitArea(map, cfg);
+    // A resized map that still shows the automatic view fits it again (the operator has not moved it).
+    map.on("resize", () => {
+      if (SetyMap.pendingFit) fit(...SetyMap.pendingFit);
+      else if (SetyMap.refit && SetyMap.lastFit) fit(SetyMap.lastFit[0], SetyMap.lastFit[1], true);
+    });
+    fitArea(map, cfg, true);
     // The first incidents fit the view, unless the operator already moved the map.
     for (const type of ["mousedown", "wheel", "keydown", "touchstart"]) {
-      L.DomEvent.on(map.getContainer(), type, () => (SetyMap.autoFit = false));
+      L.DomEvent.on(map.getContainer(), type, () => {
+        SetyMap.autoFit = false;
+        SetyMap.refit = false;
+      });
     }
     map.on("click", (e) => SetyMap.call("mapClicked", e.latlng.lat, e.latlng.lng));
     const zoomClass = () => L.DomUtil[map.getZoom() < 13 ? "addClass" : "removeClass"](map.getContainer(), "sety-far");
@@ -133,7 +140,7 @@
         console.error("SetyMap: could not apply " + key + ": " + (err && err.stack ? err.stack : err));
       }
     }
-    if (batch.inc && SetyMap.autoFit && !("view" in batch)) fitIncidents(true);
+    if (batch.inc && SetyMap.autoFit && !("view" in batch)) fitIncidents(true, true);
     SetyMap.waiting.push([batch.seq, performance.now() - started]);
     if (SetyMap.waiting.length === 1) {
       if (document.hidden) setTimeout(drawFrame, 0);
@@ -166,6 +173,8 @@
   function setView(v) {
     const map = SetyMap.map;
     SetyMap.autoFit = false;
+    SetyMap.refit = false;
+    SetyMap.pendingFit = null;
     if (v.center) map.setView(v.center, v.zoom || map.getZoom(), { animate: false });
     else if (v.fit === "incidents") fitIncidents(false) || fitArea(map, SetyMap.cfg);
     else if (v.fit === "active") fitIncidents(true) || fitIncidents(false) || fitArea(map, SetyMap.cfg);
@@ -179,28 +188,31 @@
     return { paddingTopLeft: [50, 50], paddingBottomRight: [right, 40] };
   }
 
-  /* Fit the (open, with `activeOnly`) incidents; false when there are none. */
-  function fitIncidents(activeOnly) {
+  /* Fit the (open, with `activeOnly`) incidents; false when there are none. `auto`: the page chose
+   * this view itself (it is fitted again when the map is resized, until the operator moves it). */
+  function fitIncidents(activeOnly, auto) {
     const bounds = SetyMap.incidents.bounds(activeOnly);
     if (!bounds.isValid()) return false;
     SetyMap.autoFit = false;
-    fit(bounds, 14);
+    fit(bounds, 14, Boolean(auto));
     return true;
   }
 
-  function fitArea(map, cfg) {
+  function fitArea(map, cfg, auto) {
     const [w, s, e, n] = cfg.serviceArea;
-    fit(L.latLngBounds([[s, w], [n, e]]), 18);
+    fit(L.latLngBounds([[s, w], [n, e]]), 18, Boolean(auto));
     return true;
   }
 
   /* A map not shown yet has no size (another workspace is in front): fitting it then would zoom
    * all the way in, so the fit waits for the first real size. */
-  function fit(bounds, maxZoom) {
+  function fit(bounds, maxZoom, auto) {
     const map = SetyMap.map;
+    SetyMap.lastFit = [bounds, maxZoom];
+    SetyMap.refit = auto;
     const size = map.getSize();
     if (!size.x || !size.y) {
-      SetyMap.pendingFit = [bounds, maxZoom];
+      SetyMap.pendingFit = [bounds, maxZoom, auto];
       return;
     }
     SetyMap.pendingFit = null;

@@ -171,3 +171,29 @@ def test_on_a_small_map_the_legend_starts_folded_and_unfolds_on_a_click(fresh: M
     fresh.resize(1600, 1000)
     pause(0.3)
     assert js(fresh.map_view, folded) is False
+
+
+def test_the_automatic_view_is_fitted_again_when_the_map_is_resized(
+    qapp: QApplication, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    ws = MapWorkspace(page_dir=tmp_path_factory.mktemp("refit"), basemap=BasemapConfig(tile_url=""))
+    try:
+        ws.resize(1600, 1000)
+        ws.show()
+        wait_until(lambda: ws.map_view.is_ready, PAGE_TIMEOUT_S, "the map page")
+        north, south = syn.incident(1, lat=6.64, lng=3.35), syn.incident(2, lat=6.44, lng=3.45)
+        ws.map_view.set_incidents([north, south])
+        settle(ws.map_view)
+        ws.resize(1000, 700)  # e.g. the window is made smaller before anyone touched the map
+        wait_until(lambda: js(ws.map_view, "SetyMap.map.getSize().y") < 800, 10, "the smaller map")
+        size = js(ws.map_view, "(s => [s.x, s.y])(SetyMap.map.getSize())")
+
+        def both_in_view() -> bool:
+            points = [on_screen(ws, i.location.lat, i.location.lng) for i in (north, south)]
+            return all(20 < x < size[0] - 20 and 20 < y < size[1] - 20 for x, y in points)
+
+        wait_until(both_in_view, 10, "both incidents back in view after the resize")
+    finally:
+        ws.close()
+        ws.deleteLater()
+        qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)

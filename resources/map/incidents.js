@@ -277,16 +277,19 @@
     this.map.openTooltip(this.tip);
   };
 
-  /* Highlight one incident (null: none); with pan, zoom until it stands alone and centre it. */
+  /* Highlight one incident (null: none). With pan, bring it into view: nothing moves when its pin
+   * already shows well inside the map; else the map zooms until it stands alone, and centres it. */
   Incidents.prototype.select = function (id, pan) {
     this.selected = id;
     this.request();
     this.render();
     const item = this.items.get(id);
     if (!item || !pan) return;
-    const latlng = [item.row[LAT], item.row[LNG]];
-    const zoom = Math.round(this.map.getZoom());
-    const alone = this.aloneZoom(item, zoom);
+    const latlng = L.latLng(item.row[LAT], item.row[LNG]);
+    const inner = this.map.getBounds().pad(-0.08);
+    if (this.shown.has("i:" + id) && inner.contains(latlng)) return;
+    const zoom = this.map.getZoom();
+    const alone = this.aloneZoom(item, Math.ceil(zoom));
     SetyMap.refit = false; // the view is now the operator's choice, not the automatic fit
     SetyMap.pendingFit = null;
     if (alone > zoom) this.map.setView(latlng, alone);

@@ -197,3 +197,16 @@ def test_the_automatic_view_is_fitted_again_when_the_map_is_resized(
         ws.close()
         ws.deleteLater()
         qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_selecting_an_incident_already_in_view_leaves_the_view_alone(fresh: MapWorkspace) -> None:
+    view = fresh.map_view
+    shown = syn.incident(400, lat=6.52, lng=3.36)
+    view.set_incidents([shown, syn.incident(401, lat=6.47, lng=3.44)])
+    view.fit_incidents()
+    settle(view)
+    before = bounds(fresh)
+    view.select_incident(shown.incident_id, pan=True)
+    state = settle(view)
+    assert state["selectedShown"] == 1
+    assert bounds(fresh) == pytest.approx(before)

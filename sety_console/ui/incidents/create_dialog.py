@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import Category, CreateIncidentRequest, Severity
+from sety_console.core.wording import category_name
 from sety_console.ui.common.palette import Palette, colors
 
 from .create_validation import CreateForm, validate
-from .queue_columns import category_name
 
 DRILL_CHOICE_TEXT = "Drill (an exercise: nobody is dispatched for real)"
 FORCED_DRILL_TEXT = "Drill — always, in this training environment: nobody is dispatched for real"

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 from sety_console.api.models import Incident
 from sety_console.core.rules import SlaUrgency, sla_clock, sla_targets
 from sety_console.core.sla_text import breach_reason, describe_sla
+from sety_console.core.wording import category_name
 from sety_console.ui.common.palette import Palette
 
 from .icons import category_icon
-from .queue_columns import category_name, format_age, format_duration, format_eta
+from .queue_columns import format_age, format_duration, format_eta
 from .timeline import local_time
 
 _NONE = "—"

@@ -11,9 +11,10 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
-from sety_console.api.models import Category, Incident, IncidentStatus
+from sety_console.api.models import Incident, IncidentStatus
 from sety_console.core.rules import PriorityKey, SlaPhase, priority_key, sla_clock, sla_targets
 from sety_console.core.sla_text import SlaWords, describe_sla, duration_text, eta_text
+from sety_console.core.wording import category_name
 
 from .queue_filters import FilterFields, filter_fields
 
@@ -46,19 +47,8 @@ HEADERS: dict[Column, tuple[str, str]] = {
     Column.DRILL: ("Drill", "Drills (exercises) first"),
 }
 
-CATEGORY_NAMES = {
-    Category.sos: "SOS",
-    Category.vehicle: "Vehicle",
-    Category.location_threat: "Location threat",
-    Category.medical: "Medical",
-}
 _LIFECYCLE = {status: rank for rank, status in enumerate(IncidentStatus)}
 _NO_TEXT = "—"
-
-
-def category_name(category: Category) -> str:
-    """`SOS`, `Location threat`, … or `Unknown (raw)`."""
-    return CATEGORY_NAMES.get(category, category.label)
 
 
 def format_age(seconds: float) -> str:

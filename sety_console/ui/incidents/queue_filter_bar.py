@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import Category, Severity
+from sety_console.core.wording import category_name
 
-from .queue_columns import category_name
 from .queue_filters import UNKNOWN_KEY, DrillFilter, QueueFilters, StatusGroup
 
 SEARCH_MIN_WIDTH = 280

@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     theme: Literal["dark", "light"] = "dark"
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     tile_attribution: str = "&copy; OpenStreetMap contributors"
+    tile_cache_mb: int = 200
+    """Street tiles kept on this computer per tile server (the least recently used go first)."""
+    offline_tile_url: str = ""
+    """A tile server whose usage policy allows bulk downloads ('Prepare this area for offline use')."""
+    offline_tile_attribution: str = ""
     service_area: tuple[float, float, float, float] = (3.10, 6.35, 3.75, 6.75)
     """[min_lng, min_lat, max_lng, max_lat] the map and the heatmap cover (Lagos by default)."""
     gate_name: str = "Main Gate"

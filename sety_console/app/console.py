@@ -64,6 +64,9 @@ def run(args: argparse.Namespace, out: Callable[[str], None] | None = None) -> i
     from PySide6.QtWidgets import QApplication
 
     from sety_console.assets import asset_path
+    from sety_console.ui.map.tile_scheme import register_tile_scheme
+
+    register_tile_scheme()  # the map's tiles come through the console; QtWebEngine wants it declared first
 
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -161,7 +164,7 @@ class ConsoleApp:
 
         from . import checks
         from .quit_guard import QuitGuard
-        from .wiring import build_shell
+        from .wiring import build_shell, tile_library
 
         window.set_environment(server.environment, server.label)
         if server.environment == "sandbox":
@@ -184,6 +187,7 @@ class ConsoleApp:
             source=server.label,
             first=args.workspace,
             control_built=trace.watch_queue if trace is not None else None,
+            tiles=tile_library(self.settings),
         )
         outcome: asyncio.Future[int | Server] = asyncio.get_running_loop().create_future()
 

@@ -15,6 +15,7 @@ from sety_console.config import Settings, save_settings
 from sety_console.core.alarm_book import SHELVE_CHOICES
 from sety_console.core.session import ConsoleSession
 from sety_console.core.storage import StorageError
+from sety_console.tiles.library import TileLibrary
 from sety_console.ui.alarm_sounds_dialog import AlarmSoundsDialog
 from sety_console.ui.alarms import AlarmController
 from sety_console.ui.common.slots import run_task, set_failure_reporter
@@ -36,6 +37,7 @@ async def build_shell(
     source: str = "",
     first: str | None = None,
     control_built: Callable[[ControlRoom], None] | None = None,
+    tiles: TileLibrary | None = None,
 ) -> Shell:
     """Create every workspace on `window`, wired to `session`.
 
@@ -52,7 +54,7 @@ async def build_shell(
         window=window,
         parent=window,
     )
-    ctx = ShellContext(session, signals, settings, window, alarms, qsettings, source)
+    ctx = ShellContext(session, signals, settings, window, alarms, qsettings, source, tiles=tiles)
     set_failure_reporter(lambda message: ctx.tell(message, 20))
     control = ControlRoom(ctx)
     window.add_workspace(control.key, control.title, control.host, shortcuts=control.shortcuts)
@@ -146,6 +148,16 @@ def documents_folder() -> str:
     from PySide6.QtCore import QStandardPaths
 
     return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+
+
+def tile_library(settings: Settings) -> TileLibrary:
+    """The map's tiles: an MBTiles cache per tile server in the cache dir, offline packs in the data
+    dir, fetched by httpx (the only place the fetcher is built: the ui gets it injected)."""
+    from sety_console.config import cache_dir, data_dir
+    from sety_console.tiles.fetch import HttpTileFetcher
+
+    cache_bytes = max(settings.tile_cache_mb, 10) * 1024 * 1024
+    return TileLibrary(cache_dir() / "tiles", data_dir() / "tiles", HttpTileFetcher, cache_bytes=cache_bytes)
 
 
 def _mute(alarms: AlarmController, minutes: int) -> None:

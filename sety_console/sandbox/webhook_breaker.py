@@ -36,13 +36,13 @@ class CircuitBreaker:
             return BreakerState.OPEN
         return BreakerState.HALF_OPEN
 
-    def reopens_at(self) -> float | None:
-        """When an open breaker lets its next probe through (None while closed)."""
-        return None if self._opened_at is None else self._opened_at + self.cooldown
-
     def begin_probe(self) -> None:
         """A half-open breaker sends its one probe."""
         self.probing = True
+
+    def abandon_probe(self) -> None:
+        """The probe got no verdict (its delivery was gone): the next due delivery probes."""
+        self.probing = False
 
     def succeeded(self, probe: bool) -> bool:
         """An attempt was answered with a 2xx; True when this closed an open breaker."""

@@ -97,6 +97,7 @@ class DeliveryWorker:
         """Start the thread; returns once its loop runs (pending deliveries load in the background)."""
         if self._thread is not None:
             raise RuntimeError("the webhook worker is already started")
+        self._idle.clear()  # until the pending deliveries are loaded
         self._thread = threading.Thread(target=self._run_thread, name="sety-webhooks", daemon=True)
         self._thread.start()
         if not self._running.wait(timeout):
@@ -169,6 +170,7 @@ class DeliveryWorker:
             async with asyncio.TaskGroup() as group:
                 for ref, delay in await self._load_pending():
                     self._adopt(ref, delay)
+                self._settle_idle()
                 while True:
                     self._take_inbox()
                     now = self._loop.time()
@@ -197,8 +199,11 @@ class DeliveryWorker:
     def _take_inbox(self) -> None:
         with self._lock:
             refs, self._inbox = self._inbox, []
-            fresh = [ref for ref in refs if ref.delivery_id not in self._known]
-            self._known.update(ref.delivery_id for ref in fresh)
+            fresh = []
+            for ref in refs:  # an id may come twice in one batch, or be held already
+                if ref.delivery_id not in self._known:
+                    self._known.add(ref.delivery_id)
+                    fresh.append(ref)
         for ref in fresh:
             self._schedule(ref.delivery_id, ref.endpoint_id, 0.0)
 
@@ -210,6 +215,10 @@ class DeliveryWorker:
     def _finish(self, delivery_id: str) -> None:
         with self._lock:
             self._known.discard(delivery_id)
+        self._settle_idle()
+
+    def _settle_idle(self) -> None:
+        with self._lock:
             if not self._known and not self._inbox:
                 self._idle.set()
 
@@ -305,7 +314,7 @@ class DeliveryWorker:
                     self._cooldown,
                 )
         elif probe:
-            breaker.probing = False  # no answer either way: the next due delivery probes
+            breaker.abandon_probe()
 
     def _settle(self, delivery_id: str, endpoint_id: str, result: AttemptResult) -> None:
         if result.retry_in is None:

@@ -165,8 +165,8 @@ class DeliveryWorker:
         self._main = asyncio.current_task()
         self._wake = asyncio.Event()
         self._running.set()
-        await self._sender.open()
         try:
+            await self._sender.open()
             async with asyncio.TaskGroup() as group:
                 for ref, delay in await self._load_pending():
                     self._adopt(ref, delay)

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
         default_factory=lambda: {"sos": "sos", "vehicle": "vehicle", "sla": "sla", "default": "default"}
     )
     alarm_repeat_seconds: int = 6
+    last_save_folder: str | None = None
+    """Where the operator last saved an export (CSV, PDF); save dialogs start there, else in Documents."""
     sandbox_speed: float = 1.0
     sandbox_traffic_per_minute: float = 2.0
 

@@ -14,6 +14,7 @@ from sety_console.config import Settings, save_settings
 from sety_console.core.session import ConsoleSession
 from sety_console.ui.alarm_sounds_dialog import AlarmSoundsDialog
 from sety_console.ui.alarms import AlarmController
+from sety_console.ui.common.save_dialog import remember_folder_in
 from sety_console.ui.common.slots import set_failure_reporter
 from sety_console.ui.main_window import MainWindow
 from sety_console.ui.session_signals import SessionSignals
@@ -51,6 +52,7 @@ async def build_shell(
     )
     ctx = ShellContext(session, signals, settings, window, alarms, qsettings, source)
     set_failure_reporter(lambda message: ctx.tell(message, 20))
+    remember_folder_in(lambda: settings.last_save_folder, partial(_remember_save_folder, settings))
     control = ControlRoom(ctx)
     window.add_workspace(control.key, control.title, control.host, shortcuts=control.shortcuts)
     if first in (None, control.key):
@@ -131,6 +133,12 @@ def _edit_settings(ctx: ShellContext, rooms: list[Room]) -> None:
         if isinstance(room, MapRoom):
             room.apply_basemap_settings()
     ctx.tell("Settings saved.")
+
+
+def _remember_save_folder(settings: Settings, folder: str) -> None:
+    if settings.last_save_folder != folder:
+        settings.last_save_folder = folder
+        save_settings(settings)
 
 
 def _snooze(ctx: ShellContext, control: ControlRoom, minutes: int) -> None:

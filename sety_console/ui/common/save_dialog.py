@@ -38,7 +38,7 @@ def start_folder() -> Path:
     return documents_folder()
 
 
-def ask_save_path(parent: QWidget, title: str, file_name: str, file_filter: str) -> Path | None:
+def ask_save_path(parent: QWidget | None, title: str, file_name: str, file_filter: str) -> Path | None:
     """Ask where to save `file_name` (starting in `start_folder()`); None when the operator cancels.
     The chosen folder becomes the start of the next save dialog."""
     path, _ = QFileDialog.getSaveFileName(parent, title, str(start_folder() / file_name), file_filter)

@@ -42,7 +42,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+Del", "Revoke the selected code (press twice to confirm)"),
     ("F5", "Access log: Enter in a filter searches"),
     ("Ctrl+E", "Export the access log as CSV (every page the filters match)"),
-    ("PgUp / PgDn", "Previous / next page of codes or of the access log"),
+    ("PgUp / PgDown", "Previous / next page of codes or of the access log"),
     ("Ctrl+R", "Reload codes, access log or statistics"),
     ("F6", "Statistics: visits by hour, day and gate; average stay; overstays"),
 ]

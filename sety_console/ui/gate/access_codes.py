@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -65,11 +67,13 @@ class AccessCodesPanel(QWidget):
         *,
         signals: SessionSignals | None = None,
         page_size: int = 25,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._session = session
         self._page_size = page_size
+        self._clock = clock
         self._revokes: dict[str, OutboxEntry] = {}
         self._armed: tuple[str, float] | None = None
         self._page = 1
@@ -228,12 +232,21 @@ class AccessCodesPanel(QWidget):
         entry = self._revokes.get(code.code_id)
         if entry is not None and entry.is_open:
             return f"Revoking: {outbox_words(entry)}"
+        if self._not_yet_valid(code):
+            return f"Not yet valid — from {format_when(code.valid_from, self._clock())}"
         return code.status.label
+
+    def _not_yet_valid(self, code: AccessCode) -> bool:
+        """An active code whose window has not opened: the server says `active`, the gate refuses it."""
+        starts = code.valid_from
+        return code.status is AccessCodeStatus.active and starts is not None and starts > self._clock()
 
     def _status_tone(self, code: AccessCode) -> Tone:
         entry = self._revokes.get(code.code_id)
         if entry is not None and entry.is_open:
             return Tone.PENDING
+        if self._not_yet_valid(code):
+            return Tone.WARN
         return _STATUS_TONES.get(code.status, Tone.IDLE)
 
     def _say(self, text: str, tone: Tone) -> None:

@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PRUNE_EVERY_S = 60.0
+IDLE_RECHECK_S = 5.0
+"""With nothing to poll, the poller looks again this often (a focus change is noticed within it)."""
 AREA_SCOPE = {Area.INCIDENTS: "incidents:read", Area.VISITORS: "access:read", Area.ZONES: "intel:read"}
 
 
@@ -126,7 +128,7 @@ class Poller:
         """Poll until cancelled."""
         while True:
             if not await self.step():
-                await self._clock.sleep(self.plan.interval(self.plan.visitors_interval_s, "*"))
+                await self._clock.sleep(self._idle_wait())
 
     async def step(self) -> bool:
         """Serve one area (one or more paced requests); False when there is nothing to poll."""
@@ -140,6 +142,17 @@ class Poller:
         else:
             self._failures = 0
         return True
+
+    def _idle_wait(self) -> float:
+        """Nothing is due (no incidents scope): sleep until the visitors or zones are due again, and
+        look again within `IDLE_RECHECK_S` (the focus may move to the gate meanwhile)."""
+        now, plan = self._clock.monotonic(), self.plan
+        waits = [
+            plan.interval(table, self._focus) - (now - self._last_ok.get(area, now))
+            for area, table in ((Area.VISITORS, plan.visitors_interval_s), (Area.ZONES, plan.zones_interval_s))
+            if area not in self._disabled
+        ]
+        return max(0.1, min([*waits, IDLE_RECHECK_S]))
 
     def _choose(self) -> Area | None:
         now = self._clock.monotonic()

@@ -149,7 +149,10 @@ class Poller:
         now, plan = self._clock.monotonic(), self.plan
         waits = [
             plan.interval(table, self._focus) - (now - self._last_ok.get(area, now))
-            for area, table in ((Area.VISITORS, plan.visitors_interval_s), (Area.ZONES, plan.zones_interval_s))
+            for area, table in (
+                (Area.VISITORS, plan.visitors_interval_s),
+                (Area.ZONES, plan.zones_interval_s),
+            )
             if area not in self._disabled
         ]
         return max(0.1, min([*waits, IDLE_RECHECK_S]))

@@ -3,7 +3,6 @@ and none while they are not on screen (issue 13.6: "15 vs 17 inside")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,11 +19,10 @@ from .fakes import FakeGateSession
 
 
 @pytest.fixture(autouse=True)
-def quick(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def quick(monkeypatch: pytest.MonkeyPatch) -> None:
     """The same rules on a shorter clock: reload 0.1 s after a change, at most every 0.6 s."""
     monkeypatch.setattr(follow_visitors, "DELAY_MS", 100)
     monkeypatch.setattr(follow_visitors, "MIN_GAP_S", 0.6)
-    yield
 
 
 class Counted:
@@ -79,7 +77,9 @@ def test_stats_and_log_catch_up_with_a_check_in_without_ctrl_r(qtbot: QtBot, fak
     assert _header(workspace) == "9"  # the live list at once
     qtbot.waitUntil(lambda: _inside_now(workspace) == "9", timeout=3000)  # the stats follow
     _press(qtbot, workspace, Qt.Key.Key_F5)
-    qtbot.waitUntil(lambda: any(r.visitor_name == "Kunle Late" for r in workspace.log.model.rows()), timeout=3000)
+    qtbot.waitUntil(
+        lambda: any(r.visitor_name == "Kunle Late" for r in workspace.log.model.rows()), timeout=3000
+    )
     assert counted.stats == 2  # the first load and one reload
 
 
@@ -120,7 +120,9 @@ def test_the_stats_follow_a_check_in_made_at_another_gate(qtbot: QtBot, session:
 
     async def check_in_elsewhere() -> None:
         async with SetyClient(sandbox.base_url, sandbox.keys["guard"]) as other:
-            request = CreateAccessLogRequest(visitor_name="Remote Rita", host_name="Ms Lawal", gate="North Gate")
+            request = CreateAccessLogRequest(
+                visitor_name="Remote Rita", host_name="Ms Lawal", gate="North Gate"
+            )
             await other.create_access_log(request)
 
     run(qtbot, check_in_elsewhere())

@@ -71,7 +71,7 @@ async def build_shell(
         window.add_workspace(room.key, room.title, room.host, shortcuts=room.shortcuts)
     shell = Shell(ctx, rooms, control, map_room)
     ctx.show_on_map = map_room.show_incident
-    ctx.select_in_queue = control.queue.select
+    ctx.select_in_queue = control.reveal
     ctx.new_incident_at = control.open_create_dialog
     control.queue.selection_changed.connect(
         lambda incident_id: map_room.view.select_incident(incident_id, pan=True) if incident_id else None

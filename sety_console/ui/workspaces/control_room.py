@@ -164,6 +164,28 @@ class ControlRoom(QObject):
         self.ctx.window.show_workspace(self.key)
         self.queue.select(incident_id)
 
+    def reveal(self, incident_id: str) -> str:
+        """Select `incident_id` in the queue, first clearing the filters that hide it; returns what
+        happened in a sentence (or why the queue cannot show it)."""
+        workspace = self.ctx.window.workspace(self.key)
+        if workspace is not None and workspace.unavailable_reason:
+            return f"{incident_id} cannot be shown in the control room: {workspace.unavailable_reason}"
+        fields = self.model.fields_of(incident_id)
+        if fields is None:  # the selection stays on what the operator was looking at
+            return f"{incident_id} is not in the control-room queue: this console does not hold it."
+        if self.queue.select(incident_id):
+            return f"Selected {incident_id} in the control-room queue."
+        filters = self.queue.filters()
+        hiding = filters.hiding(fields)
+        self.queue.set_filters(filters.without(hiding))
+        if not self.queue.select(incident_id):
+            return f"{incident_id} is not in the control-room queue."
+        incident = self.ctx.session.incidents.get(incident_id)
+        status = f" ({incident.status.label.lower()})" if incident is not None else ""
+        cleared = " and ".join(filters.part_label(part) for part in hiding)
+        where = "in the control-room queue"
+        return f"Selected {incident_id}{status} {where} after clearing {cleared}, which hid it."
+
     def shortcuts(self) -> Sequence[Shortcut]:
         actions = [self.new_incident_action, *self.queue.shortcut_actions(), *self.detail.shortcut_actions()]
         pairs = [

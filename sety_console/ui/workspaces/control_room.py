@@ -45,10 +45,13 @@ class ControlRoom(QObject):
         detail_dock = self.detail_dock = self.host.add_dock(
             "detail", "Incident", self.detail, Qt.DockWidgetArea.RightDockWidgetArea
         )
-        self.host.add_dock(
+        self.pending_dock = self.host.add_dock(
             "pending", "My pending actions", self.pending, Qt.DockWidgetArea.BottomDockWidgetArea
         )
         detail_dock.setMinimumWidth(DETAIL_MIN_WIDTH)  # the timeline is unreadable any narrower
+        # The detail runs the full height on the right; the pending actions sit under the queue only.
+        for corner in (Qt.Corner.TopRightCorner, Qt.Corner.BottomRightCorner):
+            self.host.setCorner(corner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.host.freeze_default()
         self.new_incident_action = QAction("New incident…", self.host)
         self.new_incident_action.setShortcut(QKeySequence("Ctrl+N"))

@@ -252,6 +252,7 @@ def test_an_empty_queue_says_which_filters_hide_how_many_and_clears_one(
     assert f"the search “{cancelled.incident_id}” hides {len(store.items) - 1}." in text
     assert set(notice.buttons) == {FilterPart.STATUS, FilterPart.SEARCH}
     assert notice.buttons[FilterPart.STATUS].text() == "Clear the “Active” filter"
+    assert queue.grab().save("/tmp/sety-empty-queue.png")
     qtbot.mouseClick(notice.buttons[FilterPart.STATUS], Qt.MouseButton.LeftButton)
     assert model.rowCount() == 1
     assert model.incident_at(0) == cancelled

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QMenuBar,
     QScrollArea,
     QVBoxLayout,
@@ -44,7 +45,7 @@ def menu_shortcuts(menu_bar: QMenuBar, skip: Iterable[QAction] = ()) -> list[Sho
         for action in actions:
             menu = action.menu()
             title = action.text().replace("&", "").rstrip("…").strip()
-            if menu is not None:
+            if isinstance(menu, QMenu):
                 walk(menu.actions(), f"{path} › {title}" if path else title)
             elif action not in skipped and not action.shortcut().isEmpty():
                 found.append((action_keys(action), f"{path}: {title}" if path else title))
@@ -98,16 +99,16 @@ class ShortcutsOverlay(QDialog):
                 column.addWidget(self.labels[index])
             column.addStretch(1)
             row.addLayout(column)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidget(content)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidget(content)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        scroll_bar = self.scroll.verticalScrollBar().sizeHint().width()
+        scroll_bar = self.scroll_area.verticalScrollBar().sizeHint().width()
         wanted = content.sizeHint() + QSize(40 + scroll_bar, buttons.sizeHint().height() + 50)
         self.resize(min(wanted.width(), room.width()), min(wanted.height(), room.height()))
 

@@ -53,8 +53,8 @@ def test_f1_lists_every_real_shortcut_and_fits_the_screen(qtbot: QtBot, console:
     assert overlay.frameGeometry().width() <= screen.width()
     if under_x11():  # a 1080p screen: everything at once, nothing to scroll
         assert screen.height() <= 1080
-        assert not overlay.scroll.verticalScrollBar().isVisible()
-        assert not overlay.scroll.horizontalScrollBar().isVisible()
+        assert not overlay.scroll_area.verticalScrollBar().isVisible()
+        assert not overlay.scroll_area.horizontalScrollBar().isVisible()
         assert overlay.grab().save("/tmp/sety-help-overlay-1080p.png")
     qtbot.keyClick(overlay, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.shortcuts_overlay is None, timeout=3_000)

@@ -19,13 +19,13 @@ class _LeaveToShortcuts(QObject):
 
     def __init__(self, keys: Iterable[str], parent: QObject) -> None:
         super().__init__(parent)
-        self._keys = {QKeySequence(key)[0].toCombined() for key in keys}
+        self._keys = {QKeySequence(key).toString() for key in keys}
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride:
             assert isinstance(event, QKeyEvent)
             # Filtered and left unaccepted: Qt then looks the key up among the shortcuts.
-            return event.keyCombination().toCombined() in self._keys
+            return QKeySequence(event.keyCombination()).toString() in self._keys
         return False
 
 

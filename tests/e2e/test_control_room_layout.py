@@ -72,6 +72,7 @@ def test_the_timeline_shows_eight_entries_beside_the_pending_dock(
             assert dock.geometry().right() < detail.geometry().left()
     assert detail.geometry().height() > host.height() * 0.9
     shown = control.detail.timeline.entries_in_view()
+    console.workspaces.refresh_status()  # the status bar as it is within a second
     window.grab().save(f"/tmp/sety-timeline-{size}.png")
     assert shown >= 8, f"the timeline shows {shown} entries at {size}"
     assert control.queue.table.isVisible()

@@ -79,6 +79,7 @@ def test_clicking_a_cancelled_incident_on_the_map_really_selects_it(
     assert said.startswith(f"Selected {incident_id} (cancelled) in the control-room queue")
     assert "the “Active” filter" in said
     assert control.queue.filters().status is StatusGroup.ALL
+    assert console.window.grab().save("/tmp/sety-map-click-cancelled.png")
 
     unknown = "inc_00000000000000000000"  # not held by this console (never loaded, or long closed)
     said = control.reveal(unknown)

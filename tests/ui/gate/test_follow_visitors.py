@@ -130,3 +130,4 @@ def test_the_stats_follow_a_check_in_made_at_another_gate(qtbot: QtBot, session:
     qtbot.waitUntil(lambda: _inside_now(workspace) == str(before + 1), timeout=5000)
     assert workspace.stats.stats is not None
     assert workspace.stats.stats.currently_inside == before + 1
+    assert workspace.grab().save("/tmp/sety-gate-stats-follow.png")

@@ -24,9 +24,10 @@ def under_x11() -> bool:
     return os.environ.get(X11_RUN) == "1"
 
 
-def run_under_x11(node_id: str, screen: str = "1920x1080", timeout_s: float = 90.0) -> None:
-    """Run the test `node_id` (path::name) on an Xvfb screen of `screen` pixels; fail with its output
-    when it fails, skip when this machine has no Xvfb."""
+def run_under_x11(node_ids: list[str], screen: str = "1920x1080", timeout_s: float = 180.0) -> None:
+    """Run the tests `node_ids` (path::name) in one child pytest on an Xvfb screen of `screen` pixels;
+    fail with its output unless every one passed (a skip there is a failure here); skip when this
+    machine has no Xvfb."""
     if shutil.which("xvfb-run") is None:
         pytest.skip("xvfb-run is not installed: the X11 key bindings cannot be checked here")
     env = {**os.environ, X11_RUN: "1", "QT_QPA_PLATFORM": "xcb"}
@@ -43,7 +44,10 @@ def run_under_x11(node_id: str, screen: str = "1920x1080", timeout_s: float = 90
         "no:cacheprovider",
         "-p",
         "no:xdist",
-        node_id,
+        *node_ids,
     ]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout_s)
-    assert done.returncode == 0, f"under X11: {node_id} failed\n{done.stdout[-4000:]}\n{done.stderr[-2000:]}"
+    everything = f"{len(node_ids)} passed" in done.stdout and " skipped" not in done.stdout
+    output = f"{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
+    assert done.returncode == 0, f"under X11 ({screen}): a test failed\n{output}"
+    assert everything, f"under X11 ({screen}): not every test ran and passed\n{output}"

@@ -1,7 +1,7 @@
 """At the default window size (1600×1000) and on a 1366×768 laptop, the incident timeline shows at least
 eight entries and the pending-actions dock sits under the queue, not under the detail (issue 13.6).
 
-Offscreen Qt has a small screen, so the check runs on an Xvfb screen of each size."""
+Offscreen Qt has a small screen, so tests/test_under_x11.py runs the check on Xvfb screens."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from pytestqt.qtbot import QtBot
 
 from sety_console.ui.workspaces.control_room import ControlRoom
 from tests.sandbox_process import SandboxProcess
-from tests.x11 import run_under_x11, under_x11
 
 from .conftest import Console
 
@@ -49,7 +48,7 @@ def test_the_timeline_shows_eight_entries_beside_the_pending_dock(
     width, height = SIZES[size]
     screen = console.window.screen().availableGeometry()
     if screen.width() < width or screen.height() < height:
-        pytest.skip(f"needs a {size} screen (run under X11 by the test below)")
+        pytest.skip(f"needs a {size} screen (tests/test_under_x11.py runs it on one)")
     control = console.workspaces.rooms["control-room"]
     assert isinstance(control, ControlRoom)
     incident_id = _incident_with_notes(server, keys["operator"], notes=10)
@@ -79,11 +78,3 @@ def test_the_timeline_shows_eight_entries_beside_the_pending_dock(
     assert control.queue.table.viewport().height() > 200  # the queue keeps room for rows
     assert window.alarm_banner.isVisible() or not window.alarm_banner.text()
     qtbot.keyClick(window.windowHandle(), Qt.Key.Key_Escape)
-
-
-@pytest.mark.parametrize("size", list(SIZES))
-def test_the_control_room_layout_on_x11_screens(size: str) -> None:
-    if under_x11():
-        pytest.skip("this is the child run")
-    node = f"{__file__}::test_the_timeline_shows_eight_entries_beside_the_pending_dock[{size}]"
-    run_under_x11(node, screen=size, timeout_s=120)

@@ -1,5 +1,6 @@
 """The `?` / F1 overlay lists every real shortcut of the window (Shift+F8 and Ctrl+F8 included) and
-fits the screen — offscreen, and on a 1920×1080 X11 screen without scrolling (issue 13.6)."""
+fits the screen — offscreen, and on a 1920×1080 X11 screen without scrolling (issue 13.6;
+tests/test_under_x11.py runs it there)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from pytestqt.qtbot import QtBot
 
 from sety_console.ui.main_window import MainWindow
-from tests.x11 import run_under_x11, under_x11
+from tests.x11 import under_x11
 
 from .conftest import Console
 
@@ -58,9 +59,3 @@ def test_f1_lists_every_real_shortcut_and_fits_the_screen(qtbot: QtBot, console:
         assert overlay.grab().save("/tmp/sety-help-overlay-1080p.png")
     qtbot.keyClick(overlay, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.shortcuts_overlay is None, timeout=3_000)
-
-
-def test_the_overlay_fits_a_1080p_screen_under_x11() -> None:
-    if under_x11():
-        return
-    run_under_x11(f"{__file__}::test_f1_lists_every_real_shortcut_and_fits_the_screen", screen="1920x1080")

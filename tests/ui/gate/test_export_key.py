@@ -1,5 +1,5 @@
 """Ctrl+E exports the access log even while the search box has the keyboard (issue 13.6), here and
-on a real X11 display, where a text field takes Ctrl+E as "end of line"."""
+on a real X11 display, where a text field takes Ctrl+E as "end of line" (tests/test_under_x11.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from sety_console.ui.common import save_dialog
 from sety_console.ui.gate.workspace import GateWorkspace
-from tests.x11 import run_under_x11, under_x11
+from tests.x11 import under_x11
 
 from .fakes import FakeGateSession
 
@@ -58,9 +58,3 @@ def test_ctrl_e_exports_while_the_log_search_box_has_the_keyboard(
         qtbot.waitUntil(field.hasFocus, timeout=3000)
         qtbot.keyClick(field, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert len(asked) == 3
-
-
-def test_ctrl_e_exports_from_the_search_box_with_the_x11_keys() -> None:
-    if under_x11():
-        pytest.skip("this is the child run")
-    run_under_x11(f"{__file__}::test_ctrl_e_exports_while_the_log_search_box_has_the_keyboard")

@@ -39,15 +39,22 @@ def _cancelled_incident(server: SandboxProcess, key: str, name: str) -> str:
     return incident_id
 
 
-def _click_marker(qtbot: QtBot, room: MapRoom, incident_id: str) -> None:
-    """The page's own marker click (the path a mouse click takes), out through the bridge."""
-    clicked: list[object] = []
-    with qtbot.waitSignal(room.workspace.incident_clicked, timeout=10_000):
+def _click_marker(qtbot: QtBot, room: MapRoom, incident_id: str, lat: float, lng: float) -> None:
+    """The operator looks at the pin (the map centred on it) and clicks it: the page's own DOM click,
+    out through the bridge."""
+    room.view.center_on(lat, lng, 16)
+    answers: list[object] = []
+
+    def click_drawn_pin() -> bool:
+        answers.clear()
         room.view.web_view.page().runJavaScript(
-            f"SetyMap.incidents.click('{incident_id}')", 0, clicked.append
+            f"SetyMap.incidents.click('{incident_id}')", 0, answers.append
         )
-        qtbot.waitUntil(lambda: bool(clicked), timeout=5_000)
-        assert clicked == [True], "the marker is not on the map"
+        qtbot.waitUntil(lambda: bool(answers), timeout=5_000)
+        return answers == [True]
+
+    with qtbot.waitSignal(room.workspace.incident_clicked, timeout=10_000):
+        qtbot.waitUntil(click_drawn_pin, timeout=10_000)  # the pin is drawn once the view has moved
 
 
 def test_clicking_a_cancelled_incident_on_the_map_really_selects_it(
@@ -73,7 +80,7 @@ def test_clicking_a_cancelled_incident_on_the_map_really_selects_it(
     seq = room.view.flush()
     qtbot.waitUntil(lambda: room.view.rendered_seq >= seq, timeout=10_000)
 
-    _click_marker(qtbot, room, incident_id)
+    _click_marker(qtbot, room, incident_id, 6.4302, 3.4215)
     said = console.window.status.notice.text()
     assert control.queue.current_id() == incident_id  # what the message says is true
     assert said.startswith(f"Selected {incident_id} (cancelled) in the control-room queue")

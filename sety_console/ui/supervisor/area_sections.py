@@ -85,7 +85,7 @@ def factors_html(score: SafetyScore, palette: Palette) -> str:
         return head + f"<p style='color:{palette.muted}'>The server gave no factors for this score.</p>"
     rows = []
     for factor in sorted(score.factors, key=lambda f: f.impact):
-        colour = palette.risk_color("danger") if factor.impact < 0 else palette.risk_color("safe")
+        colour = palette.safety_color("danger") if factor.impact < 0 else palette.safety_color("safe")
         effect = "lowers" if factor.impact < 0 else "raises"
         rows.append(
             f"<tr><td style='color:{colour}; font-weight:800; font-size:13pt; padding-right:8px'>"
@@ -100,8 +100,8 @@ def comparison_html(comparison: LocationComparison, score: int, palette: Palette
     """Percentile, the area and city averages next to this place, and the trend in words."""
     trend = trend_text(comparison.trend, comparison.change_percent)
     tone = {
-        "bad": palette.risk_color("danger"),
-        "good": palette.risk_color("safe"),
+        "bad": palette.safety_color("danger"),
+        "good": palette.safety_color("safe"),
         "neutral": palette.muted,
     }[trend.tone]
     return (

@@ -26,8 +26,8 @@ class ChartColours:
         self.text = palette.text
         self.muted = palette.muted
         self.bar = "#5b8def" if theme == "dark" else "#2f6fd6"
-        self.high = palette.risk_color("danger")
-        self.low = palette.risk_color("safe")
+        self.high = palette.safety_color("danger")
+        self.low = palette.safety_color("safe")
 
 
 def chart_colours() -> ChartColours:

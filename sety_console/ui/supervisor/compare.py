@@ -86,7 +86,7 @@ class PlaceColumn(QFrame):
         self._show_time(analytics)
         comparison = analytics.comparison
         trend = trend_text(comparison.trend, comparison.change_percent)
-        tone = {"bad": palette.risk_color("danger"), "good": palette.risk_color("safe")}.get(
+        tone = {"bad": palette.safety_color("danger"), "good": palette.safety_color("safe")}.get(
             trend.tone, palette.muted
         )
         risk = analytics.prediction.next_24h_risk
@@ -215,8 +215,8 @@ class ComparePlacesPanel(QWidget):
         if len(scored) < 2 or min(s for s, _ in scored) == max(s for s, _ in scored):
             return
         palette = colors(current_theme())
-        max(scored, key=lambda sc: sc[0])[1].set_rank("Safest of these", palette.risk_color("safe"))
-        min(scored, key=lambda sc: sc[0])[1].set_rank("Least safe of these", palette.risk_color("danger"))
+        max(scored, key=lambda sc: sc[0])[1].set_rank("Safest of these", palette.safety_color("safe"))
+        min(scored, key=lambda sc: sc[0])[1].set_rank("Least safe of these", palette.safety_color("danger"))
 
     async def _fetch(self, column: PlaceColumn, gate: asyncio.Semaphore) -> DangerAnalytics | None:
         async with gate:

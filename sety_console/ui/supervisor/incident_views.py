@@ -57,7 +57,7 @@ def _stagger(labels: list[str]) -> list[str]:
 
 def heat_colour(count: int, top: int, palette: Palette) -> QColor:
     """From the view's background (0) to strong red (the busiest cell)."""
-    base, hot = QColor(palette.base), QColor(palette.risk_color("danger"))
+    base, hot = QColor(palette.base), QColor(palette.safety_color("danger"))
     share = 0.0 if top <= 0 else min(count / top, 1.0)
     share = 0.15 + 0.85 * share if count else 0.0
     return QColor(
@@ -197,7 +197,7 @@ class IncidentStatsView(QWidget):
     def _show_numbers(self, stats: IncidentStats, palette: Palette) -> None:
         self.total.set(str(stats.total), f"{stats.drills} drills" if stats.drills else "")
         rate = stats.breach_rate
-        colour = palette.risk_color("danger") if rate and rate >= 0.1 else None
+        colour = palette.safety_color("danger") if rate and rate >= 0.1 else None
         self.breach_rate.set(
             percent_text(rate), f"{stats.breached} of {stats.with_sla} incidents with SLA figures", colour
         )

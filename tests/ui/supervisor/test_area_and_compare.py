@@ -125,11 +125,11 @@ def test_gauge_paints_its_level_colour(qtbot: QtBot) -> None:
     assert gauge.accessibleName() == "Safety score 100 of 100 (100 is safest): Safe"
     image = gauge.grab().toImage()
     palette = colors("dark")
-    assert _close(image.pixelColor(38, 162), palette.risk_color("safe"))  # where the arc starts
-    assert _close(image.pixelColor(100, 12), palette.risk_color("safe"))  # the top: 50 and more
+    assert _close(image.pixelColor(38, 162), palette.safety_color("safe"))  # where the arc starts
+    assert _close(image.pixelColor(100, 12), palette.safety_color("safe"))  # the top: 50 and more
     gauge.set_score(20, SafetyLevel.danger)
     image = gauge.grab().toImage()
-    assert _close(image.pixelColor(38, 162), palette.risk_color("danger"))
+    assert _close(image.pixelColor(38, 162), palette.safety_color("danger"))
     assert _close(image.pixelColor(100, 12), palette.surface)  # 20 never reaches the top
     gauge.set_message("Loading…")
     assert gauge.score is None

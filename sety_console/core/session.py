@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -116,6 +117,11 @@ class ConsoleSession(SessionReads):
         self.connection_changed.connect(self._on_connection)
         self._tasks: list[asyncio.Task[None]] = []
         self._closed = False
+        self._feed: Callable[[], Coroutine[Any, Any, None]] = self._poll
+
+    def use_feed(self, feed: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Keep the stores live with `feed()` instead of polling (e.g. a control-room hub's stream)."""
+        self._feed = feed
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -124,7 +130,7 @@ class ConsoleSession(SessionReads):
         self._load_snapshot()
         loop = asyncio.get_running_loop()
         self._tasks = [
-            loop.create_task(self._poll(), name="sety-poller"),
+            loop.create_task(self._feed(), name="sety-poller"),
             loop.create_task(self.outbox.run(), name="sety-outbox"),
             loop.create_task(self._tick(), name="sety-ticker"),
         ]

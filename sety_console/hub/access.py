@@ -101,6 +101,7 @@ def require(scope: str | None) -> Callable[[Request], Caller]:
             if not scopes.get(scope, False):
                 raise HubError(403, f"API key lacks required scope: {scope}")
         workstation = request.headers.get(WORKSTATION_HEADER, "")[:100]
-        return Caller(name, workstation, acted_at(request.headers.get(ACTED_AT_HEADER)))
+        when = request.headers.get(ACTED_AT_HEADER) or request.query_params.get("acted_at")
+        return Caller(name, workstation, acted_at(when))
 
     return dependency

@@ -13,6 +13,7 @@ report of their own.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from dataclasses import asdict, dataclass
@@ -114,10 +115,38 @@ class SharedState:
             self.alarms = {(r.incident_id, r.reason): alarm_json(r) for r in session.scalars(select(AlarmRow))}
             self.claims = {r.incident_id: claim_json(r) for r in session.scalars(select(ClaimRow))}
         self.shift: dict[str, OnShift] = {}
+        self._lock = asyncio.Lock()  # a change is decided on the state its predecessor published
+
+    # ------------------------------------------------------------------ locked entry points
+
+    async def set_alarm(self, actor: Actor, incident_id: str, reason: str, state: AlarmState,
+                        **options: Any) -> dict[str, Any]:
+        """Record an alarm's new state (`shelved_until` required and in the future for `shelved`)."""
+        async with self._lock:
+            return await self._set_alarm(actor, incident_id, reason, state, **options)
+
+    async def claim(self, actor: Actor, incident_id: str, *, force: bool = False) -> dict[str, Any]:
+        """`actor` takes the incident (409 when someone else has it, unless `force`)."""
+        async with self._lock:
+            return await self._claim(actor, incident_id, force=force)
+
+    async def release(self, actor: Actor, incident_id: str, *, force: bool = False) -> None:
+        """Give the incident back (only its holder may, unless `force`)."""
+        async with self._lock:
+            await self._release(actor, incident_id, force=force)
+
+    async def connected(self, operator: str, workstation: str) -> str:
+        """A workstation stream opened: the operator is on shift. Returns the connection id."""
+        async with self._lock:
+            return await self._connected(operator, workstation)
+
+    async def disconnected(self, connection_id: str) -> None:
+        async with self._lock:
+            await self._disconnected(connection_id)
 
     # ------------------------------------------------------------------ alarms
 
-    async def set_alarm(
+    async def _set_alarm(
         self,
         actor: Actor,
         incident_id: str,
@@ -172,7 +201,7 @@ class SharedState:
 
     # ------------------------------------------------------------------ claims
 
-    async def claim(self, actor: Actor, incident_id: str, *, force: bool = False) -> dict[str, Any]:
+    async def _claim(self, actor: Actor, incident_id: str, *, force: bool = False) -> dict[str, Any]:
         """`actor` takes the incident (409 when someone else has it, unless `force`)."""
         current = self.claims.get(incident_id)
         if current is not None and current["operator"] != actor.operator and not force:
@@ -201,7 +230,7 @@ class SharedState:
         )
         return record
 
-    async def release(self, actor: Actor, incident_id: str, *, force: bool = False) -> None:
+    async def _release(self, actor: Actor, incident_id: str, *, force: bool = False) -> None:
         """Give the incident back (only its holder may, unless `force`)."""
         current = self.claims.get(incident_id)
         if current is None:
@@ -265,7 +294,7 @@ class SharedState:
 
     # ------------------------------------------------------------------ shift
 
-    async def connected(self, operator: str, workstation: str) -> str:
+    async def _connected(self, operator: str, workstation: str) -> str:
         """A workstation stream opened: the operator is on shift. Returns the connection id."""
         connection_id = uuid.uuid4().hex
         entry = OnShift(operator, workstation, iso_ms(now_ms()))
@@ -283,7 +312,7 @@ class SharedState:
         await self._log.append("shift", self._shift_payload(connection_id, entry), persist=persist, publish=publish)
         return connection_id
 
-    async def disconnected(self, connection_id: str) -> None:
+    async def _disconnected(self, connection_id: str) -> None:
         def persist(session: Session) -> None:
             session.execute(delete(PresenceRow).where(PresenceRow.connection_id == connection_id))
 

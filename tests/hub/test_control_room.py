@@ -1,0 +1,136 @@
+"""Sandbox + hub + several headless consoles over real sockets: one picture, one poll, shared alarms."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from sety_console.api import ConflictError, SetyClient
+from sety_console.api.hub_models import AlarmRecord
+from sety_console.core.connection import ConnectionState
+from sety_console.sandbox.server import SandboxServer
+
+from .conftest import incident_request, wait_for
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_three_consoles_share_one_picture_and_one_poll(make_rig, direct: SetyClient) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(1)
+    created = [(await direct.create_incident(incident_request(rng))).incident for _ in range(3)]
+    rig = await make_rig()
+    consoles = [await rig.console(name) for name in ("Ada", "Bo", "Chi")]
+    ids = {i.incident_id for i in created}
+    await wait_for(lambda: all(ids <= set(c.session.incidents.open_ids()) for c in consoles))
+    assert all(c.session.available_workspaces()["control-room"] is None for c in consoles)
+    await wait_for(lambda: all(c.session.connection.status.state is ConnectionState.ONLINE for c in consoles))
+    assert all(not c.session.incidents.stale for c in consoles)
+
+    # a change on the server reaches every console through the one poll of the hub
+    polls_before = len(rig.sety.requests)
+    victim = created[0].incident_id
+    await direct.cancel_incident(victim, "test")
+    await wait_for(lambda: all(c.session.incidents.get(victim).status == "cancelled" for c in consoles))
+    assert all(c.link.counters.snapshots == 1 for c in consoles)  # live deltas, no reload
+
+    # the consoles' own probes were answered by the hub: Sety saw the hub's probes once, not four times
+    probes = [r for r in rig.sety.requests if "0000000000000000" in r]
+    assert len(probes) == 2 and len(rig.sety.requests) > polls_before
+    assert 429 not in rig.sety.statuses
+    names = sorted(s.operator for s in consoles[0].link.on_shift)
+    assert names == ["Ada", "Bo", "Chi"]
+
+
+async def test_acknowledgement_shelving_and_claims_reach_every_console(make_rig, direct: SetyClient) -> None:  # type: ignore[no-untyped-def]
+    incident = (await direct.create_incident(incident_request(random.Random(2), "critical"))).incident
+    rig = await make_rig()
+    ada, bo, chi = [await rig.console(name) for name in ("Ada", "Bo", "Chi")]
+    seen: dict[str, list[AlarmRecord]] = {"Bo": [], "Chi": []}
+    bo.link.alarm_changed.connect(seen["Bo"].append)
+    chi.link.alarm_changed.connect(seen["Chi"].append)
+    await wait_for(lambda: incident.incident_id in bo.session.incidents)
+
+    acted = datetime.now(UTC) - timedelta(seconds=30)  # acted offline, half a minute ago
+    record = await ada.acknowledge(incident.incident_id, "new_critical_sos", acted_at=acted)
+    assert record.state == "acknowledged" and record.actor == "Ada" and record.workstation == "desk-Ada"
+    await wait_for(lambda: all(s and s[-1].state == "acknowledged" for s in seen.values()), timeout=2)
+    pushed = bo.link.alarms[(incident.incident_id, "new_critical_sos")]
+    assert abs((pushed.acted_at - acted).total_seconds()) < 0.01  # the operator's time is kept…
+    assert pushed.stored_at > pushed.acted_at  # …beside the time the hub stored it
+
+    until = datetime.now(UTC) + timedelta(seconds=1.5)
+    await bo.shelve(incident.incident_id, "sla_breached", until)
+    await wait_for(lambda: chi.link.alarms.get((incident.incident_id, "sla_breached")) is not None)
+    assert chi.link.alarms[(incident.incident_id, "sla_breached")].state == "shelved"
+    # the shelf expires on the hub: the alarm annunciates again on every console
+    await wait_for(lambda: chi.link.alarms[(incident.incident_id, "sla_breached")].state == "unacknowledged",
+                   timeout=5)
+
+    claim = await ada.claim(incident.incident_id)
+    assert claim.operator == "Ada"
+    await wait_for(lambda: chi.link.claims.get(incident.incident_id) is not None)
+    assert chi.link.claims[incident.incident_id].operator == "Ada"
+    with pytest.raises(ConflictError, match="Taken by Ada"):
+        await bo.claim(incident.incident_id)
+    await ada.release(incident.incident_id)
+    await wait_for(lambda: incident.incident_id not in chi.link.claims)
+
+    audit = await chi.hub.audit()
+    actions = [(e.actor, e.action) for e in audit]
+    assert ("Ada", "alarm_acknowledged") in actions and ("Bo", "alarm_shelved") in actions
+    assert ("Ada", "claim") in actions and ("Ada", "release") in actions
+    assert ("hub", "alarm_unacknowledged") in actions  # the expiry, by the hub itself
+
+
+async def test_a_refused_scope_is_answered_as_sety_would_without_spending_the_budget(  # type: ignore[no-untyped-def]
+    make_rig, sandbox: SandboxServer, keys: dict[str, str]
+) -> None:
+    rig = await make_rig(role="operator")  # the operator key has no access:* scopes
+    console = await rig.console("Ada")
+    missing = frozenset({"access:read", "access:write"})
+    await wait_for(lambda: console.session.connection.status.missing_scopes == missing)
+    sent_before = len(rig.sety.requests)
+    second = await rig.console("Bo")
+    await wait_for(lambda: second.session.connection.status.missing_scopes == missing)
+    assert console.session.available_workspaces() == second.session.available_workspaces()
+    assert console.session.available_workspaces()["control-room"] is None
+    assert second.session.available_workspaces()["gate"] is not None
+    probes = [r for r in rig.sety.requests[sent_before:] if "0000000000000000" in r or "limit=1" in r]
+    assert probes == []  # a workstation's probes are answered by the hub, not forwarded
+
+    async with SetyClient(sandbox.base_url, keys["operator"]) as direct_client:
+        direct_error = None
+        try:
+            await direct_client.list_access_logs(limit=1)
+        except Exception as exc:
+            direct_error = exc
+        hub_error = None
+        try:
+            await second.client.list_access_logs(limit=1)
+        except Exception as exc:
+            hub_error = exc
+    assert type(direct_error) is type(hub_error) and direct_error is not None
+    assert direct_error.message == hub_error.message  # type: ignore[union-attr]
+
+
+async def test_the_org_key_never_reaches_a_workstation(make_rig, direct: SetyClient) -> None:  # type: ignore[no-untyped-def]
+    rig = await make_rig()
+    ada = await rig.console("Ada")
+    incident = (await direct.create_incident(incident_request(random.Random(3)))).incident
+    await wait_for(lambda: incident.incident_id in ada.session.incidents)
+    entry = ada.session.add_note(incident.incident_id, "on my way")
+    await wait_for(lambda: ada.session.outbox.get(entry.action_id).state.value == "done")
+    await ada.acknowledge(incident.incident_id, "new_high")
+    await ada.session.get_incident(incident.incident_id)
+    await ada.session.safety_score(6.45, 3.4)  # forwarded to Sety by the hub
+    for bad in ("nope",):
+        try:
+            await ada.client.list_incidents(status=bad)
+        except Exception:
+            pass
+    received = rig.everything_received()
+    assert len(received) > 10
+    secret = rig.org_key
+    assert all(secret not in text and secret[-32:] not in text for text in received)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sety_console.api import SetyClient
 from sety_console.core.poll_plan import PollPlan
 
-from .changelog import ChangeLog
+from .changelog import KEEP_CHANGES, ChangeLog
 from .db import HubDatabase
 from .feed import Feed
 from .operators import OperatorBook
@@ -46,6 +46,8 @@ class HubConfig:
     api_key: str = field(repr=False)
     hub_id: str = field(default_factory=lambda: "hub_" + uuid.uuid4().hex[:12])
     operator_rate_per_minute: int = 600
+    keep_changes: int = KEEP_CHANGES
+    """Change-log entries kept for resumes (a workstation further behind gets a snapshot)."""
     poll_plan: PollPlan | None = None
     sety_transport: httpx.AsyncBaseTransport | None = None
     """Tests and benchmarks: count or fault what the hub sends to Sety."""
@@ -60,7 +62,7 @@ class Hub:
         self.db = HubDatabase(config.database_url)
         self.operators = OperatorBook(self.db)
         self.limiter = limiter
-        self.changelog = ChangeLog(self.db)
+        self.changelog = ChangeLog(self.db, keep=config.keep_changes)
         self.picture = Picture(self.db, self.changelog)
         self.client = SetyClient(config.api_url, config.api_key, transport=config.sety_transport)
         self.feed = Feed(self.client, self.picture, plan=config.poll_plan)

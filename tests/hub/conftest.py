@@ -132,15 +132,24 @@ class HubRig:
         self.tmp = tmp
         self.sessions: list[HubSession] = []
         self.received: list[str] = []  # every HTTP answer and stream message a workstation got
+        self.messages: dict[str, list[str]] = {}  # stream messages, per console
 
     def operator(self, name: str) -> str:
         return self.server.add_operator(name)
 
-    async def console(self, name: str, *, token: str | None = None, start: bool = True) -> HubSession:
+    async def console(
+        self, name: str, *, token: str | None = None, start: bool = True, url: str | None = None
+    ) -> HubSession:
         transport = RecordingTransport()
+        mine = self.messages.setdefault(name, [])
+
+        def tap(text: str) -> None:
+            mine.append(text)
+            self.received.append(text)
+
         session = connect_to_hub(
-            self.server.contract_url, token or self.operator(name), data_dir=self.tmp / f"ws-{name}",
-            operator_name=name, workstation=f"desk-{name}", tap=self.received.append,
+            url or self.server.contract_url, token or self.operator(name), data_dir=self.tmp / f"ws-{name}",
+            operator_name=name, workstation=f"desk-{name}", tap=tap,
             client_options={"transport": transport},
         )
         self.sessions.append(session)
@@ -187,3 +196,57 @@ async def wait_for(predicate: Any, timeout: float = 15.0, step: float = 0.02) ->
         if loop.time() > end:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(step)
+
+
+class CuttableProxy:
+    """A TCP proxy on 127.0.0.1 in front of the hub whose connections the test can cut (a network drop)."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.blocked = False
+        self.port = 0
+        self._server: Any = None
+        self._writers: set[Any] = set()
+
+    async def start(self) -> None:
+        import asyncio
+
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    def contract_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1/external"
+
+    async def _handle(self, reader: Any, writer: Any) -> None:
+        import asyncio
+
+        if self.blocked:
+            writer.close()
+            return
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        self._writers |= {writer, up_writer}
+
+        async def pipe(src: Any, dst: Any) -> None:
+            try:
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        self._writers -= {writer, up_writer}
+
+    def cut(self, *, block: bool = True) -> None:
+        """Drop every open connection (and refuse new ones while `block`)."""
+        self.blocked = block
+        for writer in list(self._writers):
+            writer.transport.abort()
+        self._writers.clear()
+
+    async def close(self) -> None:
+        self.cut()
+        if self._server is not None:
+            self._server.close()

@@ -55,7 +55,7 @@ def from_sety(error: SetyError) -> HubError:
     """What to tell a workstation when Sety refused or could not be reached."""
     if error.status is None:
         return HubError(503, f"{MESSAGES[503]}: {error.message}", headers={"Retry-After": "2"})
-    headers = {"Retry-After": str(max(1, round(error.retry_after)))} if error.status == 429 else {}
+    headers = {"Retry-After": str(max(1, round(getattr(error, "retry_after", 1.0))))} if error.status == 429 else {}
     return HubError(error.status, error.message, field=error.field, headers=headers, request_id=error.request_id)
 
 

@@ -48,6 +48,9 @@ class HubConfig:
     operator_rate_per_minute: int = 600
     keep_changes: int = KEEP_CHANGES
     """Change-log entries kept for resumes (a workstation further behind gets a snapshot)."""
+    settle_after_ambiguous_s: float = 12.0
+    """After a write may have reached Sety without an answer, wait this long (longer than a request can
+    stay in flight: the client's 10 s timeout) before looking it up, so a late original is seen."""
     poll_plan: PollPlan | None = None
     sety_transport: httpx.AsyncBaseTransport | None = None
     """Tests and benchmarks: count or fault what the hub sends to Sety."""

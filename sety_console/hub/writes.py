@@ -181,7 +181,8 @@ class Writes:
                 except SetyError as error:
                     if error.transient or error.ambiguous or error.status in (401, 402, 429):
                         needs_check = needs_check or error.ambiguous
-                        delay = error.retry_after if error.status == 429 else min(BACKOFF_MAX_S, 2.0 ** attempt / 4)
+                        backoff = min(BACKOFF_MAX_S, 2.0**attempt / 4)
+                        delay = getattr(error, "retry_after", backoff) if error.status == 429 else backoff
                         log.info("write %s to Sety failed (%s); retrying in %.1f s", row.idem_key, error, delay)
                         await asyncio.sleep(max(0.25, delay))
                         continue
@@ -202,6 +203,7 @@ class Writes:
     async def _attempt(self, row: WriteRow, kind: ActionKind, needs_check: bool) -> Answer:
         payload = json.loads(row.body)
         if needs_check and kind in CHECKED_KINDS:
+            await asyncio.sleep(self._hub.config.settle_after_ambiguous_s)
             entry = OutboxEntry(
                 action_id=row.idem_key, kind=kind, payload=payload, target_id=row.target_id or None,
                 state=ActionState.SENDING, created_at=datetime.fromtimestamp(row.acted_at_ms / 1000, UTC),
@@ -212,7 +214,9 @@ class Writes:
                 return Answer(201, found.model_dump_json(by_alias=True))
         method, path = _route(kind, row.target_id)
         self.sent_to_sety += 1
-        answer = await forward(self._hub.client, method, path, body=payload or None, idempotency_key=row.idem_key)
+        answer = await forward(
+            self._hub.client, method, path, body=payload or None, idempotency_key=row.idem_key, retry=False
+        )
         headers = {"Idempotent-Replayed": "true"} if answer.replayed else {}
         return Answer(answer.status, answer.body.decode(), headers)
 

@@ -168,8 +168,8 @@ class HubRig:
 async def make_rig(sandbox: SandboxServer, keys: dict[str, str], hub_database: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     rigs: list[HubRig] = []
 
-    async def make(role: str = "admin", **config: Any) -> HubRig:
-        sety = CountingTransport()
+    async def make(role: str = "admin", sety: CountingTransport | None = None, **config: Any) -> HubRig:
+        sety = sety or CountingTransport()
         hub_config = HubConfig(database_url=hub_database, api_url=sandbox.base_url, api_key=keys[role],
                                sety_transport=sety, **config)
         server = HubServer(hub_config)

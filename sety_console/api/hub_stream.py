@@ -71,8 +71,13 @@ async def hub_stream(
     headers = {"Authorization": f"Bearer {token}"}
     try:
         async with connect(
-            url, additional_headers=headers, ssl=(ssl_context or True) if secure else None,
-            open_timeout=open_timeout, ping_interval=10, ping_timeout=10, max_size=64 * 2**20,
+            url,
+            additional_headers=headers,
+            ssl=(ssl_context or True) if secure else None,
+            open_timeout=open_timeout,
+            ping_interval=10,
+            ping_timeout=10,
+            max_size=64 * 2**20,
         ) as socket:
             async for raw in socket:
                 text = raw if isinstance(raw, str) else raw.decode()
@@ -125,20 +130,42 @@ class HubClient(HubContractClient):
         return await self._call(HubState, "GET", "/state", metered=False)
 
     async def set_alarm(
-        self, incident_id: str, reason: str, state: str, *, acted_at: datetime | None = None,
-        shelved_until: datetime | None = None, note: str = "",
+        self,
+        incident_id: str,
+        reason: str,
+        state: str,
+        *,
+        acted_at: datetime | None = None,
+        shelved_until: datetime | None = None,
+        note: str = "",
     ) -> AlarmRecord:
         """Acknowledge, shelve (with `shelved_until`), clear or re-open one alarm for every workstation."""
         body: dict[str, Any] = {"state": state, "note": note}
         if shelved_until is not None:
             body["shelved_until"] = shelved_until.isoformat()
-        return await self._call(AlarmRecord, "PUT", f"/alarms/{incident_id}/{reason}", body=body,
-                                metered=False, retry=True, **_acted(acted_at))
+        return await self._call(
+            AlarmRecord,
+            "PUT",
+            f"/alarms/{incident_id}/{reason}",
+            body=body,
+            metered=False,
+            retry=True,
+            **_acted(acted_at),
+        )
 
-    async def claim(self, incident_id: str, *, force: bool = False, acted_at: datetime | None = None) -> ClaimRecord:
+    async def claim(
+        self, incident_id: str, *, force: bool = False, acted_at: datetime | None = None
+    ) -> ClaimRecord:
         """Take the incident; `ConflictError` (409) says who already has it."""
-        return await self._call(ClaimRecord, "POST", f"/claims/{incident_id}", body={"force": force},
-                                metered=False, retry=True, **_acted(acted_at))
+        return await self._call(
+            ClaimRecord,
+            "POST",
+            f"/claims/{incident_id}",
+            body={"force": force},
+            metered=False,
+            retry=True,
+            **_acted(acted_at),
+        )
 
     async def release(self, incident_id: str, *, force: bool = False) -> None:
         params = {"force": "true"} if force else None
@@ -148,8 +175,9 @@ class HubClient(HubContractClient):
         params = {"after_id": str(after_id), "limit": str(limit)}
         return (await self._call(AuditPage, "GET", "/audit", params=params, metered=False)).data
 
-    async def add_audit(self, action: str, target_id: str = "", detail: str = "",
-                        *, acted_at: datetime | None = None) -> AuditRecord:
+    async def add_audit(
+        self, action: str, target_id: str = "", detail: str = "", *, acted_at: datetime | None = None
+    ) -> AuditRecord:
         body = {"action": action, "target_id": target_id, "detail": detail}
         return await self._call(AuditRecord, "POST", "/audit", body=body, metered=False, **_acted(acted_at))
 

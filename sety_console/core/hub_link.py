@@ -74,7 +74,9 @@ class LinkCounters:
 
 
 def _merge(a: ChangeSet, b: ChangeSet) -> ChangeSet:
-    return ChangeSet(a.added + b.added, a.updated + b.updated, a.removed + b.removed, a.full_resync or b.full_resync)
+    return ChangeSet(
+        a.added + b.added, a.updated + b.updated, a.removed + b.removed, a.full_resync or b.full_resync
+    )
 
 
 @dataclass
@@ -215,7 +217,11 @@ class HubLink:
             self.monitor.record_failure(ConnectionLostError(f"Via the hub: {reason}"), now)
         else:
             self.monitor.record_success(now)
-        for kind, store in (("incidents", self.incidents), ("visitors", self.visitors), ("zones", self.zones)):
+        for kind, store in (
+            ("incidents", self.incidents),
+            ("visitors", self.visitors),
+            ("zones", self.zones),
+        ):
             at = status.fresh.get(kind)
             if at is not None and not status.stale.get(kind, True):
                 store.mark_fresh(at)

@@ -43,13 +43,18 @@ class HubSession:
     hub: HubClient
     client: HubContractClient
 
-    async def acknowledge(self, incident_id: str, reason: str, *, acted_at: datetime | None = None) -> AlarmRecord:
+    async def acknowledge(
+        self, incident_id: str, reason: str, *, acted_at: datetime | None = None
+    ) -> AlarmRecord:
         """Acknowledge one alarm for every workstation (the stream confirms it to all, this one included)."""
         return await self.hub.set_alarm(incident_id, reason, "acknowledged", acted_at=acted_at)
 
-    async def shelve(self, incident_id: str, reason: str, until: datetime, *,
-                     acted_at: datetime | None = None) -> AlarmRecord:
-        return await self.hub.set_alarm(incident_id, reason, "shelved", shelved_until=until, acted_at=acted_at)
+    async def shelve(
+        self, incident_id: str, reason: str, until: datetime, *, acted_at: datetime | None = None
+    ) -> AlarmRecord:
+        return await self.hub.set_alarm(
+            incident_id, reason, "shelved", shelved_until=until, acted_at=acted_at
+        )
 
     async def claim(self, incident_id: str, *, force: bool = False) -> ClaimRecord:
         """Take the incident ("taken by <operator>"); `ConflictError` says who already has it."""
@@ -81,16 +86,28 @@ def connect_to_hub(
     options = dict(client_options or {})
     client = HubContractClient(contract_url, token, workstation=workstation, **options)
     hub = HubClient(contract_url, token, workstation=workstation, **options)
-    session = ConsoleSession(client, data_dir=data_dir, operator_name=operator_name, workstation=workstation,
-                             clock=clock, poll_plan=PollPlan())
+    session = ConsoleSession(
+        client,
+        data_dir=data_dir,
+        operator_name=operator_name,
+        workstation=workstation,
+        clock=clock,
+        poll_plan=PollPlan(),
+    )
 
     def open_stream(*, since: int | None) -> AsyncIterator[StreamMessage]:
-        return hub_stream(contract_url, token, since=since, workstation=workstation,
-                          ssl_context=ssl_context, tap=tap)
+        return hub_stream(
+            contract_url, token, since=since, workstation=workstation, ssl_context=ssl_context, tap=tap
+        )
 
     link = HubLink(
-        open_stream=open_stream, incidents=session.incidents, visitors=session.visitors, zones=session.zones,
-        events=session.poller.events, monitor=session.connection, clock=clock,
+        open_stream=open_stream,
+        incidents=session.incidents,
+        visitors=session.visitors,
+        zones=session.zones,
+        events=session.poller.events,
+        monitor=session.connection,
+        clock=clock,
     )
 
     async def follow() -> None:

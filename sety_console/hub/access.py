@@ -91,13 +91,19 @@ def require(scope: str | None) -> Callable[[Request], Caller]:
         allowed, headers = hub.limiter.hit(name)
         request.state.rate_headers = headers
         if not allowed:
-            raise HubError(429, f"Rate limit exceeded: {hub.limiter.per_minute} requests per minute",
-                           headers={"Retry-After": headers["Retry-After"]})
+            raise HubError(
+                429,
+                f"Rate limit exceeded: {hub.limiter.per_minute} requests per minute",
+                headers={"Retry-After": headers["Retry-After"]},
+            )
         if scope is not None:
             scopes = hub.feed.scopes
             if scopes is None:
-                raise HubError(503, "The control-room hub is still learning what its Sety key may do",
-                               headers={"Retry-After": "2"})
+                raise HubError(
+                    503,
+                    "The control-room hub is still learning what its Sety key may do",
+                    headers={"Retry-After": "2"},
+                )
             if not scopes.get(scope, False):
                 raise HubError(403, f"API key lacks required scope: {scope}")
         workstation = request.headers.get(WORKSTATION_HEADER, "")[:100]

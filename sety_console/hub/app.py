@@ -38,8 +38,13 @@ def create_hub_app(config: HubConfig) -> FastAPI:
             await hub.stop()
 
     app = FastAPI(
-        title="Sety Console control-room hub", version=__version__, docs_url=None, redoc_url=None,
-        openapi_url=None, redirect_slashes=False, lifespan=lifespan,
+        title="Sety Console control-room hub",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        redirect_slashes=False,
+        lifespan=lifespan,
     )
     install_error_handlers(app)
     app.include_router(writes_router, prefix=CONTRACT_PREFIX)
@@ -66,7 +71,11 @@ class RateLimitHeaders:
                 state: dict[str, Any] = scope.get("state") or {}
                 extra = state.get("rate_headers") or {}
                 existing = {k.lower() for k, _ in message.get("headers", [])}
-                added = [(k.lower().encode(), v.encode()) for k, v in extra.items() if k.lower().encode() not in existing]
+                added = [
+                    (k.lower().encode(), v.encode())
+                    for k, v in extra.items()
+                    if k.lower().encode() not in existing
+                ]
                 message = {**message, "headers": [*message.get("headers", []), *added]}
             await send(message)
 

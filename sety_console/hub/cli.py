@@ -32,16 +32,27 @@ def default_database() -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=ACTIONS, help="what to do")
     parser.add_argument("name", nargs="?", help="the operator (add-operator, revoke-operator)")
-    parser.add_argument("--db", metavar="PATH|URL",
-                        help=f"SQLite file or database URL, e.g. postgresql+psycopg://… (default {default_database()})")
-    parser.add_argument("--api-url", default=os.environ.get("SETY_API_URL", DEFAULT_API_URL),
-                        help="the Sety API base URL (default $SETY_API_URL, else production)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help=f"SQLite file or database URL, e.g. postgresql+psycopg://… (default {default_database()})",
+    )
+    parser.add_argument(
+        "--api-url",
+        default=os.environ.get("SETY_API_URL", DEFAULT_API_URL),
+        help="the Sety API base URL (default $SETY_API_URL, else production)",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
     parser.add_argument("--port", type=int, default=8443, help="port (default 8443; 0 picks a free one)")
     parser.add_argument("--certfile", help="TLS certificate (PEM); with --keyfile the hub speaks HTTPS/WSS")
     parser.add_argument("--keyfile", help="TLS private key (PEM)")
-    parser.add_argument("--operator-rate", type=int, default=600, metavar="N",
-                        help="requests a minute each operator may make to the hub (default 600)")
+    parser.add_argument(
+        "--operator-rate",
+        type=int,
+        default=600,
+        metavar="N",
+        help="requests a minute each operator may make to the hub (default 600)",
+    )
     parser.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
 
 
@@ -89,23 +100,43 @@ def _serve(args: argparse.Namespace, database: str) -> int:
     from .hub import HubConfig
     from .server import uvicorn_config
 
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     if bool(args.certfile) != bool(args.keyfile):
         print("give both --certfile and --keyfile for TLS", file=sys.stderr)
         return 2
     api_key = load_api_key(args.api_url)
     if not api_key:
-        print("no Sety API key: set SETY_API_KEY or save one in the OS keyring for " + args.api_url, file=sys.stderr)
+        print(
+            "no Sety API key: set SETY_API_KEY or save one in the OS keyring for " + args.api_url,
+            file=sys.stderr,
+        )
         return 2
-    config = HubConfig(database_url=database, api_url=args.api_url, api_key=api_key,
-                       operator_rate_per_minute=args.operator_rate)
+    config = HubConfig(
+        database_url=database,
+        api_url=args.api_url,
+        api_key=api_key,
+        operator_rate_per_minute=args.operator_rate,
+    )
     scheme = "https" if args.certfile else "http"
     print(f"control-room hub for {args.api_url}")
     print(f"database: {_without_password(database)}")
-    print(f"workstations: API URL {scheme}://{args.host}:{args.port}/v1/external with an operator token", flush=True)
+    print(
+        f"workstations: API URL {scheme}://{args.host}:{args.port}/v1/external with an operator token",
+        flush=True,
+    )
     try:
-        uvicorn.Server(uvicorn_config(config, args.host, args.port, certfile=args.certfile, keyfile=args.keyfile,
-                                      log_level=args.log_level)).run()
+        uvicorn.Server(
+            uvicorn_config(
+                config,
+                args.host,
+                args.port,
+                certfile=args.certfile,
+                keyfile=args.keyfile,
+                log_level=args.log_level,
+            )
+        ).run()
     except (OSError, SystemExit) as exc:
         print(f"the hub stopped: {exc}", file=sys.stderr)
         return 1

@@ -48,7 +48,7 @@ class ChangeRow(Base):
     """One entry of the stream: `seq` is the sequence number workstations resume from."""
 
     __tablename__ = "hub_changes"
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = ({"sqlite_autoincrement": True},)
     seq: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(16))
     payload: Mapped[str] = mapped_column(Text)
@@ -85,7 +85,7 @@ class AuditRow(Base):
     """One operator action: who, what, on which target, when acted and when stored/confirmed."""
 
     __tablename__ = "hub_audit"
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = ({"sqlite_autoincrement": True},)
     entry_id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
     actor: Mapped[str] = mapped_column(String(100))
     workstation: Mapped[str] = mapped_column(String(100), default="")

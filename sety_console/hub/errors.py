@@ -28,8 +28,13 @@ class HubError(Exception):
     """A refusal with the contract's `Error` body (`field` only on 400)."""
 
     def __init__(
-        self, status: int, message: str | None = None, *, field: str | None = None,
-        headers: dict[str, str] | None = None, request_id: str | None = None,
+        self,
+        status: int,
+        message: str | None = None,
+        *,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+        request_id: str | None = None,
     ) -> None:
         self.status = status
         self.message = message or MESSAGES.get(status, "Request failed")
@@ -55,8 +60,12 @@ def from_sety(error: SetyError) -> HubError:
     """What to tell a workstation when Sety refused or could not be reached."""
     if error.status is None:
         return HubError(503, f"{MESSAGES[503]}: {error.message}", headers={"Retry-After": "2"})
-    headers = {"Retry-After": str(max(1, round(getattr(error, "retry_after", 1.0))))} if error.status == 429 else {}
-    return HubError(error.status, error.message, field=error.field, headers=headers, request_id=error.request_id)
+    headers = (
+        {"Retry-After": str(max(1, round(getattr(error, "retry_after", 1.0))))} if error.status == 429 else {}
+    )
+    return HubError(
+        error.status, error.message, field=error.field, headers=headers, request_id=error.request_id
+    )
 
 
 def request_id(request: Request) -> str:
@@ -76,7 +85,9 @@ async def _hub_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return error_response(request, HubError(exc.status_code, MESSAGES.get(exc.status_code) or str(exc.detail)))
+    return error_response(
+        request, HubError(exc.status_code, MESSAGES.get(exc.status_code) or str(exc.detail))
+    )
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

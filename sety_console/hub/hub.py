@@ -1,7 +1,7 @@
 """`Hub`: the parts of one hub process wired together, and their background tasks.
 
-    database ─ operators (tokens) ─ change log ─ picture (core stores) ─ feed (core poller, org key)
-                                              └ shared state (alarms, claims, audit, shift) ─ writes
+database ─ operators (tokens) ─ change log ─ picture (core stores) ─ feed (core poller, org key)
+                                          └ shared state (alarms, claims, audit, shift) ─ writes
 """
 
 from __future__ import annotations

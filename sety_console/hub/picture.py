@@ -69,7 +69,9 @@ class Picture:
         self.zones.replace([z for z in by_kind["zones"] if isinstance(z, DangerZone)])
 
     def store(self, kind: str) -> IncidentStore | VisitorStore | ZoneStore:
-        return {"incidents": self.incidents, "visitors": self.visitors, "zones": self.zones}[kind]
+        if kind == "incidents":
+            return self.incidents
+        return self.visitors if kind == "visitors" else self.zones
 
     def recorder(self, kind: str) -> Callable[[ChangeSet], None]:
         """A listener for a poller event: queues that change set for the change log."""
@@ -98,18 +100,20 @@ class Picture:
             try:
                 await self._write(pending)
             except Exception:  # the database refused: the next full resync repairs the picture
-                log.exception("could not store a %s change; it will be resent by the next resync", pending.kind)
-
-    async def drain(self) -> None:
-        """Wait until every queued change set is in the change log (tests, shutdown)."""
-        while not self._queue.empty():
-            await asyncio.sleep(0.01)
+                log.exception(
+                    "could not store a %s change; it will be resent by the next resync", pending.kind
+                )
 
     async def _write(self, pending: _Pending) -> None:
         kind, upsert, removed = pending.kind, pending.upsert, pending.removed
         text = (
-            '{"upsert":[' + ",".join(upsert.values()) + '],"removed":' + json.dumps(list(removed))
-            + ',"full":' + ("true" if pending.full else "false") + "}"
+            '{"upsert":['
+            + ",".join(upsert.values())
+            + '],"removed":'
+            + json.dumps(list(removed))
+            + ',"full":'
+            + ("true" if pending.full else "false")
+            + "}"
         )
 
         def persist(session: Session) -> None:

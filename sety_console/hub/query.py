@@ -76,7 +76,9 @@ def _moment(values: dict[str, str], name: str, at: time | None) -> datetime | No
         except ValueError:
             raise bad_request(name, DATE_MESSAGE) from None
     if not _DATE_TIME.match(value):
-        raise bad_request(name, DATE_MESSAGE if at is not None else "must be an RFC 3339 date-time with a zone")
+        raise bad_request(
+            name, DATE_MESSAGE if at is not None else "must be an RFC 3339 date-time with a zone"
+        )
     try:
         return datetime.fromisoformat(value.upper().replace("Z", "+00:00")).astimezone(UTC)
     except ValueError:

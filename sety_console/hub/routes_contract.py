@@ -8,6 +8,7 @@ Sety with the org key (identical reads within a few seconds share one request). 
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -51,18 +52,25 @@ def page_body(documents: list[str], page: int, limit: int) -> str:
     total = len(documents)
     total_pages = math.ceil(total / limit) if total else 0
     chunk = documents[(page - 1) * limit : page * limit]
-    return (
-        '{"data":[' + ",".join(chunk) + '],"pagination":{"page":%d,"limit":%d,"total":%d,"total_pages":%d,'
-        '"has_more":%s}}' % (page, limit, total, total_pages, "true" if page < total_pages else "false")
-    )
+    pagination = {
+        "page": page,
+        "limit": limit,
+        "total": total,
+        "total_pages": total_pages,
+        "has_more": page < total_pages,
+    }
+    return '{"data":[' + ",".join(chunk) + '],"pagination":' + json.dumps(pagination) + "}"
 
 
 def _require_fresh(hub: Hub, kind: str) -> None:
     store = hub.picture.store(kind)
     at = store.fresh_as_of
     if store.stale or at is None or datetime.now(UTC) - at > timedelta(seconds=PICTURE_MAX_AGE_S):
-        raise HubError(503, "The control-room hub cannot reach the Sety API right now; its picture is not live",
-                       headers={"Retry-After": "2"})
+        raise HubError(
+            503,
+            "The control-room hub cannot reach the Sety API right now; its picture is not live",
+            headers={"Retry-After": "2"},
+        )
 
 
 async def _forward(request: Request, path: str) -> Response:
@@ -80,7 +88,7 @@ async def _forward(request: Request, path: str) -> Response:
 @router.get("/health")
 async def health() -> Response:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    return json_response('{"status":"ok","api_version":"v1","timestamp":"%s"}' % now)
+    return json_response(f'{{"status":"ok","api_version":"v1","timestamp":"{now}"}}')
 
 
 @router.get("/incidents")
@@ -98,19 +106,24 @@ async def list_incidents(request: Request, caller: Caller = Depends(require("inc
 
 
 @router.get("/incidents/{incident_id}")
-async def get_incident(incident_id: str, request: Request,
-                       caller: Caller = Depends(require("incidents:read"))) -> Response:
+async def get_incident(
+    incident_id: str, request: Request, caller: Caller = Depends(require("incidents:read"))
+) -> Response:
     hub = hub_of(request)
     single_values(request.query_params.multi_items(), set())
     incident = hub.picture.incidents.get(incident_id)
     if incident is None or hub.picture.incidents.stale:
         return await _forward(request, f"/incidents/{incident_id}")
     _require_fresh(hub, "incidents")
-    return json_response(hub.picture.published["incidents"].get(incident_id) or incident.model_dump_json(by_alias=True))
+    return json_response(
+        hub.picture.published["incidents"].get(incident_id) or incident.model_dump_json(by_alias=True)
+    )
 
 
 @router.get("/access-logs/current")
-async def list_current_visitors(request: Request, caller: Caller = Depends(require("access:read"))) -> Response:
+async def list_current_visitors(
+    request: Request, caller: Caller = Depends(require("access:read"))
+) -> Response:
     hub = hub_of(request)
     values = single_values(request.query_params.multi_items(), {"gate"})
     if hub.picture.visitors.stale:
@@ -119,7 +132,8 @@ async def list_current_visitors(request: Request, caller: Caller = Depends(requi
     gate = values.get("gate")
     visitors = [v for v in hub.picture.visitors if gate is None or v.gate == gate]
     visitors.sort(key=lambda v: v.checked_in_at)
-    body = '{"data":[' + ",".join(v.model_dump_json(by_alias=True) for v in visitors) + '],"total":%d}' % len(visitors)
+    documents = ",".join(v.model_dump_json(by_alias=True) for v in visitors)
+    body = f'{{"data":[{documents}],"total":{len(visitors)}}}'
     return json_response(body)
 
 
@@ -151,5 +165,8 @@ for _path, _scope in READ_SCOPES.items():
 @router.api_route("/webhooks/{endpoint_id}", methods=["DELETE"])
 @router.api_route("/webhooks/{endpoint_id}/deliveries", methods=["GET"])
 async def administration(request: Request, caller: Caller = Depends(require(None))) -> Response:
-    raise HubError(403, "Administration (API keys, webhooks) is not offered through the control-room hub; "
-                        "use the organisation's key directly")
+    raise HubError(
+        403,
+        "Administration (API keys, webhooks) is not offered through the control-room hub; "
+        "use the organisation's key directly",
+    )

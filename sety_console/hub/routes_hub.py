@@ -56,7 +56,9 @@ async def _body(request: Request, model: type[_Body]) -> Any:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or None
-        raise bad_request(field, "unknown field" if first["type"] == "extra_forbidden" else first["msg"]) from None
+        raise bad_request(
+            field, "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
+        ) from None
 
 
 def _actor(caller: Caller) -> Actor:
@@ -80,20 +82,28 @@ def state(request: Request, caller: Caller = Depends(require(None))) -> dict[str
 
 
 @router.put("/alarms/{incident_id}/{reason}")
-async def set_alarm(incident_id: str, reason: str, request: Request,
-                    caller: Caller = Depends(require(None))) -> dict[str, Any]:
+async def set_alarm(
+    incident_id: str, reason: str, request: Request, caller: Caller = Depends(require(None))
+) -> dict[str, Any]:
     change: AlarmChange = await _body(request, AlarmChange)
     shelved_until: datetime | None = change.shelved_until
     try:
         return await hub_of(request).shared.set_alarm(
-            _actor(caller), incident_id, reason[:64], change.state, shelved_until=shelved_until, note=change.note
+            _actor(caller),
+            incident_id,
+            reason[:64],
+            change.state,
+            shelved_until=shelved_until,
+            note=change.note,
         )
     except StateError as error:
         raise _state_error(error) from error
 
 
 @router.post("/claims/{incident_id}")
-async def claim(incident_id: str, request: Request, caller: Caller = Depends(require(None))) -> dict[str, Any]:
+async def claim(
+    incident_id: str, request: Request, caller: Caller = Depends(require(None))
+) -> dict[str, Any]:
     change: ClaimChange = await _body(request, ClaimChange)
     try:
         return await hub_of(request).shared.claim(_actor(caller), incident_id, force=change.force)
@@ -102,8 +112,9 @@ async def claim(incident_id: str, request: Request, caller: Caller = Depends(req
 
 
 @router.delete("/claims/{incident_id}")
-async def release(incident_id: str, request: Request, force: bool = False,
-                  caller: Caller = Depends(require(None))) -> dict[str, Any]:
+async def release(
+    incident_id: str, request: Request, force: bool = False, caller: Caller = Depends(require(None))
+) -> dict[str, Any]:
     try:
         await hub_of(request).shared.release(_actor(caller), incident_id, force=force)
     except StateError as error:
@@ -112,8 +123,9 @@ async def release(incident_id: str, request: Request, force: bool = False,
 
 
 @router.get("/audit")
-def audit(request: Request, after_id: int = 0, limit: int = 200,
-          caller: Caller = Depends(require(None))) -> dict[str, Any]:
+def audit(
+    request: Request, after_id: int = 0, limit: int = 200, caller: Caller = Depends(require(None))
+) -> dict[str, Any]:
     if not 1 <= limit <= 1000:
         raise bad_request("limit", "must be between 1 and 1000")
     return {"data": hub_of(request).shared.audit_entries(after_id=after_id, limit=limit)}

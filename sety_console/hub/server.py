@@ -8,6 +8,7 @@ import time
 from types import TracebackType
 
 import uvicorn
+from fastapi import FastAPI
 
 from .app import CONTRACT_PREFIX, create_hub_app
 from .hub import Hub, HubConfig
@@ -16,31 +17,54 @@ log = logging.getLogger(__name__)
 
 
 def uvicorn_config(
-    config: HubConfig, host: str, port: int, *, certfile: str | None = None, keyfile: str | None = None,
+    config: HubConfig,
+    host: str,
+    port: int,
+    *,
+    certfile: str | None = None,
+    keyfile: str | None = None,
     log_level: str = "warning",
+    app: FastAPI | None = None,
 ) -> uvicorn.Config:
     return uvicorn.Config(
-        create_hub_app(config), host=host, port=port, lifespan="on", access_log=False, log_level=log_level,
-        loop="asyncio", http="h11", ws="websockets-sansio", ssl_certfile=certfile, ssl_keyfile=keyfile,
-        timeout_graceful_shutdown=5, ws_ping_interval=10.0, ws_ping_timeout=10.0,
+        app or create_hub_app(config),
+        host=host,
+        port=port,
+        lifespan="on",
+        access_log=False,
+        log_level=log_level,
+        loop="asyncio",
+        http="h11",
+        ws="websockets-sansio",
+        ssl_certfile=certfile,
+        ssl_keyfile=keyfile,
+        timeout_graceful_shutdown=5,
+        ws_ping_interval=10.0,
+        ws_ping_timeout=10.0,
     )
 
 
 class HubServer:
     """A hub on a background thread: `start()` returns once it accepts connections.
 
-        with HubServer(HubConfig(database_url=…, api_url=sandbox.base_url, api_key=key)) as hub:
-            token = hub.add_operator("Ada")
-            SetyClient(hub.contract_url, token) …
+    with HubServer(HubConfig(database_url=…, api_url=sandbox.base_url, api_key=key)) as hub:
+        token = hub.add_operator("Ada")
+        SetyClient(hub.contract_url, token) …
     """
 
     def __init__(
-        self, config: HubConfig, *, host: str = "127.0.0.1", port: int = 0,
-        certfile: str | None = None, keyfile: str | None = None,
+        self,
+        config: HubConfig,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        certfile: str | None = None,
+        keyfile: str | None = None,
     ) -> None:
         self.config = config
         self.host = host
-        self._uv = uvicorn_config(config, host, port, certfile=certfile, keyfile=keyfile)
+        self._app = create_hub_app(config)
+        self._uv = uvicorn_config(config, host, port, certfile=certfile, keyfile=keyfile, app=self._app)
         self._scheme = "https" if certfile else "http"
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -59,7 +83,7 @@ class HubServer:
 
     @property
     def hub(self) -> Hub:
-        hub: Hub = self._uv.app.state.hub  # type: ignore[attr-defined]
+        hub: Hub = self._app.state.hub
         return hub
 
     def start(self, timeout: float = 60.0) -> None:

@@ -112,15 +112,18 @@ class SharedState:
         self.hub_id = hub_id
         with db.session() as session:
             session.execute(delete(PresenceRow).where(PresenceRow.hub_id == hub_id))
-            self.alarms = {(r.incident_id, r.reason): alarm_json(r) for r in session.scalars(select(AlarmRow))}
+            self.alarms = {
+                (r.incident_id, r.reason): alarm_json(r) for r in session.scalars(select(AlarmRow))
+            }
             self.claims = {r.incident_id: claim_json(r) for r in session.scalars(select(ClaimRow))}
         self.shift: dict[str, OnShift] = {}
         self._lock = asyncio.Lock()  # a change is decided on the state its predecessor published
 
     # ------------------------------------------------------------------ locked entry points
 
-    async def set_alarm(self, actor: Actor, incident_id: str, reason: str, state: AlarmState,
-                        **options: Any) -> dict[str, Any]:
+    async def set_alarm(
+        self, actor: Actor, incident_id: str, reason: str, state: AlarmState, **options: Any
+    ) -> dict[str, Any]:
         """Record an alarm's new state (`shelved_until` required and in the future for `shelved`)."""
         async with self._lock:
             return await self._set_alarm(actor, incident_id, reason, state, **options)
@@ -157,7 +160,8 @@ class SharedState:
         note: str = "",
     ) -> dict[str, Any]:
         """Record an alarm's new state (shelving needs a future `shelved_until`)."""
-        if state is AlarmState.SHELVED and (shelved_until is None or ms_of(shelved_until) <= now_ms()):
+        until_ms = ms_of(shelved_until)
+        if state is AlarmState.SHELVED and (until_ms is None or until_ms <= now_ms()):
             raise StateError(400, "shelved_until: a shelved alarm needs an expiry in the future")
         row = AlarmRow(
             incident_id=incident_id,
@@ -167,11 +171,13 @@ class SharedState:
             workstation=actor.workstation,
             acted_at_ms=actor.acted(),
             stored_at_ms=now_ms(),
-            shelved_until_ms=ms_of(shelved_until) if state is AlarmState.SHELVED else None,
+            shelved_until_ms=until_ms if state is AlarmState.SHELVED else None,
             note=note,
         )
         record = alarm_json(row)
-        detail = f"{reason}: {state.value}" + (f" until {record['shelved_until']}" if row.shelved_until_ms else "")
+        detail = f"{reason}: {state.value}" + (
+            f" until {record['shelved_until']}" if row.shelved_until_ms else ""
+        )
         audit = self._audit_row(actor, f"alarm_{state.value}", incident_id, detail)
 
         def persist(session: Session) -> None:
@@ -181,7 +187,9 @@ class SharedState:
         def publish() -> None:
             self.alarms[(incident_id, reason)] = record
 
-        await self._log.append("alarm", {"alarm": record, "audit": self._audit_text(audit)}, persist=persist, publish=publish)
+        await self._log.append(
+            "alarm", {"alarm": record, "audit": self._audit_text(audit)}, persist=persist, publish=publish
+        )
         return record
 
     async def expire_shelves(self) -> int:
@@ -190,11 +198,16 @@ class SharedState:
         expired = [
             a
             for a in list(self.alarms.values())
-            if a["state"] == AlarmState.SHELVED.value and a["shelved_until"] and _ms(a["shelved_until"]) <= now
+            if a["state"] == AlarmState.SHELVED.value
+            and a["shelved_until"]
+            and _ms(a["shelved_until"]) <= now
         ]
         for alarm in expired:
             await self.set_alarm(
-                Actor("hub", self.hub_id), alarm["incident_id"], alarm["reason"], AlarmState.UNACKNOWLEDGED,
+                Actor("hub", self.hub_id),
+                alarm["incident_id"],
+                alarm["reason"],
+                AlarmState.UNACKNOWLEDGED,
                 note="shelving expired",
             )
         return len(expired)
@@ -214,7 +227,11 @@ class SharedState:
             stored_at_ms=now_ms(),
         )
         record = claim_json(row)
-        detail = f"taken over from {current['operator']}" if current and current["operator"] != actor.operator else ""
+        detail = (
+            f"taken over from {current['operator']}"
+            if current and current["operator"] != actor.operator
+            else ""
+        )
         audit = self._audit_row(actor, "claim", incident_id, detail)
 
         def persist(session: Session) -> None:
@@ -225,8 +242,10 @@ class SharedState:
             self.claims[incident_id] = record
 
         await self._log.append(
-            "claim", {"claim": record, "incident_id": incident_id, "audit": self._audit_text(audit)},
-            persist=persist, publish=publish,
+            "claim",
+            {"claim": record, "incident_id": incident_id, "audit": self._audit_text(audit)},
+            persist=persist,
+            publish=publish,
         )
         return record
 
@@ -247,8 +266,10 @@ class SharedState:
             self.claims.pop(incident_id, None)
 
         await self._log.append(
-            "claim", {"claim": None, "incident_id": incident_id, "audit": self._audit_text(audit)},
-            persist=persist, publish=publish,
+            "claim",
+            {"claim": None, "incident_id": incident_id, "audit": self._audit_text(audit)},
+            persist=persist,
+            publish=publish,
         )
 
     # ------------------------------------------------------------------ audit
@@ -271,7 +292,13 @@ class SharedState:
         return record
 
     async def audit(
-        self, actor: Actor, action: str, target_id: str = "", detail: str = "", *, stored_at_ms: int | None = None
+        self,
+        actor: Actor,
+        action: str,
+        target_id: str = "",
+        detail: str = "",
+        *,
+        stored_at_ms: int | None = None,
     ) -> dict[str, Any]:
         """Append one entry (and stream it); `stored_at_ms` is when the server confirmed, if not now."""
         row = self._audit_row(actor, action, target_id, detail)
@@ -299,8 +326,11 @@ class SharedState:
         connection_id = uuid.uuid4().hex
         entry = OnShift(operator, workstation, iso_ms(now_ms()))
         row = PresenceRow(
-            connection_id=connection_id, operator=operator, workstation=workstation,
-            hub_id=self.hub_id, connected_at_ms=now_ms(),
+            connection_id=connection_id,
+            operator=operator,
+            workstation=workstation,
+            hub_id=self.hub_id,
+            connected_at_ms=now_ms(),
         )
 
         def persist(session: Session) -> None:
@@ -309,7 +339,9 @@ class SharedState:
         def publish() -> None:
             self.shift[connection_id] = entry
 
-        await self._log.append("shift", self._shift_payload(connection_id, entry), persist=persist, publish=publish)
+        await self._log.append(
+            "shift", self._shift_payload(connection_id, entry), persist=persist, publish=publish
+        )
         return connection_id
 
     async def _disconnected(self, connection_id: str) -> None:
@@ -320,7 +352,9 @@ class SharedState:
             self.shift.pop(connection_id, None)
 
         if connection_id in self.shift:
-            await self._log.append("shift", self._shift_payload(connection_id, None), persist=persist, publish=publish)
+            await self._log.append(
+                "shift", self._shift_payload(connection_id, None), persist=persist, publish=publish
+            )
 
     def _shift_payload(self, connection_id: str, added: OnShift | None) -> dict[str, Any]:
         current = dict(self.shift)

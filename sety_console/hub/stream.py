@@ -46,11 +46,8 @@ def snapshot_message(hub: Hub) -> str:
     """Everything at the change log's head, as one message (call without awaiting in between)."""
     picture = hub.picture
     shared = json.dumps(hub.shared.snapshot(), separators=(",", ":"))[1:-1]
-    return (
-        '{"type":"snapshot","seq":%d,"incidents":%s,"visitors":%s,"zones":%s,%s}'
-        % (hub.changelog.head, picture.snapshot_json("incidents"), picture.snapshot_json("visitors"),
-           picture.snapshot_json("zones"), shared)
-    )
+    parts = [f'"{kind}":{picture.snapshot_json(kind)}' for kind in ("incidents", "visitors", "zones")]
+    return f'{{"type":"snapshot","seq":{hub.changelog.head},{",".join(parts)},{shared}}}'
 
 
 class StreamConnection:
@@ -88,8 +85,9 @@ class StreamConnection:
 
 async def _refuse(websocket: WebSocket, code: int, message: str) -> None:
     with contextlib.suppress(Exception):
-        await websocket.send_text(json.dumps({"type": "error", "code": 401 if code == CLOSE_REFUSED else 503,
-                                              "message": message}))
+        await websocket.send_text(
+            json.dumps({"type": "error", "code": 401 if code == CLOSE_REFUSED else 503, "message": message})
+        )
         await websocket.close(code=code, reason=message[:120])
 
 
@@ -104,7 +102,9 @@ async def stream(websocket: WebSocket) -> None:
         return
     since_text = websocket.query_params.get("since")
     since = int(since_text) if since_text and since_text.isdigit() else None
-    workstation = (websocket.query_params.get("workstation") or websocket.headers.get(WORKSTATION_HEADER, ""))[:100]
+    workstation = (
+        websocket.query_params.get("workstation") or websocket.headers.get(WORKSTATION_HEADER, "")
+    )[:100]
     connection = StreamConnection(websocket, operator, hash_token(token))
     hub.changelog.subscribe(connection.on_change)
     status_listener = lambda: connection.on_status(json.dumps(hub.feed.status()))  # noqa: E731
@@ -130,8 +130,13 @@ async def stream(websocket: WebSocket) -> None:
 async def _start(hub: Hub, connection: StreamConnection, since: int | None) -> None:
     """Hello, then the missed changes (or a snapshot), then the current status."""
     changes = None if since is None else await asyncio.to_thread(hub.changelog.read_after, since)
-    hello = {"type": "hello", "operator": connection.operator, "hub_id": hub.hub_id,
-             "head": hub.changelog.head, "resumed": changes is not None}
+    hello = {
+        "type": "hello",
+        "operator": connection.operator,
+        "hub_id": hub.hub_id,
+        "head": hub.changelog.head,
+        "resumed": changes is not None,
+    }
     await connection.websocket.send_text(json.dumps(hello))
     if changes is None:
         text = snapshot_message(hub)  # built without awaiting: matches head exactly

@@ -105,7 +105,13 @@ class Writes:
         self.sent_to_sety = 0
 
     async def submit(
-        self, op: WriteOp, raw: bytes, *, operator: str, workstation: str, acted_at_ms: int | None,
+        self,
+        op: WriteOp,
+        raw: bytes,
+        *,
+        operator: str,
+        workstation: str,
+        acted_at_ms: int | None,
         key: str | None,
     ) -> Answer:
         payload = parse_body(raw, op)
@@ -120,8 +126,14 @@ class Writes:
             json.dumps([op.kind.value, op.target_id, payload], sort_keys=True).encode()
         ).hexdigest()
         row = WriteRow(
-            idem_key=key, operation=op.kind.value, target_id=op.target_id or "", body_hash=digest,
-            body=json.dumps(payload), state="pending", operator=operator, workstation=workstation,
+            idem_key=key,
+            operation=op.kind.value,
+            target_id=op.target_id or "",
+            body_hash=digest,
+            body=json.dumps(payload),
+            state="pending",
+            operator=operator,
+            workstation=workstation,
             acted_at_ms=acted_at_ms or now_ms(),
         )
         existing = await asyncio.to_thread(self._insert_or_get, row)
@@ -134,11 +146,17 @@ class Writes:
         try:
             answer = await asyncio.wait_for(asyncio.shield(future), WAIT_FOR_ANSWER_S)
         except TimeoutError:
-            raise HubError(503, "Sety has not confirmed this action yet; the hub keeps sending it. "
-                                "Repeat the request with the same Idempotency-Key to get its answer",
-                           headers={"Retry-After": "2"}) from None
-        return answer if existing is None else Answer(answer.status, answer.body,
-                                                      {**answer.headers, "Idempotent-Replayed": "true"})
+            raise HubError(
+                503,
+                "Sety has not confirmed this action yet; the hub keeps sending it. "
+                "Repeat the request with the same Idempotency-Key to get its answer",
+                headers={"Retry-After": "2"},
+            ) from None
+        return (
+            answer
+            if existing is None
+            else Answer(answer.status, answer.body, {**answer.headers, "Idempotent-Replayed": "true"})
+        )
 
     def _insert_or_get(self, row: WriteRow) -> WriteRow | None:
         try:
@@ -183,7 +201,9 @@ class Writes:
                         needs_check = needs_check or error.ambiguous
                         backoff = min(BACKOFF_MAX_S, 2.0**attempt / 4)
                         delay = getattr(error, "retry_after", backoff) if error.status == 429 else backoff
-                        log.info("write %s to Sety failed (%s); retrying in %.1f s", row.idem_key, error, delay)
+                        log.info(
+                            "write %s to Sety failed (%s); retrying in %.1f s", row.idem_key, error, delay
+                        )
                         await asyncio.sleep(max(0.25, delay))
                         continue
                     if error.status == 404 and row.target_id:
@@ -205,8 +225,12 @@ class Writes:
         if needs_check and kind in CHECKED_KINDS:
             await asyncio.sleep(self._hub.config.settle_after_ambiguous_s)
             entry = OutboxEntry(
-                action_id=row.idem_key, kind=kind, payload=payload, target_id=row.target_id or None,
-                state=ActionState.SENDING, created_at=datetime.fromtimestamp(row.acted_at_ms / 1000, UTC),
+                action_id=row.idem_key,
+                kind=kind,
+                payload=payload,
+                target_id=row.target_id or None,
+                state=ActionState.SENDING,
+                created_at=datetime.fromtimestamp(row.acted_at_ms / 1000, UTC),
             )
             found = await look_on_server(self._hub.client, entry, set())
             if found is not None:
@@ -235,7 +259,10 @@ class Writes:
             apply_result(self._hub.picture, kind, row.target_id, answer.body)
         detail = "" if state == "done" else f"refused by Sety: {json.loads(answer.body).get('message', '')}"
         await self._hub.shared.audit(
-            _actor(row), kind.value, row.target_id or _created_id(kind, answer.body), detail,
+            _actor(row),
+            kind.value,
+            row.target_id or _created_id(kind, answer.body),
+            detail,
             stored_at_ms=finished,
         )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import random
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -83,7 +83,9 @@ def sandbox() -> Iterator[SandboxServer]:
 
     with tempfile.TemporaryDirectory() as tmp:
         server = SandboxServer(
-            f"sqlite:///{tmp}/sandbox.db", seed="none", responder_count=0,
+            f"sqlite:///{tmp}/sandbox.db",
+            seed="none",
+            responder_count=0,
             plan_limits={"starter": 60, "growth": 1000, "enterprise": 1000},
         )
         server.start()
@@ -134,6 +136,11 @@ class HubRig:
         self.received: list[str] = []  # every HTTP answer and stream message a workstation got
         self.messages: dict[str, list[str]] = {}  # stream messages, per console
 
+    @property
+    def port(self) -> int:
+        assert self.server.port is not None
+        return self.server.port
+
     def operator(self, name: str) -> str:
         return self.server.add_operator(name)
 
@@ -148,8 +155,12 @@ class HubRig:
             self.received.append(text)
 
         session = connect_to_hub(
-            url or self.server.contract_url, token or self.operator(name), data_dir=self.tmp / f"ws-{name}",
-            operator_name=name, workstation=f"desk-{name}", tap=tap,
+            url or self.server.contract_url,
+            token or self.operator(name),
+            data_dir=self.tmp / f"ws-{name}",
+            operator_name=name,
+            workstation=f"desk-{name}",
+            tap=tap,
             client_options={"transport": transport},
         )
         self.sessions.append(session)
@@ -164,14 +175,24 @@ class HubRig:
         return self.received + [text for t in self._transports for text in t.received]
 
 
+MakeRig = Callable[..., Awaitable[HubRig]]
+
+
 @pytest_asyncio.fixture
-async def make_rig(sandbox: SandboxServer, keys: dict[str, str], hub_database: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+async def make_rig(
+    sandbox: SandboxServer, keys: dict[str, str], hub_database: str, tmp_path: Path
+) -> AsyncIterator[MakeRig]:
     rigs: list[HubRig] = []
 
     async def make(role: str = "admin", sety: CountingTransport | None = None, **config: Any) -> HubRig:
         sety = sety or CountingTransport()
-        hub_config = HubConfig(database_url=hub_database, api_url=sandbox.base_url, api_key=keys[role],
-                               sety_transport=sety, **config)
+        hub_config = HubConfig(
+            database_url=hub_database,
+            api_url=sandbox.base_url,
+            api_key=keys[role],
+            sety_transport=sety,
+            **config,
+        )
         server = HubServer(hub_config)
         server.start()
         rig = HubRig(server, sety, keys[role], tmp_path)
@@ -186,7 +207,7 @@ async def make_rig(sandbox: SandboxServer, keys: dict[str, str], hub_database: s
         rig.server.stop()
 
 
-async def wait_for(predicate: Any, timeout: float = 15.0, step: float = 0.02) -> None:
+async def wait_for(predicate: Any, timeout: float = 15.0, step: float = 0.02) -> None:  # noqa: ASYNC109
     """Poll `predicate()` on the loop until true (fails the test after `timeout`)."""
     import asyncio
 
@@ -250,3 +271,21 @@ class CuttableProxy:
         self.cut()
         if self._server is not None:
             self._server.close()
+
+
+def status_of(console: HubSession, incident_id: str) -> str | None:
+    """The status a console's store holds for an incident (None when absent)."""
+    incident = console.session.incidents.get(incident_id)
+    return None if incident is None else incident.status.value
+
+
+def action_state(console: HubSession, action_id: str) -> str | None:
+    entry = console.session.outbox.get(action_id)
+    return None if entry is None else entry.state.value
+
+
+def action_result(console: HubSession, action_id: str) -> dict[str, Any]:
+    entry = console.session.outbox.get(action_id)
+    assert entry is not None
+    assert entry.result is not None
+    return entry.result

@@ -16,7 +16,7 @@ from sety_console.core.connection import ConnectionState
 from sety_console.core.hub_link import LinkState
 from sety_console.hub.db import HubDatabase, OperatorRow
 
-from .conftest import incident_request, wait_for
+from .conftest import MakeRig, incident_request, wait_for
 
 pytestmark = pytest.mark.asyncio
 
@@ -31,18 +31,25 @@ def cli(*args: str) -> tuple[int, str]:
 async def test_tokens_are_issued_once_and_stored_hashed(hub_database: str) -> None:
     code, out = cli("add-operator", "Ada Obi", "--db", hub_database)
     token = out.strip().splitlines()[-1]
-    assert code == 0 and token.startswith("sety_hub_")
+    assert code == 0
+    assert token.startswith("sety_hub_")
     db = HubDatabase(hub_database)
     with db.session() as session:
         stored = session.scalars(select(OperatorRow)).all()
     db.close()
-    assert [r.name for r in stored] == ["Ada Obi"] and token not in stored[0].token_hash
+    assert [r.name for r in stored] == ["Ada Obi"]
+    assert token not in stored[0].token_hash
     code, out = cli("list-operators", "--db", hub_database)
-    assert code == 0 and "Ada Obi" in out and "active" in out and token not in out
+    assert code == 0
+    assert "Ada Obi" in out
+    assert "active" in out
+    assert token not in out
     assert cli("revoke-operator", "Nobody", "--db", hub_database)[0] == 1
 
 
-async def test_a_token_revoked_mid_shift_is_refused_at_once(make_rig, hub_database: str, direct: SetyClient) -> None:  # type: ignore[no-untyped-def]
+async def test_a_token_revoked_mid_shift_is_refused_at_once(
+    make_rig: MakeRig, hub_database: str, direct: SetyClient
+) -> None:
     rig = await make_rig()
     ada = await rig.console("Ada")
     bo = await rig.console("Bo")
@@ -50,7 +57,9 @@ async def test_a_token_revoked_mid_shift_is_refused_at_once(make_rig, hub_databa
     ada.link.link_changed.connect(states.append)
     await wait_for(lambda: ada.link.seq is not None and bo.link.seq is not None)
 
-    code, out = await asyncio.to_thread(cli, "revoke-operator", "Ada", "--db", hub_database)  # another process's job
+    code, _out = await asyncio.to_thread(
+        cli, "revoke-operator", "Ada", "--db", hub_database
+    )  # another process's job
     assert code == 0
     with pytest.raises(AuthenticationError):
         await ada.client.list_incidents(limit=1)  # HTTP: refused at once

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+
 import pytest
 import pytest_asyncio
 
 from sety_console.api import SetyClient
 from sety_console.core.hub_link import LinkState
 
-from .conftest import CuttableProxy, incident_request, wait_for
+from .conftest import CuttableProxy, MakeRig, incident_request, status_of, wait_for
 
 pytestmark = pytest.mark.asyncio
+MakeProxy = Callable[[int], Awaitable[CuttableProxy]]
 
 
 @pytest_asyncio.fixture
-async def proxy_for():  # type: ignore[no-untyped-def]
+async def proxy_for() -> AsyncIterator[MakeProxy]:
     proxies: list[CuttableProxy] = []
 
     async def make(port: int) -> CuttableProxy:
@@ -39,12 +42,14 @@ def change_seqs(messages: list[str]) -> list[int]:
     return seqs
 
 
-async def test_a_dropped_stream_resumes_with_no_gap_and_no_reload(make_rig, proxy_for, direct: SetyClient) -> None:  # type: ignore[no-untyped-def]
+async def test_a_dropped_stream_resumes_with_no_gap_and_no_reload(
+    make_rig: MakeRig, proxy_for: MakeProxy, direct: SetyClient
+) -> None:
     rng = random.Random(5)
     incidents = [(await direct.create_incident(incident_request(rng))).incident for _ in range(3)]
     rig = await make_rig()
     ada = await rig.console("Ada")
-    proxy = await proxy_for(rig.server.port)
+    proxy = await proxy_for(rig.port)
     bo = await rig.console("Bo", url=proxy.contract_url())
     states: list[LinkState] = []
     bo.link.link_changed.connect(states.append)
@@ -60,13 +65,13 @@ async def test_a_dropped_stream_resumes_with_no_gap_and_no_reload(make_rig, prox
     new = (await direct.create_incident(incident_request(rng))).incident
     await ada.acknowledge(incidents[1].incident_id, "new_high")
     await ada.claim(incidents[2].incident_id)
-    await wait_for(lambda: ada.session.incidents.get(incidents[0].incident_id).status == "cancelled")
+    await wait_for(lambda: status_of(ada, incidents[0].incident_id) == "cancelled")
     await wait_for(lambda: new.incident_id in ada.session.incidents)
     missed_head = rig.server.hub.changelog.head
 
     proxy.blocked = False
     await wait_for(lambda: bo.link.seq is not None and bo.link.seq >= missed_head)
-    assert bo.session.incidents.get(incidents[0].incident_id).status == "cancelled"
+    assert status_of(bo, incidents[0].incident_id) == "cancelled"
     assert new.incident_id in bo.session.incidents
     assert bo.link.alarms[(incidents[1].incident_id, "new_high")].actor == "Ada"
     assert bo.link.claims[incidents[2].incident_id].operator == "Ada"
@@ -76,17 +81,20 @@ async def test_a_dropped_stream_resumes_with_no_gap_and_no_reload(make_rig, prox
 
     # no gap: every change the hub logged after Bo's position reached Bo, once, in order
     upto = bo.link.seq
+    assert upto is not None
     logged = [c.seq for c in rig.server.hub.changelog.read_after(start_seq) or [] if c.seq <= upto]
     received = [s for s in change_seqs(rig.messages["Bo"]) if start_seq < s <= upto]
     assert len(logged) >= 4
     assert received == logged  # each change once, in order, none missing
 
 
-async def test_a_console_behind_the_kept_log_gets_one_snapshot(make_rig, proxy_for, direct: SetyClient) -> None:  # type: ignore[no-untyped-def]
+async def test_a_console_behind_the_kept_log_gets_one_snapshot(
+    make_rig: MakeRig, proxy_for: MakeProxy, direct: SetyClient
+) -> None:
     rng = random.Random(6)
     rig = await make_rig(keep_changes=2)
     ada = await rig.console("Ada")
-    proxy = await proxy_for(rig.server.port)
+    proxy = await proxy_for(rig.port)
     bo = await rig.console("Bo", url=proxy.contract_url())
     first = (await direct.create_incident(incident_request(rng))).incident
     await wait_for(lambda: first.incident_id in bo.session.incidents)

@@ -12,7 +12,15 @@ import pytest
 from sety_console.api import SetyClient
 from sety_console.api.models import TimelineEventType
 
-from .conftest import CountingTransport, incident_request, wait_for
+from .conftest import (
+    CountingTransport,
+    MakeRig,
+    action_result,
+    action_state,
+    incident_request,
+    status_of,
+    wait_for,
+)
 
 pytestmark = pytest.mark.asyncio
 
@@ -37,32 +45,36 @@ def notes(incident: Any, message: str) -> list[Any]:
     return [e for e in incident.timeline if e.event == TimelineEventType.note_added and e.message == message]
 
 
-async def test_console_actions_through_the_hub_happen_once(make_rig, direct: SetyClient) -> None:  # type: ignore[no-untyped-def]
+async def test_console_actions_through_the_hub_happen_once(make_rig: MakeRig, direct: SetyClient) -> None:
     rig = await make_rig()
     ada = await rig.console("Ada")
     bo = await rig.console("Bo")
     entry = ada.session.create_incident(incident_request(random.Random(7), "critical"))
-    await wait_for(lambda: ada.session.outbox.get(entry.action_id).state.value == "done")
-    incident_id = ada.session.outbox.get(entry.action_id).result["incident"]["incident_id"]
+    await wait_for(lambda: action_state(ada, entry.action_id) == "done")
+    incident_id = action_result(ada, entry.action_id)["incident"]["incident_id"]
     await wait_for(lambda: incident_id in bo.session.incidents, timeout=2)  # pushed, not polled
     note = ada.session.add_note(incident_id, "units informed")
     cancel = ada.session.cancel_incident(incident_id, "false alarm")
-    await wait_for(lambda: ada.session.outbox.get(cancel.action_id).state.value == "done")
-    assert ada.session.outbox.get(note.action_id).state.value == "done"
-    await wait_for(lambda: bo.session.incidents.get(incident_id).status == "cancelled", timeout=3)
+    await wait_for(lambda: action_state(ada, cancel.action_id) == "done")
+    assert action_state(ada, note.action_id) == "done"
+    await wait_for(lambda: status_of(bo, incident_id) == "cancelled", timeout=3)
 
     on_sety = await direct.get_incident(incident_id)
-    assert on_sety.status == "cancelled" and len(notes(on_sety, "units informed")) == 1
+    assert on_sety.status == "cancelled"
+    assert len(notes(on_sety, "units informed")) == 1
     posts = [r for r in rig.sety.requests if r.startswith("POST")]
     assert len([p for p in posts if p.endswith("/notes")]) == 1
     assert len([p for p in posts if p.endswith(f"{incident_id}/cancel")]) == 1
     audit = await bo.hub.audit()
     mine = [(e.actor, e.action, e.target_id) for e in audit if e.target_id == incident_id]
-    assert ("Ada", "create_incident", incident_id) in mine and ("Ada", "cancel_incident", incident_id) in mine
+    assert ("Ada", "create_incident", incident_id) in mine
+    assert ("Ada", "cancel_incident", incident_id) in mine
     assert all(e.workstation == "desk-Ada" for e in audit if e.target_id == incident_id)
 
 
-async def test_a_repeated_idempotency_key_is_answered_from_the_hub(make_rig, direct: SetyClient) -> None:  # type: ignore[no-untyped-def]
+async def test_a_repeated_idempotency_key_is_answered_from_the_hub(
+    make_rig: MakeRig, direct: SetyClient
+) -> None:
     incident = (await direct.create_incident(incident_request(random.Random(8)))).incident
     rig = await make_rig()
     token = rig.operator("Ada")
@@ -79,13 +91,14 @@ async def test_a_repeated_idempotency_key_is_answered_from_the_hub(make_rig, dir
     assert first.status_code == second.status_code == third.status_code == 201
     assert first.json() == second.json() == third.json()
     assert third.headers["idempotent-replayed"] == "true"
-    assert other.status_code == 409 and "Idempotency-Key" in other.json()["message"]
+    assert other.status_code == 409
+    assert "Idempotency-Key" in other.json()["message"]
     assert len(notes(await direct.get_incident(incident.incident_id), "checked twice")) == 1
     assert len([r for r in rig.sety.requests if r.endswith("/notes")]) == 1
 
 
-async def test_a_lost_answer_is_checked_once_on_the_hub_never_sent_twice(  # type: ignore[no-untyped-def]
-    make_rig, direct: SetyClient
+async def test_a_lost_answer_is_checked_once_on_the_hub_never_sent_twice(
+    make_rig: MakeRig, direct: SetyClient
 ) -> None:
     incident = (await direct.create_incident(incident_request(random.Random(9)))).incident
     faulty = LosesFirstNoteAnswer()  # the hub's link to Sety loses one answer
@@ -93,9 +106,10 @@ async def test_a_lost_answer_is_checked_once_on_the_hub_never_sent_twice(  # typ
     ada = await rig.console("Ada")
     await wait_for(lambda: incident.incident_id in ada.session.incidents)
     entry = ada.session.add_note(incident.incident_id, "lost then found")
-    await wait_for(lambda: ada.session.outbox.get(entry.action_id).state.value == "done", timeout=20)
+    await wait_for(lambda: action_state(ada, entry.action_id) == "done", timeout=20)
     assert faulty.lost == 1
     assert len([r for r in faulty.requests if r.endswith("/notes")]) == 1  # looked up, not resent
     assert len(notes(await direct.get_incident(incident.incident_id), "lost then found")) == 1
-    result = ada.session.outbox.get(entry.action_id).result
-    assert result is not None and result["message"] == "lost then found"
+    result = action_result(ada, entry.action_id)
+    assert result is not None
+    assert result["message"] == "lost then found"

@@ -95,6 +95,7 @@ class HubLink:
     claims: dict[str, ClaimRecord] = field(default_factory=dict)
     on_shift: list[OnShift] = field(default_factory=list)
     hub_status: StreamStatus | None = None
+    scopes: dict[str, bool] | None = None
     counters: LinkCounters = field(default_factory=LinkCounters)
     alarm_changed: Event[AlarmRecord] = field(default_factory=Event)
     claim_changed: Event[tuple[str, ClaimRecord | None]] = field(default_factory=Event)
@@ -211,6 +212,10 @@ class HubLink:
     def _status(self, status: StreamStatus) -> None:
         self.hub_status = status
         now = self.clock.now()
+        if status.scopes is not None and status.scopes != self.scopes:
+            self.scopes = dict(status.scopes)  # the org key's scopes decide the workspaces
+            for scope, granted in status.scopes.items():
+                self.monitor.record_scope(scope, granted, now)
         state = str(status.connection.get("state", ""))
         if state in OFFLINE_STATES:
             reason = status.connection.get("message") or "the hub cannot reach the Sety API"

@@ -1,7 +1,7 @@
 """A console session fed by a control-room hub: the one call the composition root needs.
 
     hub = connect_to_hub(contract_url, token, data_dir=…, operator_name="Ada", workstation="desk-3")
-    await hub.session.start()          # probes the scopes (answered by the hub), then follows its stream
+    await hub.session.start()          # follows the hub's stream (the org key's scopes come with it)
     hub.session.incidents …            # the same stores, events, outbox and reads as a direct session
     hub.link.alarms / claims / on_shift and their events     # shared operator state, pushed
     await hub.acknowledge(incident_id, reason)               # for every workstation at once
@@ -21,15 +21,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sety_console.api.errors import SetyError
 from sety_console.api.hub_models import AlarmRecord, ClaimRecord, StreamMessage
 from sety_console.api.hub_stream import HubClient, HubContractClient, hub_stream
 
 from .clock import Clock, SystemClock
 from .hub_link import HubLink
 from .poll_plan import PollPlan
-from .scopes import probe_scopes
-from .session import AREA_OF_SCOPE, ConsoleSession
+from .session import ConsoleSession
 
 log = logging.getLogger(__name__)
 
@@ -110,18 +108,5 @@ def connect_to_hub(
         clock=clock,
     )
 
-    async def follow() -> None:
-        while True:  # the scopes decide the workspaces, as with a direct key (the hub answers the probes)
-            try:
-                granted = await probe_scopes(client, session.connection, clock)
-            except SetyError:
-                await clock.sleep(2.0)
-                continue
-            break
-        for scope, area in AREA_OF_SCOPE.items():
-            if not granted.get(scope, True):
-                session.poller.disable(area)
-        await link.run()
-
-    session.use_feed(follow)
+    session.use_feed(link.run)  # scopes come with the hub's status: no probes, no cost
     return HubSession(session=session, link=link, hub=hub, client=client)

@@ -20,8 +20,10 @@ from .errors import bad_request
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 DATE_MESSAGE = "must be a date (YYYY-MM-DD) or an RFC 3339 date-time"
-COVERED_HOURS = 11.0
-"""The picture holds every incident updated (or created) in the last 12 h; answer for 11 to be safe."""
+COVERED = timedelta(hours=12, minutes=2)
+"""The hub's poller holds every open incident and every one created or updated in the last 12 hours
+(its resync window and its retention of closed ones): a query reaching back no further than that (with
+two minutes of slack for a console's own 12-hour resync) is answered from the picture."""
 
 
 def single_values(items: Iterable[tuple[str, str]], allowed: set[str]) -> dict[str, str]:
@@ -118,7 +120,7 @@ class IncidentQuery:
 
     def covered(self, now: datetime) -> bool:
         """True when the picture holds every incident this query can match."""
-        horizon = now - timedelta(hours=COVERED_HOURS)
+        horizon = now - COVERED
         if self.updated_since is not None and self.updated_since >= horizon:
             return True
         if self.from_date is not None and self.from_date >= horizon:

@@ -20,7 +20,8 @@ class SharedReads:
         self._max = max_entries
         self._answers: dict[str, tuple[float, ForwardedAnswer]] = {}
         self._in_flight: dict[str, asyncio.Future[ForwardedAnswer]] = {}
-        self.forwarded = 0
+        self.forwarded: list[str] = []
+        """Every read that went to Sety (path?query), oldest first."""
 
     async def get(
         self, path: str, params: dict[str, str], fetch: Callable[[], Awaitable[ForwardedAnswer]]
@@ -35,7 +36,7 @@ class SharedReads:
         future: asyncio.Future[ForwardedAnswer] = asyncio.get_running_loop().create_future()
         self._in_flight[key] = future
         try:
-            self.forwarded += 1
+            self.forwarded.append(key)
             answer = await fetch()
         except Exception as exc:
             future.set_exception(exc)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sety_console.api import SetyClient
+from sety_console.api.traffic import CountingTransport
 from sety_console.core.poll_plan import PollPlan
 
 from .changelog import KEEP_CHANGES, ChangeLog
@@ -67,7 +68,8 @@ class Hub:
         self.limiter = limiter
         self.changelog = ChangeLog(self.db, keep=config.keep_changes)
         self.picture = Picture(self.db, self.changelog)
-        self.client = SetyClient(config.api_url, config.api_key, transport=config.sety_transport)
+        self.traffic = CountingTransport(config.sety_transport)
+        self.client = SetyClient(config.api_url, config.api_key, transport=self.traffic)
         self.feed = Feed(self.client, self.picture, plan=config.poll_plan)
         self.shared = SharedState(self.db, self.changelog, hub_id=self.hub_id)
         self.writes = Writes(self)

@@ -1,6 +1,7 @@
 """The hub's own HTTP API under `/hub/v1` (not part of the Sety contract): shared operator state.
 
     GET    /hub/v1/whoami                         operator name, the org key's scopes, hub id
+    GET    /hub/v1/health                         link to Sety, requests sent and answers (429s), budget
     GET    /hub/v1/state                          {seq, alarms, claims, on_shift}
     PUT    /hub/v1/alarms/{incident_id}/{reason}  {state, shelved_until?, note?} → the alarm record
     POST   /hub/v1/claims/{incident_id}           {force?} → the claim ("taken by Ada, 03:12"); 409 if taken
@@ -73,6 +74,25 @@ def _state_error(error: StateError) -> HubError:
 def whoami(request: Request, caller: Caller = Depends(require(None))) -> dict[str, Any]:
     hub = hub_of(request)
     return {"operator": caller.operator, "hub_id": hub.hub_id, "scopes": hub.feed.scopes}
+
+
+@router.get("/health")
+def health(request: Request, caller: Caller = Depends(require(None))) -> dict[str, Any]:
+    """How the hub stands: its link to Sety, its use of the key's budget, the picture's size."""
+    hub = hub_of(request)
+    budget = hub.client.budget
+    return {
+        **hub.feed.status(),
+        "type": "health",
+        "sety_requests": hub.traffic.requests,
+        "sety_answers": {str(code): n for code, n in sorted(hub.traffic.statuses.items())},
+        "budget": {"limit": budget.limit, "remaining": budget.remaining},
+        "poll_requests": hub.feed.poller.requests,
+        "forwarded_reads": len(hub.reads.forwarded),
+        "forwarded_writes": hub.writes.sent_to_sety,
+        "picture": {kind: len(hub.picture.published[kind]) for kind in ("incidents", "visitors", "zones")},
+        "streams": len(hub.streams),
+    }
 
 
 @router.get("/state")

@@ -27,7 +27,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The command line; only the subcommand named in `argv` is imported (start-up stays fast)."""
     parser = argparse.ArgumentParser(
         prog="sety-console",
         description=(
@@ -50,10 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="open every workspace offscreen against the embedded sandbox, check the map, exit 0 if all work",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
     for name, (module, help_text) in SUBCOMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
         sub_parser.set_defaults(_module=module)
-        _subcommand(module).add_arguments(sub_parser)
+        if name == chosen:
+            _subcommand(module).add_arguments(sub_parser)
     return parser
 
 
@@ -62,7 +65,8 @@ def _subcommand(module: str):  # type: ignore[no-untyped-def]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(arguments).parse_args(arguments)
     if args.command:
         return int(_subcommand(args._module).run(args))
     headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

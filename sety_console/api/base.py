@@ -35,6 +35,21 @@ M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R", bound=RequestModel)
 
 
+def _api_url(base_url: str) -> httpx.URL:
+    url = httpx.URL(base_url.rstrip("/") + "/")
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"The API address must be an http(s) URL, not {base_url!r}")
+    return url
+
+
+def _auth_header(api_key: str | None) -> dict[str, str]:
+    if api_key is None:
+        return {}
+    if not _KEY_CHARS.match(api_key):
+        raise ValueError("The API key contains spaces or characters that cannot be sent")
+    return {"Authorization": f"Bearer {api_key}"}
+
+
 class BaseClient:
     """Connection, authentication, rate budget, retries and error mapping shared by every operation."""
 
@@ -49,20 +64,23 @@ class BaseClient:
         retry: RetryPolicy | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
     ) -> None:
-        url = httpx.URL(base_url.rstrip("/") + "/")
-        if url.scheme not in ("http", "https") or not url.host:
-            raise ValueError(f"The API address must be an http(s) URL, not {base_url!r}")
-        headers = {"Accept": "application/json", "User-Agent": user_agent}
-        if api_key is not None:
-            if not _KEY_CHARS.match(api_key):
-                raise ValueError("The API key contains spaces or characters that cannot be sent")
-            headers["Authorization"] = f"Bearer {api_key}"
+        url = _api_url(base_url)
+        headers = {"Accept": "application/json", "User-Agent": user_agent, **_auth_header(api_key)}
         self.base_url = str(url)
         self.budget = budget if budget is not None else RateBudget()
         self.retry = retry if retry is not None else RetryPolicy()
         self._http = httpx.AsyncClient(
             base_url=url, headers=headers, timeout=timeout, transport=transport, follow_redirects=False
         )
+
+    def retarget(self, base_url: str, api_key: str | None) -> None:
+        """Talk to `base_url` with `api_key` from now on (the embedded sandbox started or restarted)."""
+        url = _api_url(base_url)
+        self._http.headers.pop("Authorization", None)
+        self._http.headers.update(_auth_header(api_key))
+        self._http.base_url = url
+        self.base_url = str(url)
+        self.budget.reset()
 
     async def __aenter__(self) -> Self:
         return self

@@ -125,6 +125,12 @@ class RateBudget:
         self._blocked_until: datetime | None = None
         self._skew = timedelta(0)  # local clock minus server clock
 
+    def reset(self) -> None:
+        """Forget what the server reported (a new key or a new server: its first answer tells again)."""
+        self._limit = self._remaining = None
+        self._reset_at = self._blocked_until = None
+        self._skew = timedelta(0)
+
     @property
     def reserve(self) -> int:
         """Requests of each window kept for user actions (background callers cannot use them)."""

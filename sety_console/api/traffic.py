@@ -6,7 +6,10 @@ from collections import Counter
 
 import httpx
 
-__all__ = ["CountingTransport"]
+__all__ = ["CountingTransport", "Transport"]
+
+Transport = httpx.AsyncBaseTransport
+"""What may carry a client's requests (tests inject their own; the hub counts what it sends)."""
 
 
 class CountingTransport(httpx.AsyncHTTPTransport):

@@ -75,8 +75,11 @@ class ConsoleSession(SessionReads):
         workstation: str = "",
         clock: Clock | None = None,
         poll_plan: PollPlan | None = None,
+        server_id: str | None = None,
     ) -> None:
         self._client = client
+        self.server_id = server_id or client.base_url
+        """Whose data the snapshot holds: the API's URL, or the sandbox's database (its port changes)."""
         self._clock = clock or SystemClock()
         self.operator_name = operator_name
         self.workstation = workstation
@@ -116,6 +119,8 @@ class ConsoleSession(SessionReads):
         self.incidents_changed.connect(lambda _: self.alerts.evaluate(self._clock.now()))
         self.connection_changed.connect(self._on_connection)
         self._tasks: list[asyncio.Task[None]] = []
+        self._snapshot_shown = False
+        self._started = asyncio.Event()  # reads wait for it: the server is ready once `start()` runs
         self._closed = False
         self._feed: Callable[[], Coroutine[Any, Any, None]] = self._poll
 
@@ -125,9 +130,21 @@ class ConsoleSession(SessionReads):
 
     # ------------------------------------------------------------------ lifecycle
 
+    async def show_snapshot(self) -> None:
+        """Fill the stores from the last snapshot, marked stale, before the server answers (once).
+
+        The file is read and parsed off the event loop's thread."""
+        if self._snapshot_shown:
+            return
+        self._snapshot_shown = True
+        snapshot = await asyncio.to_thread(self.cache.load, base_url=self.server_id)
+        if snapshot is not None:
+            self._restore_snapshot(snapshot)
+
     async def start(self) -> None:
-        """Show the snapshot (stale) at once, then start polling, delivery and the alert clock."""
-        self._load_snapshot()
+        """Show the snapshot (stale) if not yet shown, then start polling, delivery and the alert clock."""
+        await self.show_snapshot()
+        self._started.set()
         loop = asyncio.get_running_loop()
         self._tasks = [
             loop.create_task(self._feed(), name="sety-poller"),
@@ -198,10 +215,7 @@ class ConsoleSession(SessionReads):
 
     # ------------------------------------------------------------------ snapshot
 
-    def _load_snapshot(self) -> None:
-        snapshot = self.cache.load(base_url=self._client.base_url)
-        if snapshot is None:
-            return
+    def _restore_snapshot(self, snapshot: Snapshot) -> None:
         fresh = snapshot.fresh_as_of
         incidents = self.incidents.replace_all(snapshot.incidents)
         self._restore(self.incidents, incidents, fresh.get("incidents"), self.incidents_changed)
@@ -235,7 +249,7 @@ class ConsoleSession(SessionReads):
                 "zones": self.zones.fresh_as_of,
             },
             saved_at=self._clock.now(),
-            base_url=self._client.base_url,
+            base_url=self.server_id,
         )
         self.cache.save(snapshot)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sety_console.api import SetyClient
-from sety_console.api.traffic import CountingTransport
+from sety_console.api.traffic import CountingTransport, Transport
 from sety_console.core.poll_plan import PollPlan
 
 from .changelog import KEEP_CHANGES, ChangeLog
@@ -27,8 +27,6 @@ from .shared_state import SharedState
 from .writes import Writes
 
 if TYPE_CHECKING:
-    import httpx
-
     from .access import OperatorLimiter
     from .stream import StreamConnection
 
@@ -53,7 +51,7 @@ class HubConfig:
     """After a write may have reached Sety without an answer, wait this long (longer than a request can
     stay in flight: the client's 10 s timeout) before looking it up, so a late original is seen."""
     poll_plan: PollPlan | None = None
-    sety_transport: httpx.AsyncBaseTransport | None = None
+    sety_transport: Transport | None = None
     """Tests and benchmarks: count or fault what the hub sends to Sety."""
 
 

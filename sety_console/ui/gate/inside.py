@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.changes import ChangeSet
 from sety_console.core.storage import StorageError
+from sety_console.ui.session_signals import SessionSignals
 
-from .backend import GateBackend
-from .bridge import GateBridge
+from .gate_session import GateSession
 from .inside_model import InsideModel, utc_now
 from .inside_rows import InsideRow
 from .style import BUTTON_PT, DETAIL_PT, Look, Tone
@@ -65,26 +65,26 @@ class InsideList(QWidget):
 
     def __init__(
         self,
-        backend: GateBackend,
+        session: GateSession,
         gate_name: str = "",
         *,
-        bridge: GateBridge | None = None,
+        signals: SessionSignals | None = None,
         clock: Callable[[], datetime] = utc_now,
         tick_ms: int = 30_000,
         shortcut_scope: QWidget | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._backend = backend
+        self._session = session
         self._gate_name = gate_name.strip()
-        self.model = InsideModel(lambda: backend.visitors, clock, self)
+        self.model = InsideModel(lambda: session.visitors, clock, self)
         self._build()
         self._install_shortcuts(shortcut_scope or self)
-        bridge = bridge or GateBridge(backend, self)
-        bridge.visitors_changed.connect(self._on_visitors)
-        bridge.outbox_changed.connect(self._on_outbox)
+        signals = signals or SessionSignals(session, self)
+        signals.visitors_changed.connect(self._on_visitors)
+        signals.outbox_changed.connect(self._on_outbox)
         for key in self.model.visible_keys():
-            for entry in backend.pending_for(key):
+            for entry in session.pending_for(key):
                 self.model.apply_outbox(entry)
         self._ticker = QTimer(self)
         self._ticker.timeout.connect(self.tick)
@@ -194,7 +194,7 @@ class InsideList(QWidget):
         assert row.log_id is not None
         note = self.note.text().strip() or None
         try:
-            entry = self._backend.check_out(row.log_id, notes=note, gate=self._gate_name or None)
+            entry = self._session.check_out(row.log_id, notes=note, gate=self._gate_name or None)
         except StorageError as error:
             self._say(not_saved(error))
             return None

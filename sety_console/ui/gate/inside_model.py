@@ -14,7 +14,7 @@ from sety_console.api.models import CurrentVisitor
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.changes import ChangeSet
 
-from .backend import VisitorSource
+from .gate_session import VisitorSource
 from .inside_rows import InsideRow, check_in_row, visitor_row
 from .style import Tone, font
 from .wording import format_minutes, format_when, minutes_since, outbox_words

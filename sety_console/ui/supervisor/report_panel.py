@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import Category, Severity
+from sety_console.core.wording import error_text
 from sety_console.ui.common.palette import colors
+from sety_console.ui.common.slots import run_task
 from sety_console.ui.common.theme import current_theme
 from sety_console.ui.supervisor.backend import SupervisorBackend
 from sety_console.ui.supervisor.handover import (
@@ -37,7 +39,6 @@ from sety_console.ui.supervisor.handover import (
 )
 from sety_console.ui.supervisor.report_document import build_report_document
 from sety_console.ui.supervisor.report_pdf import ReportError, write_pdf
-from sety_console.ui.supervisor.tasks import error_text, spawn
 from sety_console.ui.supervisor.wording import enum_label
 
 __all__ = ["ChoiceButton", "HandoverPanel"]
@@ -179,7 +180,7 @@ class HandoverPanel(QWidget):
     def start(self) -> asyncio.Task[HandoverData | None]:
         if self._task is not None and not self._task.done():
             self._task.cancel()
-        self._task = spawn(self.generate(), "handover report")
+        self._task = run_task(self.generate(), "handover report")
         return self._task
 
     async def generate(self) -> HandoverData | None:

@@ -60,10 +60,10 @@ class ControlRoom(QObject):
         self._refresh_pending()
 
     def _wire(self) -> None:
-        bridge, session = self.ctx.bridge, self.ctx.session
-        bridge.incidents_changed.connect(self._on_incidents)
-        bridge.outbox_changed.connect(self._on_outbox)
-        bridge.alerts_changed.connect(self._refresh_detail)
+        signals, session = self.ctx.signals, self.ctx.session
+        signals.incidents_changed.connect(self._on_incidents)
+        signals.outbox_changed.connect(self._on_outbox)
+        signals.alerts_changed.connect(self._refresh_detail)
         self.queue.selection_changed.connect(lambda _id: self._refresh_detail())
         self.queue.activated.connect(lambda _id: self.detail.focus_note())
         self.detail.note_submitted.connect(lambda iid, text: self._act(lambda: session.add_note(iid, text)))

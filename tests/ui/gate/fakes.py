@@ -1,4 +1,4 @@
-"""An in-memory `GateBackend` for fast widget tests: the contract's access rules and a small outbox.
+"""An in-memory `GateSession` for fast widget tests: the contract's access rules and a small outbox.
 
 It behaves like the sandbox for the access operations (validation precedence, uses, 409 on a second
 checkout, filters on the log) and like the core's outbox (PENDING → SENDING → DONE / FAILED, retried
@@ -55,8 +55,8 @@ class FakeVisitorStore:
         return self.by_id.get(log_id)
 
 
-class FakeGateBackend:
-    """Satisfies `sety_console.ui.gate.backend.GateBackend` with data in memory."""
+class FakeGateSession:
+    """Satisfies `sety_console.ui.gate.gate_session.GateSession` with data in memory."""
 
     def __init__(self, now: datetime | None = None, *, auto_deliver: bool = True) -> None:
         self.now = now or datetime.now(UTC)

@@ -13,11 +13,11 @@ from sety_console.api.models import AccessCodeStatus
 from sety_console.core.actions import ActionKind, ActionState
 from sety_console.ui.gate.access_codes import AccessCodesPanel
 
-from .fakes import FakeGateBackend
+from .fakes import FakeGateSession
 
 
-def _panel(qtbot: QtBot, backend: FakeGateBackend) -> AccessCodesPanel:
-    panel = AccessCodesPanel(backend, page_size=4)
+def _panel(qtbot: QtBot, session: FakeGateSession) -> AccessCodesPanel:
+    panel = AccessCodesPanel(session, page_size=4)
     qtbot.addWidget(panel)
     panel.resize(1100, 640)
     panel.show()
@@ -27,7 +27,7 @@ def _panel(qtbot: QtBot, backend: FakeGateBackend) -> AccessCodesPanel:
 
 
 def test_create_shows_pending_then_the_six_digits_large_with_copy(
-    qtbot: QtBot, empty_fake: FakeGateBackend, screenshots: Path
+    qtbot: QtBot, empty_fake: FakeGateSession, screenshots: Path
 ) -> None:
     fake = empty_fake
     fake.auto_deliver = False
@@ -62,7 +62,7 @@ def test_create_shows_pending_then_the_six_digits_large_with_copy(
     assert panel.grab().save(str(screenshots / "code-created.png"))
 
 
-def test_form_explains_a_bad_window_and_sends_nothing(qtbot: QtBot, empty_fake: FakeGateBackend) -> None:
+def test_form_explains_a_bad_window_and_sends_nothing(qtbot: QtBot, empty_fake: FakeGateSession) -> None:
     panel = _panel(qtbot, empty_fake)
     form = panel.form
     qtbot.keyClicks(form.inputs["visitor_name"], "Ada")
@@ -73,7 +73,7 @@ def test_form_explains_a_bad_window_and_sends_nothing(qtbot: QtBot, empty_fake: 
     assert empty_fake.outbox == {}
 
 
-def test_list_by_status_pages_and_revoke_needs_two_presses(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_list_by_status_pages_and_revoke_needs_two_presses(qtbot: QtBot, fake: FakeGateSession) -> None:
     for index in range(5):
         fake.add_code(
             visitor_name=f"Guest {index}", host_name="Ms Lawal", valid_until=fake.now + timedelta(days=1)

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from sety_console.api.models import AccessLogStatus, CreateAccessCodeRequest
 from sety_console.core.actions import ActionState
-from sety_console.ui.gate.backend import GateBackend
+from sety_console.ui.gate.gate_session import GateSession
 from sety_console.ui.gate.inside_model import Column
 from sety_console.ui.gate.style import Tone
 from sety_console.ui.gate.workspace import GateWorkspace
@@ -19,8 +19,8 @@ from sety_console.ui.gate.workspace import GateWorkspace
 from .conftest import run
 
 
-def _workspace(qtbot: QtBot, backend: GateBackend) -> GateWorkspace:
-    workspace = GateWorkspace(backend, "Main Gate")
+def _workspace(qtbot: QtBot, session: GateSession) -> GateWorkspace:
+    workspace = GateWorkspace(session, "Main Gate")
     qtbot.addWidget(workspace)
     workspace.resize(1280, 800)
     workspace.show()

@@ -16,7 +16,7 @@ from sety_console.ui.gate.inside import InsideList
 from sety_console.ui.gate.inside_model import Column
 from sety_console.ui.gate.style import Tone
 
-from .fakes import FakeGateBackend
+from .fakes import FakeGateSession
 
 
 class Clock:
@@ -27,8 +27,8 @@ class Clock:
         return self.now
 
 
-def _list(qtbot: QtBot, backend: FakeGateBackend, clock: Clock | None = None) -> InsideList:
-    widget = InsideList(backend, "Main Gate", clock=clock or Clock(backend.now))
+def _list(qtbot: QtBot, session: FakeGateSession, clock: Clock | None = None) -> InsideList:
+    widget = InsideList(session, "Main Gate", clock=clock or Clock(session.now))
     qtbot.addWidget(widget)
     widget.resize(900, 500)
     widget.show()
@@ -44,7 +44,7 @@ def _cell(widget: InsideList, key: str, column: Column, role: int = Qt.ItemDataR
 
 
 def test_lists_everyone_inside_with_overstays_first_in_words_and_colour(
-    qtbot: QtBot, fake: FakeGateBackend
+    qtbot: QtBot, fake: FakeGateSession
 ) -> None:
     widget = _list(qtbot, fake)
     assert widget.model.rowCount() == 8
@@ -56,7 +56,7 @@ def test_lists_everyone_inside_with_overstays_first_in_words_and_colour(
     assert widget.summary.text() == "8 inside  ·  2 OVERSTAY"
 
 
-def test_rows_update_in_place_and_the_selection_survives(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_rows_update_in_place_and_the_selection_survives(qtbot: QtBot, fake: FakeGateSession) -> None:
     widget = _list(qtbot, fake)
     chosen = widget.model.visible_keys()[4]
     assert widget.select_key(chosen)
@@ -78,7 +78,7 @@ def test_rows_update_in_place_and_the_selection_survives(qtbot: QtBot, fake: Fak
 
 
 def test_minutes_inside_tick_locally_and_an_overstay_appears_between_polls(
-    qtbot: QtBot, empty_fake: FakeGateBackend
+    qtbot: QtBot, empty_fake: FakeGateSession
 ) -> None:
     fake = empty_fake
     clock = Clock(fake.now)
@@ -100,7 +100,7 @@ def test_minutes_inside_tick_locally_and_an_overstay_appears_between_polls(
     assert "OVERSTAY" in widget.summary.text()
 
 
-def test_filter_by_gate_and_search(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_filter_by_gate_and_search(qtbot: QtBot, fake: FakeGateSession) -> None:
     widget = _list(qtbot, fake)
     gates = [widget.gate_filter.itemText(i) for i in range(widget.gate_filter.count())]
     assert gates == ["All gates", "Main Gate", "North Gate", "Service Gate"]
@@ -119,7 +119,7 @@ def test_filter_by_gate_and_search(qtbot: QtBot, fake: FakeGateBackend) -> None:
     assert "shown" in widget.summary.text()
 
 
-def test_checkout_with_one_key_and_a_note_then_the_row_goes(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_checkout_with_one_key_and_a_note_then_the_row_goes(qtbot: QtBot, fake: FakeGateSession) -> None:
     widget = _list(qtbot, fake)
     key = widget.model.visible_keys()[3]
     name = widget.model.row_at(3).name  # type: ignore[union-attr]
@@ -141,7 +141,7 @@ def test_checkout_with_one_key_and_a_note_then_the_row_goes(qtbot: QtBot, fake: 
 
 
 def test_already_checked_out_409_is_shown_as_done_not_as_an_error(
-    qtbot: QtBot, fake: FakeGateBackend
+    qtbot: QtBot, fake: FakeGateSession
 ) -> None:
     fake.auto_deliver = False
     widget = _list(qtbot, fake)
@@ -164,14 +164,14 @@ def test_already_checked_out_409_is_shown_as_done_not_as_an_error(
     assert "already checked out" in widget.feedback.text()
 
 
-def test_checkout_needs_a_selection(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_checkout_needs_a_selection(qtbot: QtBot, fake: FakeGateSession) -> None:
     widget = _list(qtbot, fake)
     assert widget.check_out_selected() is None
     assert "Select a visitor first" in widget.feedback.text()
     assert fake.outbox == {}
 
 
-def test_search_then_arrow_then_checkout_with_the_keyboard_only(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_search_then_arrow_then_checkout_with_the_keyboard_only(qtbot: QtBot, fake: FakeGateSession) -> None:
     widget = _list(qtbot, fake)
     qtbot.keyClick(widget, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(widget.search, "Kemi")
@@ -183,7 +183,7 @@ def test_search_then_arrow_then_checkout_with_the_keyboard_only(qtbot: QtBot, fa
         qtbot.keyClick(widget.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
 
 
-def test_pending_check_in_is_a_row_until_the_store_has_it(qtbot: QtBot, empty_fake: FakeGateBackend) -> None:
+def test_pending_check_in_is_a_row_until_the_store_has_it(qtbot: QtBot, empty_fake: FakeGateSession) -> None:
     from sety_console.api.models import CreateAccessLogRequest
 
     fake = empty_fake
@@ -204,7 +204,7 @@ def test_pending_check_in_is_a_row_until_the_store_has_it(qtbot: QtBot, empty_fa
     assert _cell(widget, log_id, Column.STATUS) == "Inside"
 
 
-def test_failed_check_in_stays_red_until_dismissed(qtbot: QtBot, empty_fake: FakeGateBackend) -> None:
+def test_failed_check_in_stays_red_until_dismissed(qtbot: QtBot, empty_fake: FakeGateSession) -> None:
     from sety_console.api.models import CreateAccessLogRequest
 
     fake = empty_fake
@@ -223,7 +223,7 @@ def test_failed_check_in_stays_red_until_dismissed(qtbot: QtBot, empty_fake: Fak
     assert widget.model.rowCount() == 0
 
 
-def test_screenshot_inside_list(qtbot: QtBot, fake: FakeGateBackend, screenshots: Path) -> None:
+def test_screenshot_inside_list(qtbot: QtBot, fake: FakeGateSession, screenshots: Path) -> None:
     from sety_console.api.models import CreateAccessLogRequest
 
     fake.auto_deliver = False

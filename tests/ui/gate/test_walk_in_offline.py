@@ -13,11 +13,11 @@ from sety_console.ui.gate.inside_model import Column
 from sety_console.ui.gate.style import Tone
 from sety_console.ui.gate.workspace import GateWorkspace
 
-from .fakes import FakeGateBackend
+from .fakes import FakeGateSession
 
 
-def _workspace(qtbot: QtBot, backend: FakeGateBackend) -> GateWorkspace:
-    workspace = GateWorkspace(backend, "North Gate")
+def _workspace(qtbot: QtBot, session: FakeGateSession) -> GateWorkspace:
+    workspace = GateWorkspace(session, "North Gate")
     qtbot.addWidget(workspace)
     workspace.resize(1280, 800)
     workspace.show()
@@ -33,7 +33,7 @@ def _type_walk_in(qtbot: QtBot, workspace: GateWorkspace, **values: str) -> None
 
 
 def test_walk_in_with_the_keyboard_records_every_field_and_the_workstation_gate(
-    qtbot: QtBot, empty_fake: FakeGateBackend
+    qtbot: QtBot, empty_fake: FakeGateSession
 ) -> None:
     workspace = _workspace(qtbot, empty_fake)
     qtbot.keyClick(workspace, Qt.Key.Key_F3)
@@ -68,7 +68,7 @@ def test_walk_in_with_the_keyboard_records_every_field_and_the_workstation_gate(
     assert log.gate == "North Gate"
 
 
-def test_walk_in_says_what_is_missing_and_sends_nothing(qtbot: QtBot, empty_fake: FakeGateBackend) -> None:
+def test_walk_in_says_what_is_missing_and_sends_nothing(qtbot: QtBot, empty_fake: FakeGateSession) -> None:
     workspace = _workspace(qtbot, empty_fake)
     form = workspace.walk_in
     _type_walk_in(qtbot, workspace, visitor_phone="+234")
@@ -86,7 +86,7 @@ def test_walk_in_says_what_is_missing_and_sends_nothing(qtbot: QtBot, empty_fake
     assert len(empty_fake.outbox) == 1
 
 
-def test_refused_walk_in_comes_back_into_the_form(qtbot: QtBot, empty_fake: FakeGateBackend) -> None:
+def test_refused_walk_in_comes_back_into_the_form(qtbot: QtBot, empty_fake: FakeGateSession) -> None:
     from sety_console.api.errors import BadRequestError
 
     def refuse(payload: dict[str, object]) -> object:
@@ -103,7 +103,7 @@ def test_refused_walk_in_comes_back_into_the_form(qtbot: QtBot, empty_fake: Fake
 
 
 def test_offline_check_in_is_shown_pending_then_delivered_exactly_once(
-    qtbot: QtBot, empty_fake: FakeGateBackend
+    qtbot: QtBot, empty_fake: FakeGateSession
 ) -> None:
     fake = empty_fake
     fake.online = False
@@ -141,7 +141,7 @@ def test_offline_check_in_is_shown_pending_then_delivered_exactly_once(
 
 
 def test_a_full_disk_is_told_and_the_form_keeps_what_was_typed(
-    qtbot: QtBot, empty_fake: FakeGateBackend, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, empty_fake: FakeGateSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     workspace = _workspace(qtbot, empty_fake)
     form = workspace.walk_in

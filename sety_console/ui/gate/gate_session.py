@@ -25,7 +25,7 @@ from sety_console.core.actions import OutboxEntry
 from sety_console.core.changes import ChangeSet
 from sety_console.core.events import Event
 
-__all__ = ["GateBackend", "VisitorSource"]
+__all__ = ["GateSession", "VisitorSource"]
 
 
 class VisitorSource(Protocol):
@@ -36,7 +36,7 @@ class VisitorSource(Protocol):
     def get(self, log_id: str, /) -> CurrentVisitor | None: ...
 
 
-class GateBackend(Protocol):
+class GateSession(Protocol):
     """The part of `ConsoleSession` the gate workspace uses.
 
     `visitors` is read afresh on every change (the poller may replace the store); `visitors_changed`

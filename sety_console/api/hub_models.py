@@ -70,6 +70,7 @@ class HubState(HubModel):
 class WhoAmI(HubModel):
     operator: str
     hub_id: str = ""
+    environment: str = ""  # "live" | "test": the org key's environment
     scopes: dict[str, bool] | None = None
 
 
@@ -84,6 +85,7 @@ class StreamHello(HubModel):
     type: Literal["hello"]
     operator: str = ""
     hub_id: str = ""
+    environment: str = ""  # "live" | "test": the org key's environment
     head: int = 0
     resumed: bool = False
 

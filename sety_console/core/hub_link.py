@@ -95,6 +95,8 @@ class HubLink:
     claims: dict[str, ClaimRecord] = field(default_factory=dict)
     on_shift: list[OnShift] = field(default_factory=list)
     hub_status: StreamStatus | None = None
+    hello: StreamHello | None = None
+    """The last greeting: operator, hub id, the org key's environment ("live"/"test")."""
     scopes: dict[str, bool] | None = None
     counters: LinkCounters = field(default_factory=LinkCounters)
     alarm_changed: Event[AlarmRecord] = field(default_factory=Event)
@@ -140,6 +142,7 @@ class HubLink:
     def handle(self, message: StreamMessage) -> None:
         """Apply one stream message (public for tests and replays)."""
         if isinstance(message, StreamHello):
+            self.hello = message
             self.counters.connects += 1
             if message.resumed:
                 self.counters.resumes += 1

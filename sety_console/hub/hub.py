@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import uuid
+import socket
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -43,7 +43,8 @@ class HubConfig:
     database_url: str
     api_url: str
     api_key: str = field(repr=False)
-    hub_id: str = field(default_factory=lambda: "hub_" + uuid.uuid4().hex[:12])
+    hub_id: str = field(default_factory=socket.gethostname)
+    """Names this hub in the database (who is on shift through which hub); unique per hub process."""
     operator_rate_per_minute: int = 600
     keep_changes: int = KEEP_CHANGES
     """Change-log entries kept for resumes (a workstation further behind gets a snapshot)."""
@@ -55,12 +56,18 @@ class HubConfig:
     """Tests and benchmarks: count or fault what the hub sends to Sety."""
 
 
+def environment_of(api_key: str) -> str:
+    """'live' or 'test', from the org key's prefix (workstations show it; they never see the key)."""
+    return "live" if api_key.startswith("sety_live_") else "test"
+
+
 class Hub:
     """Everything one hub process holds. Build inside the event loop; `start()`, then `stop()`."""
 
     def __init__(self, config: HubConfig, limiter: OperatorLimiter) -> None:
         self.config = config
         self.hub_id = config.hub_id
+        self.environment = environment_of(config.api_key)
         self.db = HubDatabase(config.database_url)
         self.operators = OperatorBook(self.db)
         self.limiter = limiter

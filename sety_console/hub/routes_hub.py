@@ -1,6 +1,6 @@
 """The hub's own HTTP API under `/hub/v1` (not part of the Sety contract): shared operator state.
 
-    GET    /hub/v1/whoami                         operator name, the org key's scopes, hub id
+    GET    /hub/v1/whoami                         operator name, hub id, environment (live/test), scopes
     GET    /hub/v1/health                         link to Sety, requests sent and answers (429s), budget
     GET    /hub/v1/state                          {seq, alarms, claims, on_shift}
     PUT    /hub/v1/alarms/{incident_id}/{reason}  {state, shelved_until?, note?} → the alarm record
@@ -73,7 +73,12 @@ def _state_error(error: StateError) -> HubError:
 @router.get("/whoami")
 def whoami(request: Request, caller: Caller = Depends(require(None))) -> dict[str, Any]:
     hub = hub_of(request)
-    return {"operator": caller.operator, "hub_id": hub.hub_id, "scopes": hub.feed.scopes}
+    return {
+        "operator": caller.operator,
+        "hub_id": hub.hub_id,
+        "environment": hub.environment,
+        "scopes": hub.feed.scopes,
+    }
 
 
 @router.get("/health")

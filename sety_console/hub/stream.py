@@ -2,7 +2,7 @@
 
 Server → workstation, JSON text messages:
 
-    {"type": "hello", "operator", "hub_id", "head", "resumed": bool}
+    {"type": "hello", "operator", "hub_id", "environment": "live"|"test", "head", "resumed": bool}
     {"type": "snapshot", "seq", "incidents": [...], "visitors": [...], "zones": [...],
      "alarms": [...], "claims": [...], "on_shift": [...]}          only when `since` is absent or too old
     {"type": "change", "seq", "kind", "at", ...}                   every change after `since`, in order
@@ -134,6 +134,7 @@ async def _start(hub: Hub, connection: StreamConnection, since: int | None) -> N
         "type": "hello",
         "operator": connection.operator,
         "hub_id": hub.hub_id,
+        "environment": hub.environment,
         "head": hub.changelog.head,
         "resumed": changes is not None,
     }

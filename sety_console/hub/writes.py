@@ -183,6 +183,11 @@ class Writes:
         task.add_done_callback(self._tasks.discard)
         return future
 
+    @property
+    def in_flight(self) -> int:
+        """Writes on their way to Sety now."""
+        return len(self._running)
+
     async def close(self) -> None:
         for task in list(self._tasks):
             task.cancel()

@@ -13,6 +13,7 @@ from sety_console.core.actions import ActionKind
 from sety_console.hub.db import HubDatabase, WriteRow, now_ms
 from sety_console.hub.hub import HubConfig
 from sety_console.hub.server import HubServer
+from sety_console.sandbox.server import SandboxServer
 
 from .conftest import MakeRig, incident_request, status_of, wait_for
 
@@ -39,7 +40,7 @@ async def test_workstations_resume_across_a_hub_restart(make_rig: MakeRig, direc
 
 
 async def test_writes_left_pending_by_a_dead_hub_finish_exactly_once(
-    sandbox: object, keys: dict[str, str], hub_database: str, direct: SetyClient
+    sandbox: SandboxServer, keys: dict[str, str], hub_database: str, direct: SetyClient
 ) -> None:
     incident = (await direct.create_incident(incident_request(random.Random(22)))).incident
     # the previous hub sent this note, Sety applied it, and the hub died before storing the answer…
@@ -64,7 +65,10 @@ async def test_writes_left_pending_by_a_dead_hub_finish_exactly_once(
     db.close()
     base_url = sandbox.base_url
     config = HubConfig(
-        database_url=hub_database, api_url=base_url, api_key=keys["admin"], settle_after_ambiguous_s=0.1
+        database_url=hub_database,
+        api_url=sandbox.base_url,
+        api_key=keys["admin"],
+        settle_after_ambiguous_s=0.1,
     )
     with HubServer(config) as server:
         await wait_for(lambda: server.hub.writes.sent_to_sety >= 1 and server.hub.writes.in_flight == 0)

@@ -63,7 +63,6 @@ async def test_writes_left_pending_by_a_dead_hub_finish_exactly_once(
                 )
             )
     db.close()
-    base_url = sandbox.base_url
     config = HubConfig(
         database_url=hub_database,
         api_url=sandbox.base_url,

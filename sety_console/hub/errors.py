@@ -60,6 +60,11 @@ def from_sety(error: SetyError) -> HubError:
     """What to tell a workstation when Sety refused or could not be reached."""
     if error.status is None:
         return HubError(503, f"{MESSAGES[503]}: {error.message}", headers={"Retry-After": "2"})
+    if error.status == 401:  # the hub's key, not the workstation's token: never blame the operator
+        return HubError(
+            503, "The Sety API refused the control-room hub's key; tell whoever runs the hub",
+            headers={"Retry-After": "30"},
+        )
     headers = (
         {"Retry-After": str(max(1, round(getattr(error, "retry_after", 1.0))))} if error.status == 429 else {}
     )

@@ -9,7 +9,8 @@ console acknowledges an alarm every ~3 s; the others record when it reaches them
 Measured: freshness = time from a change's `updated_at` on the server to the moment a console's store
 holds it (every console, every cancel); ack propagation = from the acknowledging call to each other
 console's event; Sety requests a minute and 429 answers from the hub's own counters (`/hub/v1/health`)
-plus any 429 a console got. Baseline, same run: three consoles polling directly on the org key.
+plus any 429 a console got; the same request rate is also measured while only one console is connected
+(details, on stderr). Baseline, same run: three consoles polling directly on the org key.
 
 Last line: {"consoles": 10, "freshness_p50_s": …, "freshness_p95_s": …, "ack_p95_s": …,
 "sety_requests_per_min": …, "http_429": …, "direct3_freshness_p95_s": …}
@@ -43,6 +44,7 @@ from sety_console.core.hub_session import HubSession, connect_to_hub
 from sety_console.sandbox.server import SandboxServer
 
 WARM_UP_S = 15.0
+ONE_CONSOLE_S = 60.0  # a whole window: shorter spans see the burst allowed around a reset
 ACK_EVERY_S = 3.0
 
 
@@ -88,6 +90,10 @@ def start_hub(
         if time.monotonic() > deadline or process.poll() is not None:
             raise RuntimeError("the hub did not start")
         time.sleep(0.2)
+
+
+def requests_per_minute(before: dict[str, Any], after: dict[str, Any], seconds: float) -> float:
+    return round((after["sety_requests"] - before["sety_requests"]) / seconds * 60, 1)
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -173,7 +179,15 @@ async def measure_hub(
                 ]
                 driver = Driver(driver_client, rng)
                 latencies: list[float] = []
+                one_console_rpm = None
                 for n, token in enumerate(tokens):
+                    if n == 1:  # Sety's traffic with one console, to compare with all of them below
+                        await asyncio.sleep(WARM_UP_S)
+                        first = await health(url, tokens[0])
+                        await asyncio.sleep(ONE_CONSOLE_S)
+                        one_console_rpm = requests_per_minute(
+                            first, await health(url, tokens[0]), ONE_CONSOLE_S
+                        )
                     transport = CountingTransport()
                     session = connect_to_hub(
                         url,
@@ -214,7 +228,8 @@ async def measure_hub(
         "changes": len(driver.changed_at),
         "ack_p95_s": percentile(acks.latencies, 0.95),
         "ack_observations": len(acks.latencies),
-        "sety_requests_per_min": round((after["sety_requests"] - before["sety_requests"]) / minutes, 1),
+        "sety_requests_per_min": requests_per_minute(before, after, minutes * 60),
+        "sety_requests_per_min_1_console": one_console_rpm,
         "http_429": hub_429 + console_429,
     }
 

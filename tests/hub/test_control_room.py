@@ -11,6 +11,7 @@ import pytest
 from sety_console.api import ConflictError, PermissionDeniedError, SetyClient
 from sety_console.api.hub_models import AlarmRecord
 from sety_console.core.connection import ConnectionState
+from sety_console.core.poller import PollMode
 from sety_console.sandbox.server import SandboxServer
 
 from .conftest import MakeRig, action_state, incident_request, status_of, wait_for
@@ -134,3 +135,15 @@ async def test_the_org_key_never_reaches_a_workstation(make_rig: MakeRig, direct
     assert len(received) > 10
     secret = rig.org_key
     assert all(secret not in text and secret[-32:] not in text for text in received)
+
+
+async def test_the_hub_polls_in_fallback_mode_too(make_rig: MakeRig, direct: SetyClient) -> None:
+    """A Sety without `updated_since`: the core poller's fallback mode feeds the hub the same way."""
+    incident = (await direct.create_incident(incident_request(random.Random(4), "critical"))).incident
+    rig = await make_rig()
+    rig.server.hub.feed.poller.mode = PollMode.FALLBACK
+    bo = await rig.console("Bo")
+    await wait_for(lambda: incident.incident_id in bo.session.incidents)
+    await direct.cancel_incident(incident.incident_id, "fallback test")
+    await wait_for(lambda: status_of(bo, incident.incident_id) == "cancelled", timeout=20)
+    assert not any("updated_since" in r for r in rig.sety.requests[-5:])

@@ -62,7 +62,8 @@ def from_sety(error: SetyError) -> HubError:
         return HubError(503, f"{MESSAGES[503]}: {error.message}", headers={"Retry-After": "2"})
     if error.status == 401:  # the hub's key, not the workstation's token: never blame the operator
         return HubError(
-            503, "The Sety API refused the control-room hub's key; tell whoever runs the hub",
+            503,
+            "The Sety API refused the control-room hub's key; tell whoever runs the hub",
             headers={"Retry-After": "30"},
         )
     headers = (

@@ -25,7 +25,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from .access import Caller, require
 from .errors import HubError, bad_request
 from .routes_contract import hub_of
-from .shared_state import Actor, AlarmState, StateError
+from .shared_records import Actor, AlarmState, StateError
 
 router = APIRouter(prefix="/hub/v1")
 

@@ -35,7 +35,7 @@ from sety_console.core.outbox_send import CHECKED_KINDS, look_on_server
 
 from .db import WriteRow, now_ms
 from .errors import HubError, bad_request, from_sety
-from .shared_state import Actor
+from .shared_records import Actor
 from .write_results import apply_result
 
 if TYPE_CHECKING:

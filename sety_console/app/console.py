@@ -28,10 +28,8 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from sety_console.connect.servers import Server
+    from sety_console.core.connection import ConnectionStatus
     from sety_console.ui.main_window import MainWindow
-    from sety_console.ui.workspaces.control_room import ControlRoom
-
-    from .shell import Shell
 
 log = logging.getLogger(__name__)
 SCREENSHOT_TIMEOUT_S = 90.0
@@ -82,12 +80,15 @@ def run(args: argparse.Namespace, out: Callable[[str], None] | None = None) -> i
 
 
 class ConsoleApp:
-    """One run of the console: server → session → window, torn down in reverse order."""
+    """One run of the console: window → server → session → workspaces; a new connection (File →
+    Connection…) replaces the server, session and workspaces without a restart."""
 
     def __init__(self, qt_app: QApplication, settings: config.Settings, out: Callable[[str], None]) -> None:
         self.qt_app = qt_app
         self.settings = settings
         self.out = out
+        self._trace = startup_trace.StartupTrace() if startup_trace.enabled() else None
+        self._refusal_shown = False
 
     async def run(self, args: argparse.Namespace) -> int:
         """Paint the window at once; then choose the server, start it, build the workspaces, poll."""
@@ -95,84 +96,56 @@ class ConsoleApp:
 
         from sety_console.ui.common.theme import apply_theme
 
+        from .connection_flow import choose_server
+
         apply_theme(self.qt_app, self.settings.theme)
         qsettings = QSettings(str(config.config_dir() / "workstation.ini"), QSettings.Format.IniFormat)
-        window = self._build_window(qsettings)
-        if startup_trace.enabled():
-            self._marks = [startup_trace.PaintMark("paint")]
-            window.installEventFilter(self._marks[0])
-        if not (args.self_test or args.screenshot):
-            window.restore_window()
-            window.show()
+        interactive = not (args.self_test or args.screenshot)
+        window = self._new_window(qsettings, show=interactive)
         await asyncio.sleep(0)  # the first paint happens here, before the heavy imports
-        server = await self._choose_server(args)
-        if server is None:
-            return 1
-        window.set_environment(server.environment, server.label)
-        if server.environment == "sandbox":
-            window.status.tell(SANDBOX_NOTICE, 30)
-        try:
-            return await self._run_with(server, window, qsettings, args)
-        finally:
-            await server.aclose()
+        server = await choose_server(self.settings, args, window)
+        while server is not None:
+            try:
+                outcome = await self._serve(server, window, qsettings, args)
+            finally:
+                await server.aclose()
+            if isinstance(outcome, int):
+                return outcome
+            server, old = outcome, window
+            window = self._new_window(qsettings, show=True)
+            old.close_guard = None
+            old.close()
+            old.deleteLater()
+        return 1
 
-    async def _choose_server(self, args: argparse.Namespace) -> Server | None:
-        from sety_console.connect.servers import configured_api, remote_server, sandbox_server
-
-        role = getattr(args, "sandbox_role", None) or "admin"
-        configured = None
-        if not args.self_test:  # the keyring may be slow: never on the GUI thread
-            configured = await asyncio.to_thread(configured_api, self.settings.api_url)
-        if configured is None:
-            return sandbox_server(self.settings, role)
-        url, key = configured
-        if key is None:
-            key = await self._ask_for_key(url)
-            if key is None:
-                log.info("No key given; starting the sandbox with demo data instead")
-                return sandbox_server(self.settings)
-        return remote_server(url, key)
-
-    async def _ask_for_key(self, url: str) -> str | None:
-        from sety_console.credentials import CredentialError, save_api_key
-        from sety_console.ui.connection_dialog import ConnectionDialog
-
-        dialog = ConnectionDialog(check_connection, url=url)
-        dialog.setModal(True)
-        dialog.show()
-        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        dialog.finished.connect(lambda code: None if done.done() else done.set_result(code))
-        if await done != ConnectionDialog.DialogCode.Accepted:
-            return None
-        key = dialog.key.text().strip()
-        try:
-            await asyncio.to_thread(save_api_key, dialog.url.text().strip(), key)
-        except CredentialError as exc:
-            log.warning("%s", exc)
-        self.settings.api_url = dialog.url.text().strip()
-        config.save_settings(self.settings)
-        return key
-
-    def _build_window(self, qsettings: QSettings) -> MainWindow:
-        from sety_console.ui.common.slots import run_task
+    def _new_window(self, qsettings: QSettings, *, show: bool) -> MainWindow:
         from sety_console.ui.main_window import MainWindow
 
         window = MainWindow(settings=qsettings, log_dir=str(config.log_dir()))
         window.status.set_operator(self.settings.operator_name)
         window.theme_requested.connect(self._switch_theme)
-        window.connection_settings_requested.connect(
-            lambda: run_task(self._change_connection(), "changing the connection")
-        )
+        if self._trace is not None:
+            self._trace.watch_window(window)
+        if show:
+            window.restore_window()
+            window.show()
         return window
 
-    async def _run_with(
+    async def _serve(
         self, server: Server, window: MainWindow, qsettings: QSettings, args: argparse.Namespace
-    ) -> int:
+    ) -> int | Server:
+        """Run one session on `window` until the window closes (an exit code) or the operator connects
+        elsewhere (the new `Server`)."""
         from sety_console.core.session import ConsoleSession
+        from sety_console.ui.common.slots import run_task
 
         from . import checks
+        from .quit_guard import QuitGuard
         from .wiring import build_shell
 
+        window.set_environment(server.environment, server.label)
+        if server.environment == "sandbox":
+            window.status.tell(SANDBOX_NOTICE, 30)
         connecting = asyncio.ensure_future(self._connect(server, window))  # the sandbox starts meanwhile
         session = ConsoleSession(
             server.client,
@@ -182,6 +155,7 @@ class ConsoleApp:
             server_id=server.server_id,
         )
         await session.show_snapshot()
+        trace = self._trace
         shell = await build_shell(
             window,
             session,
@@ -189,11 +163,24 @@ class ConsoleApp:
             qsettings,
             source=server.label,
             first=args.workspace,
-            control_built=self._trace_data if startup_trace.enabled() else None,
+            control_built=trace.watch_queue if trace is not None else None,
+        )
+        outcome: asyncio.Future[int | Server] = asyncio.get_running_loop().create_future()
+
+        def finish(value: int | Server) -> None:
+            if not outcome.done():
+                outcome.set_result(value)
+
+        def change_connection() -> None:
+            run_task(self._change_connection(window, finish), "changing the connection")
+
+        switching = window.connection_settings_requested.connect(change_connection)
+        shell.ctx.signals.connection_changed.connect(
+            lambda status: self._on_refused(status, window, server, change_connection)
         )
         try:
-            if startup_trace.enabled():
-                self._trace_map(window, shell)
+            if trace is not None:
+                trace.watch_map(window, shell.map_room.view)
             if not await connecting:
                 return 1
             server.on_restart = lambda: window.status.tell(
@@ -204,36 +191,15 @@ class ConsoleApp:
                 return await checks.self_test(shell, self.out)
             if args.screenshot:
                 return await checks.screenshot(shell, screenshot_path(args.screenshot), SCREENSHOT_TIMEOUT_S)
-            closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            window.closing.connect(lambda: None if closed.done() else closed.set_result(None))
+            window.close_guard = QuitGuard(window, session).may_close
+            window.closing.connect(lambda: finish(0))
             _close_on_termination(window)
-            await closed
-            return 0
+            return await outcome
         finally:
+            window.connection_settings_requested.disconnect(switching)
             connecting.cancel()
             shell.close()
             await session.close()
-
-    def _trace_data(self, control: ControlRoom) -> None:
-        """bench_startup: the first paint of the queue with rows in it."""
-        mark = startup_trace.PaintMark("data", lambda: control.model.rowCount() > 0)
-        self._marks.append(mark)
-        control.queue.table.viewport().installEventFilter(mark)
-
-    def _trace_map(self, window: MainWindow, shell: Shell) -> None:
-        """bench_startup: the map's first drawn push."""
-        from PySide6.QtCore import QTimer
-
-        view = shell.map_room.view
-        timer = QTimer(window, interval=50)
-
-        def map_drawn() -> None:
-            if view.rendered_seq > 0:
-                startup_trace.mark("map")
-                timer.stop()
-
-        timer.timeout.connect(map_drawn)
-        timer.start()
 
     async def _connect(self, server: Server, window: MainWindow) -> bool:
         """Wait for the server; a sandbox that cannot start is said in words (False)."""
@@ -252,20 +218,29 @@ class ConsoleApp:
             return False
         return True
 
-    async def _change_connection(self) -> None:
-        """File → Connection…: a new URL and key, checked and saved; used from the next start."""
-        from sety_console.connect.servers import DEFAULT_API_URL
+    async def _change_connection(self, window: MainWindow, switch: Callable[[Server], None]) -> None:
+        """File → Connection…: a new URL and key, checked, saved, and used at once."""
+        from sety_console.connect.servers import DEFAULT_API_URL, remote_server
 
-        url = self.settings.api_url or DEFAULT_API_URL
-        if await self._ask_for_key(url) is not None:
-            from PySide6.QtWidgets import QMessageBox
+        from .connection_flow import ask_connection
 
-            QMessageBox.information(
-                None,
-                "Connection saved",
-                "The new connection is saved. Sety Console will use it when you next start it; "
-                "until then it stays connected as it is now.",
-            )
+        answer = await ask_connection(self.settings, self.settings.api_url or DEFAULT_API_URL, window)
+        if answer is not None:
+            log.info("switching to %s", answer[0])
+            switch(remote_server(*answer))
+
+    def _on_refused(
+        self, status: ConnectionStatus, window: MainWindow, server: Server, change: Callable[[], None]
+    ) -> None:
+        """A 401: say which key was refused and offer the connection dialog, once per refusal."""
+        from sety_console.core.connection import ConnectionState
+
+        from .connection_flow import offer_new_key
+
+        refused = status.state is ConnectionState.UNAUTHORIZED
+        if refused and not self._refusal_shown:
+            offer_new_key(window, server.key_hint, change)
+        self._refusal_shown = refused
 
     def _switch_theme(self, name: str) -> None:
         from sety_console.ui.common.theme import apply_theme
@@ -276,31 +251,18 @@ class ConsoleApp:
 
 def _close_on_termination(window: MainWindow) -> None:
     """SIGTERM (logout, shutdown, `kill`) and Ctrl+C close the window the normal way: snapshot saved,
-    sandbox child ended."""
+    sandbox child ended (pending actions stay saved for the next start)."""
     loop = asyncio.get_running_loop()
+
+    def terminate() -> None:
+        window.close_guard = None
+        window.close()
+
     for sig in (signal.SIGTERM, signal.SIGINT):
         try:
-            loop.add_signal_handler(sig, window.close)
+            loop.add_signal_handler(sig, terminate)
         except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
             log.debug("no handler for %s on this platform", sig)
-
-
-async def check_connection(url: str, key: str) -> str | None:
-    """None when `url` answers a health check and `key` may list incidents, else what is wrong."""
-    from sety_console.api import PermissionDeniedError, SetyClient, SetyError
-
-    try:
-        async with SetyClient(url, key) as client:
-            await client.health_check()
-            try:
-                await client.list_incidents(limit=1)
-            except PermissionDeniedError:
-                await client.list_current_visitors()  # a gate key may not read incidents
-    except ValueError as exc:
-        return str(exc)
-    except SetyError as exc:
-        return str(exc)
-    return None
 
 
 def screenshot_path(value: str) -> Path:

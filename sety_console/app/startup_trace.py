@@ -10,8 +10,10 @@ import json
 import os
 import time
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
 
 _seen: set[str] = set()
 
@@ -43,3 +45,30 @@ class PaintMark(QObject):
 
 def enabled() -> bool:
     return bool(os.environ.get("SETY_STARTUP_TRACE"))
+
+
+class StartupTrace:
+    """The milestones bench_startup reads: first paint, queue rows painted, map's first drawn push."""
+
+    def __init__(self) -> None:
+        self._filters: list[PaintMark] = []
+
+    def watch_window(self, window: QWidget) -> None:
+        self._filters.append(PaintMark("paint"))
+        window.installEventFilter(self._filters[-1])
+
+    def watch_queue(self, control: Any) -> None:
+        """`control` is the control room (its queue view and model)."""
+        self._filters.append(PaintMark("data", lambda: control.model.rowCount() > 0))
+        control.queue.table.viewport().installEventFilter(self._filters[-1])
+
+    def watch_map(self, window: QWidget, view: Any) -> None:
+        timer = QTimer(window, interval=50)
+
+        def map_drawn() -> None:
+            if view.rendered_seq > 0:
+                mark("map")
+                timer.stop()
+
+        timer.timeout.connect(map_drawn)
+        timer.start()

@@ -34,6 +34,8 @@ class Server:
     server_id: str  # whose data a snapshot holds (stable across sandbox restarts)
     sandbox: SandboxChild | None = None
     role: str = "admin"
+    key_hint: str = ""
+    """The key as an operator may see it (`sety_test_…1a2b`), to say which one a server refused."""
     on_restart: Callable[[], None] | None = None
     """Called after the sandbox child was restarted (and the client pointed at it)."""
 
@@ -44,7 +46,9 @@ class Server:
 
     def _use(self, info: ServingInfo) -> None:
         """Point the client at the sandbox's address with this role's key."""
-        self.client.retarget(info.url, info.keys[self.role])
+        key = info.keys[self.role]
+        self.client.retarget(info.url, key)
+        self.key_hint = hint(key)
 
     def _restarted(self, info: ServingInfo) -> None:
         self._use(info)
@@ -57,6 +61,12 @@ class Server:
             await self.sandbox.stop()
 
 
+def hint(api_key: str) -> str:
+    """A key as an operator may see it: its kind and last four characters, never the whole key."""
+    kind = "sety_live_" if api_key.startswith("sety_live_") else "sety_test_"
+    return f"{kind}…{api_key[-4:]}"
+
+
 def profile_dir(name: str) -> Path:
     return config.data_dir() / "profiles" / name
 
@@ -67,7 +77,9 @@ def remote_server(api_url: str, api_key: str) -> Server:
     digest = hashlib.sha256(f"{api_url}|{environment}".encode()).hexdigest()[:12]
     label = "LIVE" if environment == "live" else "TEST — nothing is dispatched"
     client = SetyClient(api_url, api_key)
-    return Server(client, environment, label, profile_dir(digest), server_id=client.base_url)
+    server = Server(client, environment, label, profile_dir(digest), server_id=client.base_url)
+    server.key_hint = hint(api_key)
+    return server
 
 
 def sandbox_server(settings: config.Settings, role: str = "admin", *, traffic: bool = True) -> Server:

@@ -59,6 +59,8 @@ class MainWindow(QMainWindow):
         self.resize(1600, 1000)
         self._settings = settings
         self._log_dir = log_dir
+        self.close_guard: Callable[[], bool] | None = None
+        """Asked before closing (pending actions); False keeps the window open."""
         self._workspaces: dict[str, Workspace] = {}
         self._stack = QStackedWidget()
         self.alarm_banner = QLabel()
@@ -98,7 +100,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction("Settings…").triggered.connect(self.settings_requested.emit)
         file_menu.addAction("Connection…").triggered.connect(self.connection_settings_requested.emit)
         quit_action = file_menu.addAction("Quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # the platform theme may bind no Quit key
         quit_action.triggered.connect(self.close)
         self.view_menu = menu.addMenu("&View")
         reset = self.view_menu.addAction("Reset layout")
@@ -231,6 +233,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.close_guard is not None and not self.close_guard():
+            event.ignore()
+            return
         self._settings.setValue("window/geometry", self.saveGeometry())
         for workspace in self._workspaces.values():
             if workspace.host is not None:

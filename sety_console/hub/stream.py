@@ -9,7 +9,8 @@ Server → workstation, JSON text messages:
         kind incidents|visitors|zones: "upsert": [contract documents], "removed": [ids], "full": bool
         kind alarm: "alarm", "audit"; claim: "claim" (null when released), "incident_id", "audit";
         kind audit: "audit"; shift: "on_shift"
-    {"type": "status", "seq", "fresh", "stale", "connection", "mode", "scopes"}   not numbered
+    {"type": "status", "seq", "fresh", "stale", "connection", "mode", "scopes"}   not numbered; sent
+        whenever the picture's freshness or the hub's link to Sety changes, and every 5 s of silence
     {"type": "error", "code", "message"}                           then the socket closes
 
 A workstation remembers the last `seq` it applied and reconnects with `since=seq`: it gets exactly the
@@ -23,6 +24,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 router = APIRouter()
 
 QUEUE_LIMIT = 20_000
+HEARTBEAT_S = 5.0
 CLOSE_REFUSED = 4401
 CLOSE_TOO_SLOW = 4408
 
@@ -114,7 +117,7 @@ async def stream(websocket: WebSocket) -> None:
     try:
         await _start(hub, connection, since)
         presence = await hub.shared.connected(operator, workstation)
-        await _pump(connection)
+        await _pump(connection, lambda: json.dumps(hub.feed.status()))
     except (WebSocketDisconnect, RuntimeError, OSError):
         pass
     finally:
@@ -156,16 +159,24 @@ async def _start(hub: Hub, connection: StreamConnection, since: int | None) -> N
     await connection.websocket.send_text(json.dumps(hub.feed.status()))
 
 
-async def _pump(connection: StreamConnection) -> None:
-    """Send queued messages until the workstation goes away or the hub closes the stream."""
+async def _pump(connection: StreamConnection, heartbeat: Callable[[], str]) -> None:
+    """Send queued messages until the workstation goes away or the hub closes the stream; when nothing
+    happened for `HEARTBEAT_S`, send the status again (the workstation learns the hub is alive and how
+    its link to Sety stands, even when Sety has been unreachable for a while)."""
     receiver = asyncio.ensure_future(_drain_incoming(connection.websocket))
     try:
         while True:
             getter = asyncio.ensure_future(connection.queue.get())
-            done, _ = await asyncio.wait({getter, receiver}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(
+                {getter, receiver}, timeout=HEARTBEAT_S, return_when=asyncio.FIRST_COMPLETED
+            )
             if receiver in done:
                 getter.cancel()
                 return
+            if getter not in done:
+                getter.cancel()
+                await connection.websocket.send_text(heartbeat())
+                continue
             seq, text = getter.result()
             if connection.closing is not None:
                 await _refuse(connection.websocket, *connection.closing)

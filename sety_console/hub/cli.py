@@ -126,17 +126,13 @@ def _serve(args: argparse.Namespace, database: str) -> int:
         f"workstations: API URL {scheme}://{args.host}:{args.port}/v1/external with an operator token",
         flush=True,
     )
+    server_config = uvicorn_config(
+        config, args.host, args.port, certfile=args.certfile, keyfile=args.keyfile, log_level=args.log_level
+    )
+    if args.log_level != "debug":
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll is noise
     try:
-        uvicorn.Server(
-            uvicorn_config(
-                config,
-                args.host,
-                args.port,
-                certfile=args.certfile,
-                keyfile=args.keyfile,
-                log_level=args.log_level,
-            )
-        ).run()
+        uvicorn.Server(server_config).run()
     except (OSError, SystemExit) as exc:
         print(f"the hub stopped: {exc}", file=sys.stderr)
         return 1

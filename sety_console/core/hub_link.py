@@ -12,7 +12,8 @@ Shared operator state arrives on the same stream and is kept here, with events f
     claims[incident_id] -> ClaimRecord               claim_changed: Event[tuple[str, ClaimRecord | None]]
     on_shift: list[OnShift]                          shift_changed: Event[list[OnShift]]
                                                      audit_added: Event[AuditRecord]
-    link_changed: Event[LinkState]  (connecting / live / resumed / snapshot / dropped / refused)
+    link_changed: Event[LinkState]  (connecting / snapshot / resumed / dropped / refused)
+    hello.environment ("live"/"test", the org key's), hub_status (the hub's freshness and link to Sety)
 """
 
 from __future__ import annotations

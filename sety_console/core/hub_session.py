@@ -4,7 +4,11 @@
     await hub.session.start()          # follows the hub's stream (the org key's scopes come with it)
     hub.session.incidents …            # the same stores, events, outbox and reads as a direct session
     hub.link.alarms / claims / on_shift and their events     # shared operator state, pushed
+    hub.link.link_changed, hub.link.hello.environment        # "via hub" in the status bar, the badge
     await hub.acknowledge(incident_id, reason)               # for every workstation at once
+    await hub.shelve(incident_id, reason, until)             # back to unacknowledged at `until`
+    await hub.claim(incident_id) / hub.release(incident_id)  # "taken by Ada, 03:12" (409: someone has it)
+    await hub.hub.set_alarm(incident_id, reason, "cleared") / hub.hub.add_audit(…) / hub.hub.audit()
     await hub.close()
 
 Reads and writes go through `session` exactly as with a direct key (the hub serves the same contract

@@ -41,6 +41,12 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     parser.add_argument("--workspace", choices=WORKSPACES, help="open this workspace first")
     parser.add_argument("--screenshot", metavar="PATH", help="load data, save a PNG of the window, exit")
     parser.add_argument(
+        "--window-size",
+        type=window_size,
+        metavar="WxH",
+        help="with --screenshot: this window size (default: what fits the screen)",
+    )
+    parser.add_argument(
         "--sandbox-role",
         choices=("admin", "operator", "guard", "supervisor"),
         help="with the embedded sandbox: sign in with this role's key (default admin: every workspace)",
@@ -58,6 +64,16 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         if name == chosen:
             _subcommand(module).add_arguments(sub_parser)
     return parser
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """`1366x768` → (1366, 768); argparse reports anything else as a usage error."""
+    width, sep, height = text.lower().partition("x")
+    if not (sep and width.isdigit() and height.isdigit() and int(width) >= 320 and int(height) >= 240):
+        raise argparse.ArgumentTypeError(
+            f"expected WIDTHxHEIGHT of at least 320x240, e.g. 1366x768; got {text!r}"
+        )
+    return int(width), int(height)
 
 
 def _subcommand(module: str):  # type: ignore[no-untyped-def]

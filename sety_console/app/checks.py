@@ -24,16 +24,19 @@ async def wait_until(check: Callable[[], Awaitable[bool]], wait_s: float) -> boo
     return False
 
 
-async def screenshot(shell: Shell, path: Path, wait_s: float) -> int:
-    """Wait until the current workspace shows data (or `wait_s`), save a PNG of the window."""
+async def screenshot(shell: Shell, path: Path, wait_s: float, size: tuple[int, int] | None = None) -> int:
+    """Wait until the current workspace shows data (or `wait_s`), save a PNG of the window (at
+    `size`, else at the size that fits the screen, as an operator first sees it)."""
     window = shell.ctx.window
+    if size is not None:
+        window.resize(*size)
     window.show()
     key = window.current_workspace() or "control-room"
     room = shell.rooms.get(key)
     if room is not None and not await wait_until(room.ready, wait_s):
         log.warning("Screenshot taken before %s finished loading (waited %.0f s)", key, wait_s)
     await asyncio.sleep(SETTLE_S)
-    ok = window.grab().save(str(path))
+    ok = window.snapshot().save(str(path))
     log.info("Screenshot of %s saved to %s", key, path)
     return 0 if ok else 1
 

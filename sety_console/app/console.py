@@ -190,7 +190,8 @@ class ConsoleApp:
             if args.self_test:
                 return await checks.self_test(shell, self.out)
             if args.screenshot:
-                return await checks.screenshot(shell, screenshot_path(args.screenshot), SCREENSHOT_TIMEOUT_S)
+                path, size = screenshot_path(args.screenshot), getattr(args, "window_size", None)
+                return await checks.screenshot(shell, path, SCREENSHOT_TIMEOUT_S, size)
             window.close_guard = QuitGuard(window, session).may_close
             window.closing.connect(lambda: finish(0))
             _close_on_termination(window)

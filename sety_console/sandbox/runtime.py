@@ -52,6 +52,7 @@ class Sandbox:
             start=self.clock.now(),
             org_id=accounts.DEMO_ORG_ID,
             seed=config.seed_value,
+            db=self.db,  # the last run's callers: no near-duplicates after a restart
         )
         self._ticker: asyncio.Task[None] | None = None
         self._stopping: asyncio.Event | None = None

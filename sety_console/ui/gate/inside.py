@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,7 +26,7 @@ from sety_console.core.storage import StorageError
 from sety_console.ui.session_signals import SessionSignals
 
 from .gate_session import GateSession
-from .inside_model import InsideModel, utc_now
+from .inside_model import Column, InsideModel, utc_now
 from .inside_rows import InsideRow
 from .style import BUTTON_PT, DETAIL_PT, Look, Tone
 from .wording import clause, is_already_done, not_saved
@@ -49,6 +49,9 @@ class _SearchEdit(QLineEdit):
             event.accept()
             return
         super().keyPressEvent(event)
+
+
+NARROW_LIST_WIDTH = 1000
 
 
 class InsideList(QWidget):
@@ -112,7 +115,10 @@ class InsideList(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # Host · unit takes what is left and elides (its tooltip says all): the plate stays in view.
+        header.setSectionResizeMode(Column.HOST, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         Look(12).apply(self.table)
         self.note = QLineEdit(self)
         self.note.setPlaceholderText("Checkout note (optional)")
@@ -123,6 +129,12 @@ class InsideList(QWidget):
         self.feedback = QLabel(self)
         self.feedback.setWordWrap(True)
         self._layout()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A narrow list (a 1366 px screen) drops "In since" (the "Inside for" tooltip keeps it), so
+        host and plate stay readable without scrolling sideways."""
+        super().resizeEvent(event)
+        self.table.setColumnHidden(Column.SINCE, event.size().width() < NARROW_LIST_WIDTH)
 
     def _layout(self) -> None:
         top = QHBoxLayout()

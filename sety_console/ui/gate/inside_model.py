@@ -242,6 +242,8 @@ class InsideModel(QAbstractTableModel):
             entry = row.check_out or row.check_in
             if entry is not None:
                 return f"{'Checkout' if entry is row.check_out else 'Check-in'} {outbox_words(entry)}"
+            if column is Column.INSIDE:  # says when, also while "In since" is hidden on a narrow screen
+                return f"{self._text(row, column)}, in since {self._text(row, Column.SINCE)}"
             return f"{row.name}  {row.phone}".strip() if column is Column.VISITOR else self._text(row, column)
         return self._look(row, column, role)
 

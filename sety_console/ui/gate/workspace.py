@@ -190,7 +190,8 @@ class GateWorkspace(QWidget):
         if not self._split_done:  # code entry 40 %, the list 60 %, whatever the size hints say
             self._split_done = True
             width = max(self.width(), 800)
-            self._gate_page.setSizes([int(width * 0.4), width - int(width * 0.4)])
+            share = 0.4 if width >= 1500 else 0.37  # a laptop screen: the list needs its host column
+            self._gate_page.setSizes([int(width * share), width - int(width * share)])
         if self.current_tab() == "gate":
             self.code_entry.reclaim_focus()
 

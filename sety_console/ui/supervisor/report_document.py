@@ -13,6 +13,7 @@ from html import escape
 from PySide6.QtGui import QFont, QTextDocument
 
 from sety_console.api.models import CurrentVisitor, DangerZone, Incident
+from sety_console.core.sla_text import breach_reason
 from sety_console.ui.supervisor.handover import HandoverData, closed_at
 from sety_console.ui.supervisor.wording import duration_text, enum_label, utc_text
 
@@ -125,7 +126,7 @@ def _breaches(data: HandoverData) -> str:
     rows = []
     for incident in data.breaches:
         sla = incident.sla
-        reason = (sla.breach_reason or "breached").replace("_", " ") if sla else "breached"
+        reason = breach_reason(incident) or "a target was missed"
         rows.append(
             _tr(
                 _id(incident.incident_id),

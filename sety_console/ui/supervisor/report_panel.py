@@ -134,6 +134,8 @@ class HandoverPanel(QWidget):
             button = QPushButton(f"Last {hours} h")
             button.clicked.connect(lambda _=False, h=hours: self.set_last_hours(h))
             controls.addWidget(button)
+        controls.addStretch(1)
+        actions = QHBoxLayout()  # a second row: the panel fits a 1366 px screen
         for widget in (
             self.categories,
             self.severities,
@@ -141,8 +143,8 @@ class HandoverPanel(QWidget):
             self.print_button,
             self.export_button,
         ):
-            controls.addWidget(widget)
-        controls.addStretch(1)
+            actions.addWidget(widget)
+        actions.addStretch(1)
         self.status = QLabel("Choose the shift and press Generate.")
         self.status.setWordWrap(True)
         self.preview = QTextBrowser()
@@ -150,6 +152,7 @@ class HandoverPanel(QWidget):
         self.preview.setStyleSheet("QTextBrowser { background: #ffffff; color: #111111; }")
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
+        layout.addLayout(actions)
         layout.addWidget(self.status)
         layout.addWidget(self.preview, 1)
 

@@ -42,7 +42,7 @@ class ControlRoom(QObject):
         self.detail = IncidentDetail(ctx.now, palette=ctx.palette)
         self.pending = PendingActionsPanel()
         self.host = WorkspaceHost(self.key, self.queue)
-        detail_dock = self.host.add_dock(
+        detail_dock = self.detail_dock = self.host.add_dock(
             "detail", "Incident", self.detail, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.host.add_dock(
@@ -56,6 +56,8 @@ class ControlRoom(QObject):
         self.new_incident_action.triggered.connect(lambda: self.open_create_dialog(None, None))
         ctx.window.addAction(self.new_incident_action)
         self._wire()
+        self.set_drills_forced(ctx.window.drills_forced)
+        ctx.window.environment_changed.connect(self.set_drills_forced)
         self.model.reset_from(session.incidents.values())
         self._refresh_pending()
 
@@ -65,7 +67,8 @@ class ControlRoom(QObject):
         signals.outbox_changed.connect(self._on_outbox)
         signals.alerts_changed.connect(self._refresh_detail)
         self.queue.selection_changed.connect(lambda _id: self._refresh_detail())
-        self.queue.activated.connect(lambda _id: self.detail.focus_note())
+        self.queue.activated.connect(lambda _id: self._open_detail())
+        self.detail.leave_requested.connect(self.queue.focus_search)
         self.detail.note_submitted.connect(lambda iid, text: self._act(lambda: session.add_note(iid, text)))
         self.detail.cancel_requested.connect(
             lambda iid, reason: self._act(lambda: session.cancel_incident(iid, reason))
@@ -130,8 +133,21 @@ class ControlRoom(QObject):
         except RequestValidationError as exc:
             self.ctx.tell(f"Not sent: {exc}", 20)
 
+    def _open_detail(self) -> None:
+        """Enter on a row: the incident panel comes into view with the note box focused."""
+        self.detail_dock.show()
+        self.detail_dock.raise_()
+        self.detail.focus_note()
+
+    def set_drills_forced(self, forced: bool) -> None:
+        """Every incident is a drill (test key, sandbox): said once by the window's badge."""
+        self.queue.set_drills_forced(forced)
+        self.detail.set_drills_forced(forced)
+
     def open_create_dialog(self, lat: float | None, lng: float | None) -> None:
-        dialog = CreateIncidentDialog(self.ctx.window, palette=self.ctx.palette)
+        dialog = CreateIncidentDialog(
+            self.ctx.window, palette=self.ctx.palette, drills_forced=self.ctx.window.drills_forced
+        )
         if lat is not None and lng is not None:
             dialog.set_coordinates(lat, lng)
 
@@ -156,7 +172,9 @@ class ControlRoom(QObject):
         return [
             *pairs,
             ("Ctrl+Enter", "Send the note being typed"),
+            ("Down or Enter (in search)", "Move into the list"),
             ("Space / Enter", "Open the selected incident"),
+            ("Esc", "Back to the search box"),
         ]
 
     async def ready(self) -> bool:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer
 
-from sety_console.core.actions import ActionState
 from sety_console.core.connection import ConnectionStatus
 from sety_console.ui.shortcuts_overlay import Shortcut
 from sety_console.ui.workspace_host import WorkspaceHost
@@ -82,9 +81,7 @@ class Shell(QObject):
         else:
             status.set_budget(None, None)
         status.set_freshness(session.incidents.fresh_as_of)
-        open_entries = session.outbox.open_entries()
-        failed = sum(1 for e in session.outbox.recent(50) if e.state is ActionState.FAILED)
-        status.set_outbox(len(open_entries), failed)
+        status.set_outbox(*session.outbox.counts())
 
     def close(self) -> None:
         self._status_timer.stop()

@@ -2,12 +2,12 @@
 
 `HubAlarmLog` is an `AlarmLog` whose records live on the hub (shared, audited there with the time the
 operator acted and the time the hub stored it); `follow_shared_alarms` applies what other workstations do
-to this workstation's `AlarmBook` as the hub pushes it. Wiring (in the composition root):
+to this workstation's `AlarmBook` as the hub pushes it. `connect_to_hub` wires both for its session
+(`hub.session.alarms` is the shared book); by hand:
 
-    alarm_log = HubAlarmLog(hub.hub)
-    book = AlarmBook(hub.session.incidents, alarm_log, workstation=workstation)
-    follow_shared_alarms(book, hub.link, clock, alarm_log, workstation=workstation)
-    await book.open()
+    alarm_log = HubAlarmLog(hub_client)
+    session = ConsoleSession(…, alarm_log=alarm_log)
+    follow_shared_alarms(session.alarms, link, clock, alarm_log, workstation=workstation)
 
 How the book's records map onto the hub's alarm states (state per incident and reason):
 
@@ -23,11 +23,13 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sety_console.api.errors import SetyError
 from sety_console.api.hub_models import AlarmRecord as HubAlarm
 
 from .alarm_book import ALL_INCIDENTS, AlarmAction, AlarmBook, AlarmRecord
 from .alarm_model import AlarmReason
 from .clock import Clock
+from .storage import StorageError
 
 if TYPE_CHECKING:
     from sety_console.api.hub_stream import HubClient
@@ -78,13 +80,28 @@ class HubAlarmLog:
         """Shared states already in the book (incident, reason, stored at): not applied twice."""
 
     async def load(self) -> list[AlarmRecord]:
-        state = await self._hub.state()
+        """The shared states now (none when the hub cannot be reached: the stream brings them later)."""
+        try:
+            state = await self._hub.state()
+        except SetyError as error:
+            log.warning(
+                "could not read the shared alarm states yet (%s); the hub's stream will bring them", error
+            )
+            return []
         self.known |= {(a.incident_id, a.reason, a.stored_at) for a in state.alarms}
         records = [record_of(alarm) for alarm in state.alarms]
         return sorted((r for r in records if r is not None), key=lambda r: r.at)
 
     async def append(self, record: AlarmRecord) -> None:
-        """Share one action (raises the api's `SetyError` when the hub cannot store it)."""
+        """Share one action; `StorageError` when the hub cannot record it (it took effect here only)."""
+        try:
+            await self._share(record)
+        except SetyError as error:
+            raise StorageError(
+                f"the control-room hub could not share it ({error}); the other workstations do not know yet"
+            ) from error
+
+    async def _share(self, record: AlarmRecord) -> None:
         hub, at = self._hub, record.at
         if record.action is AlarmAction.ACKNOWLEDGED:
             for reason in record.reasons:

@@ -107,7 +107,8 @@ class HubLink:
     link_changed: Event[LinkState] = field(default_factory=Event)
 
     async def run(self) -> None:
-        """Follow the stream; after a drop reconnect (backing off) and resume from `seq`."""
+        """Follow the stream; after a drop reconnect (backing off) and resume from `seq`; after a refused
+        token, wait (until cancelled) without trying again."""
         failures = 0
         while True:
             self.link_changed.emit(LinkState.CONNECTING)
@@ -120,12 +121,17 @@ class HubLink:
                 self.monitor.record_failure(error, self.clock.now())
                 self._mark_stale()
                 self.link_changed.emit(LinkState.REFUSED)
-                return
+                await self._stay_refused()
             except SetyError as error:
                 self._dropped(error)
             delay = RECONNECT_DELAYS_S[min(failures, len(RECONNECT_DELAYS_S) - 1)]
             failures += 1
             await self.clock.sleep(delay)
+
+    async def _stay_refused(self) -> None:
+        """A refused token stays refused (a new one needs a new session): never hammer the hub."""
+        while True:
+            await self.clock.sleep(3600.0)
 
     def _dropped(self, error: SetyError) -> None:
         log.info("the hub's stream dropped (%s); resuming from %s", error, self.seq)

@@ -3,6 +3,7 @@
     hub = connect_to_hub(contract_url, token, data_dir=…, operator_name="Ada", workstation="desk-3")
     await hub.session.start()          # follows the hub's stream (the org key's scopes come with it)
     hub.session.incidents …            # the same stores, events, outbox and reads as a direct session
+    hub.session.alarms                 # the ISA-18.2 alarm book, its actions shared by every workstation
     hub.link.alarms / claims / on_shift and their events     # shared operator state, pushed
     hub.link.link_changed, hub.link.hello.environment        # "via hub" in the status bar, the badge
     await hub.acknowledge(incident_id, reason)               # for every workstation at once
@@ -29,6 +30,7 @@ from sety_console.api.hub_models import AlarmRecord, ClaimRecord, StreamMessage
 from sety_console.api.hub_stream import HubClient, HubContractClient, hub_stream
 
 from .clock import Clock, SystemClock
+from .hub_alarms import HubAlarmLog, follow_shared_alarms
 from .hub_link import HubLink
 from .poll_plan import PollPlan
 from .session import ConsoleSession
@@ -88,6 +90,7 @@ def connect_to_hub(
     options = dict(client_options or {})
     client = HubContractClient(contract_url, token, workstation=workstation, **options)
     hub = HubClient(contract_url, token, workstation=workstation, **options)
+    alarm_log = HubAlarmLog(hub)
     session = ConsoleSession(
         client,
         data_dir=data_dir,
@@ -95,6 +98,7 @@ def connect_to_hub(
         workstation=workstation,
         clock=clock,
         poll_plan=PollPlan(),
+        alarm_log=alarm_log,
     )
 
     def open_stream(*, since: int | None) -> AsyncIterator[StreamMessage]:
@@ -112,5 +116,6 @@ def connect_to_hub(
         clock=clock,
     )
 
+    follow_shared_alarms(session.alarms, link, clock, alarm_log, workstation=workstation)
     session.use_feed(link.run)  # scopes come with the hub's status: no probes, no cost
     return HubSession(session=session, link=link, hub=hub, client=client)

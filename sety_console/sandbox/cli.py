@@ -54,6 +54,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="machine mode for the console: one JSON line on stdout when ready; stop when stdin closes",
     )
+    parser.add_argument(
+        "--ignore-idempotency-key",
+        action="store_true",
+        help="ignore the Idempotency-Key header, like a server that does not know it (for testing clients)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         speed=args.speed,
         traffic_per_minute=args.traffic,
+        honour_idempotency_key=not args.ignore_idempotency_key,
     )
     try:
         try:

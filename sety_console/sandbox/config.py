@@ -49,6 +49,8 @@ class SandboxConfig:
     demo_history_days: int = 90
     responder_count: int = 40
     echo_sql: bool = False
+    honour_idempotency_key: bool = True
+    """False: ignore the `Idempotency-Key` header, like a server that does not know it (tests)."""
 
     def make_clock(self) -> SandboxClock:
         """The clock to use: the one given, else a real-time clock at `speed`."""

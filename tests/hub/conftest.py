@@ -289,10 +289,3 @@ def action_result(console: HubSession, action_id: str) -> dict[str, Any]:
     assert entry is not None
     assert entry.result is not None
     return entry.result
-
-
-async def queued(action: Any) -> Any:
-    """The outbox entry a session action returns (awaited when the session's actions are coroutines)."""
-    import inspect
-
-    return await action if inspect.isawaitable(action) else action

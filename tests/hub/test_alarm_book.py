@@ -10,21 +10,10 @@ from sety_console.api import SetyClient
 from sety_console.api.models import CreateIncidentRequest
 from sety_console.core.alarm_book import AlarmBook
 from sety_console.core.alarm_model import AlarmState
-from sety_console.core.clock import SystemClock
-from sety_console.core.hub_alarms import HubAlarmLog, follow_shared_alarms
-from sety_console.core.hub_session import HubSession
 
 from .conftest import MakeRig, wait_for
 
 pytestmark = pytest.mark.asyncio
-
-
-async def book_for(console: HubSession, workstation: str) -> AlarmBook:
-    alarm_log = HubAlarmLog(console.hub)
-    book = AlarmBook(console.session.incidents, alarm_log, workstation=workstation)
-    follow_shared_alarms(book, console.link, SystemClock(), alarm_log, workstation=workstation)
-    await book.open()
-    return book
 
 
 def sos(severity: str) -> CreateIncidentRequest:
@@ -48,7 +37,7 @@ async def test_one_alarm_state_on_every_console(make_rig: MakeRig, direct: SetyC
     high = (await direct.create_incident(sos("high"))).incident
     rig = await make_rig()
     ada, bo = await rig.console("Ada"), await rig.console("Bo")
-    ada_book, bo_book = await book_for(ada, "desk-Ada"), await book_for(bo, "desk-Bo")
+    ada_book, bo_book = ada.session.alarms, bo.session.alarms  # connect_to_hub shares them
     await wait_for(lambda: state_of(bo_book, critical.incident_id) is AlarmState.UNACKNOWLEDGED)
     await wait_for(lambda: state_of(ada_book, high.incident_id) is AlarmState.UNACKNOWLEDGED)
 
@@ -66,7 +55,7 @@ async def test_one_alarm_state_on_every_console(make_rig: MakeRig, direct: SetyC
 
     # a console that starts now reads the same states from the hub
     chi = await rig.console("Chi")
-    chi_book = await book_for(chi, "desk-Chi")
+    chi_book = chi.session.alarms
     await wait_for(lambda: state_of(chi_book, critical.incident_id) is AlarmState.ACKNOWLEDGED)
     assert state_of(chi_book, high.incident_id) is AlarmState.UNACKNOWLEDGED
     audit = [(e.actor, e.action) for e in await chi.hub.audit()]

@@ -14,7 +14,7 @@ from sety_console.core.connection import ConnectionState
 from sety_console.core.poller import PollMode
 from sety_console.sandbox.server import SandboxServer
 
-from .conftest import MakeRig, action_state, incident_request, queued, status_of, wait_for
+from .conftest import MakeRig, action_state, incident_request, status_of, wait_for
 
 pytestmark = pytest.mark.asyncio
 
@@ -123,7 +123,7 @@ async def test_the_org_key_never_reaches_a_workstation(make_rig: MakeRig, direct
     ada = await rig.console("Ada")
     incident = (await direct.create_incident(incident_request(random.Random(3)))).incident
     await wait_for(lambda: incident.incident_id in ada.session.incidents)
-    entry = await queued(ada.session.add_note(incident.incident_id, "on my way"))
+    entry = await ada.session.add_note(incident.incident_id, "on my way")
     await wait_for(lambda: action_state(ada, entry.action_id) == "done")
     await ada.acknowledge(incident.incident_id, "new_high")
     await ada.session.get_incident(incident.incident_id)

@@ -18,7 +18,6 @@ from .conftest import (
     action_result,
     action_state,
     incident_request,
-    queued,
     status_of,
     wait_for,
 )
@@ -50,12 +49,12 @@ async def test_console_actions_through_the_hub_happen_once(make_rig: MakeRig, di
     rig = await make_rig()
     ada = await rig.console("Ada")
     bo = await rig.console("Bo")
-    entry = await queued(ada.session.create_incident(incident_request(random.Random(7), "critical")))
+    entry = await ada.session.create_incident(incident_request(random.Random(7), "critical"))
     await wait_for(lambda: action_state(ada, entry.action_id) == "done")
     incident_id = action_result(ada, entry.action_id)["incident"]["incident_id"]
     await wait_for(lambda: incident_id in bo.session.incidents, timeout=2)  # pushed, not polled
-    note = await queued(ada.session.add_note(incident_id, "units informed"))
-    cancel = await queued(ada.session.cancel_incident(incident_id, "false alarm"))
+    note = await ada.session.add_note(incident_id, "units informed")
+    cancel = await ada.session.cancel_incident(incident_id, "false alarm")
     await wait_for(lambda: action_state(ada, cancel.action_id) == "done")
     assert action_state(ada, note.action_id) == "done"
     await wait_for(lambda: status_of(bo, incident_id) == "cancelled", timeout=3)
@@ -106,7 +105,7 @@ async def test_a_lost_answer_is_checked_once_on_the_hub_never_sent_twice(
     rig = await make_rig(sety=faulty, settle_after_ambiguous_s=0.3)
     ada = await rig.console("Ada")
     await wait_for(lambda: incident.incident_id in ada.session.incidents)
-    entry = await queued(ada.session.add_note(incident.incident_id, "lost then found"))
+    entry = await ada.session.add_note(incident.incident_id, "lost then found")
     await wait_for(lambda: action_state(ada, entry.action_id) == "done", timeout=20)
     assert faulty.lost == 1
     assert len([r for r in faulty.requests if r.endswith("/notes")]) == 1  # looked up, not resent

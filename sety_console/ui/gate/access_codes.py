@@ -169,7 +169,8 @@ class AccessCodesPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()) if rows else None
 
-    def revoke_selected(self) -> OutboxEntry | None:
+    @async_slot()
+    async def revoke_selected(self) -> OutboxEntry | None:
         """First press asks for confirmation; a second press within 5 s revokes through the outbox."""
         code = self.selected_code()
         if code is None:
@@ -190,7 +191,7 @@ class AccessCodesPanel(QWidget):
             return None
         self._armed = None
         try:
-            entry = self._session.revoke_access_code(code.code_id)
+            entry = await self._session.revoke_access_code(code.code_id)
         except StorageError as error:
             self._say(not_saved(error), Tone.BAD)
             return None

@@ -205,7 +205,7 @@ class CodeEntryPanel(QWidget):
         if self._check_in is not None and not code:
             self.reset()
         elif code in ("", self._code) and self._may_check_in(forced):
-            self._start_check_in(self._code)
+            await self._start_check_in(self._code)
         elif code:
             await self.validate(code)
         self.reclaim_focus()
@@ -255,7 +255,7 @@ class CodeEntryPanel(QWidget):
         self.code_input.selectAll()
         self._schedule_reset(self.delays.unreachable)
 
-    def _start_check_in(self, code: str) -> None:
+    async def _start_check_in(self, code: str) -> None:
         if not self._gate_name:
             self.card.show_problem(
                 "! GATE NOT SET", "Set this workstation's gate name first, then press Enter."
@@ -264,7 +264,9 @@ class CodeEntryPanel(QWidget):
         access = self._result.access_code if self._result else None
         self._visitor = f"Visitor: {access.visitor_name}" if access else f"Code {code} (not confirmed)"
         try:
-            entry = self._session.check_in(CreateAccessLogRequest(access_code=code, gate=self._gate_name))
+            entry = await self._session.check_in(
+                CreateAccessLogRequest(access_code=code, gate=self._gate_name)
+            )
         except StorageError as error:
             self.card.show_problem("! NOT SAVED", not_saved(error))
             return

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from sety_console.api.models import AccessCode, CreateAccessCodeRequest
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.storage import StorageError
+from sety_console.ui.common.slots import async_slot
 from sety_console.ui.session_signals import SessionSignals
 
 from .form_errors import describe
@@ -140,7 +141,8 @@ class CodeForm(QWidget):
         values["max_uses"] = self.max_uses.value()
         return values
 
-    def submit(self) -> OutboxEntry | None:
+    @async_slot()
+    async def submit(self) -> OutboxEntry | None:
         """Send the code request through the outbox; clear words when a field is wrong."""
         missing = [LABELS[k] for k in ("visitor_name", "host_name") if not self.inputs[k].text().strip()]
         if missing:
@@ -152,7 +154,7 @@ class CodeForm(QWidget):
             self._say(describe(error, LABELS), Tone.WARN)
             return None
         try:
-            self._entry, self.code = self._session.create_access_code(request), None
+            self._entry, self.code = await self._session.create_access_code(request), None
         except StorageError as error:
             self._say(not_saved(error), Tone.BAD)
             return None

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.changes import ChangeSet
 from sety_console.core.storage import StorageError
+from sety_console.ui.common.slots import async_slot
 from sety_console.ui.session_signals import SessionSignals
 
 from .gate_session import GateSession
@@ -191,7 +192,8 @@ class InsideList(QWidget):
 
     # ------------------------------------------------------------------ actions
 
-    def check_out_selected(self) -> OutboxEntry | None:
+    @async_slot()
+    async def check_out_selected(self) -> OutboxEntry | None:
         """Check the selected visitor out through the outbox, with the optional note."""
         row = self.selected_row()
         if row is None:
@@ -206,7 +208,7 @@ class InsideList(QWidget):
         assert row.log_id is not None
         note = self.note.text().strip() or None
         try:
-            entry = self._session.check_out(row.log_id, notes=note, gate=self._gate_name or None)
+            entry = await self._session.check_out(row.log_id, notes=note, gate=self._gate_name or None)
         except StorageError as error:
             self._say(not_saved(error))
             return None

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushBu
 from sety_console.api.models import AccessLogMethod, CreateAccessLogRequest
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.storage import StorageError
+from sety_console.ui.common.slots import async_slot
 from sety_console.ui.session_signals import SessionSignals
 
 from .form_errors import describe
@@ -124,7 +125,8 @@ class WalkInForm(QWidget):
         values["gate"] = self._gate_name
         return values
 
-    def submit(self) -> OutboxEntry | None:
+    @async_slot()
+    async def submit(self) -> OutboxEntry | None:
         """Check the visitor in through the outbox; a clear sentence when something is missing."""
         if not self._gate_name:
             self._say("Set this workstation's gate name first.", Tone.WARN)
@@ -140,7 +142,7 @@ class WalkInForm(QWidget):
             self._say(describe(error, LABELS), Tone.WARN)
             return None
         try:
-            entry = self._session.check_in(request)
+            entry = await self._session.check_in(request)
         except StorageError as error:
             self._say(not_saved(error), Tone.BAD)
             return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from PySide6.QtCore import QObject, Qt
@@ -13,6 +13,8 @@ from sety_console.api.errors import RequestValidationError
 from sety_console.core.actions import ActionState, OutboxEntry
 from sety_console.core.changes import ChangeSet
 from sety_console.core.storage import StorageError
+from sety_console.ui.alarm_list import AlarmList
+from sety_console.ui.common.slots import async_slot, run_task
 from sety_console.ui.incidents.create_dialog import CreateIncidentDialog
 from sety_console.ui.incidents.detail import IncidentDetail
 from sety_console.ui.incidents.queue_model import IncidentQueueModel
@@ -25,6 +27,7 @@ from sety_console.ui.workspaces.context import ShellContext
 log = logging.getLogger(__name__)
 FAILED_SHOWN_FOR = timedelta(hours=12)
 DETAIL_MIN_WIDTH = 480
+BOTTOM_DOCK_HEIGHT = 150  # alarms and pending actions: a few rows, the queue keeps the height
 
 
 class ControlRoom(QObject):
@@ -45,9 +48,16 @@ class ControlRoom(QObject):
         detail_dock = self.detail_dock = self.host.add_dock(
             "detail", "Incident", self.detail, Qt.DockWidgetArea.RightDockWidgetArea
         )
-        self.host.add_dock(
+        self.alarm_list = AlarmList(ctx.now)
+        pending_dock = self.host.add_dock(
             "pending", "My pending actions", self.pending, Qt.DockWidgetArea.BottomDockWidgetArea
         )
+        alarms_dock = self.host.add_dock(
+            "alarms", "Alarms", self.alarm_list, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.host.tabifyDockWidget(pending_dock, alarms_dock)
+        alarms_dock.raise_()
+        self.host.resizeDocks([alarms_dock], [BOTTOM_DOCK_HEIGHT], Qt.Orientation.Vertical)
         detail_dock.setMinimumWidth(DETAIL_MIN_WIDTH)  # the timeline is unreadable any narrower
         self.host.freeze_default()
         self.new_incident_action = QAction("New incident…", self.host)
@@ -74,7 +84,22 @@ class ControlRoom(QObject):
             lambda iid, reason: self._act(lambda: session.cancel_incident(iid, reason))
         )
         self.detail.show_on_map_requested.connect(self.ctx.show_on_map)
-        self.detail.acknowledge_requested.connect(self.ctx.alarms.acknowledge)
+        alarms = self.ctx.alarms
+        self.detail.acknowledge_requested.connect(
+            lambda iid: run_task(alarms.acknowledge(iid), "acknowledging the alarm")
+        )
+        alarms.alarms_changed.connect(self.alarm_list.show_alarms)
+        alarms.alarms_changed.connect(lambda _alarms: self._refresh_detail())
+        self.alarm_list.acknowledge_requested.connect(
+            lambda iid: run_task(alarms.acknowledge(iid), "acknowledging the alarm")
+        )
+        self.alarm_list.shelve_requested.connect(
+            lambda iid, minutes: run_task(alarms.shelve(iid, minutes), "shelving the alarm")
+        )
+        self.alarm_list.unshelve_requested.connect(
+            lambda iid: run_task(alarms.unshelve(iid), "unshelving the alarm")
+        )
+        self.alarm_list.show_requested.connect(self.select)
 
     # --- live data ----------------------------------------------------------------------------
 
@@ -119,19 +144,26 @@ class ControlRoom(QObject):
             if e.target_id == incident_id and e.state is ActionState.FAILED
         ]
         log_lines = self.ctx.alarms.log_lines(incident_id) if incident_id else []
-        self.detail.show_incident(incident, [*pending, *refused], log_lines)
+        alarm = self.ctx.alarms.alarm_of(incident_id) if incident_id else None
+        state = alarm.state.label if alarm is not None and alarm.can_acknowledge else None
+        self.detail.show_incident(incident, [*pending, *refused], log_lines, state)
 
     # --- actions ------------------------------------------------------------------------------
 
-    def _act(self, submit: Callable[[], object]) -> None:
-        """Run one outbox submission; a storage failure or a refused input is told, never swallowed."""
+    @async_slot()
+    async def _act(self, submit: Callable[[], Awaitable[object]], saved: str = "") -> None:
+        """Run one outbox submission (it returns once the action is on disk); a storage failure or a
+        refused input is told, never swallowed; `saved` is said only once the action is stored."""
         try:
-            submit()
+            await submit()
         except StorageError as exc:
             self.ctx.tell(f"Your action could not be saved on this computer: {exc}", 20)
             log.error("outbox storage failed: %s", exc)
         except RequestValidationError as exc:
             self.ctx.tell(f"Not sent: {exc}", 20)
+        else:
+            if saved:
+                self.ctx.tell(saved)
 
     def _open_detail(self) -> None:
         """Enter on a row: the incident panel comes into view with the note box focused."""
@@ -153,8 +185,9 @@ class ControlRoom(QObject):
 
         def done(result: int) -> None:
             if result == CreateIncidentDialog.DialogCode.Accepted:
-                self._act(lambda: self.ctx.session.create_incident(dialog.request()))
-                self.ctx.tell("New incident saved; it appears in the queue as soon as the server has it.")
+                request = dialog.request()
+                saved = "New incident saved; it appears in the queue as soon as the server has it."
+                self._act(lambda: self.ctx.session.create_incident(request), saved)
             dialog.deleteLater()
 
         dialog.finished.connect(done)

@@ -4,7 +4,7 @@ backends: the in-memory fake, and an adapter over the real sandbox once it is in
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Iterator
+from collections.abc import Awaitable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +22,13 @@ from .fakes import FakeGateSession
 
 SCREENSHOTS = Path("/tmp/sety-gate-screenshots")
 T = TypeVar("T")
+
+
+def finished(qtbot: QtBot, work: Awaitable[T], timeout_ms: int = 10_000) -> T:
+    """The result of a slot's task (or any awaitable), spinning Qt until it is done."""
+    task = asyncio.ensure_future(work)
+    qtbot.waitUntil(task.done, timeout=timeout_ms)
+    return task.result()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from sety_console.api.models import AccessCodeStatus
 from sety_console.core.actions import ActionKind, ActionState
 from sety_console.ui.gate.access_codes import AccessCodesPanel
 
+from .conftest import finished
 from .fakes import FakeGateSession
 
 
@@ -68,7 +69,7 @@ def test_form_explains_a_bad_window_and_sends_nothing(qtbot: QtBot, empty_fake: 
     qtbot.keyClicks(form.inputs["visitor_name"], "Ada")
     qtbot.keyClicks(form.inputs["host_name"], "Mrs Adebayo")
     form.valid_until.setDateTime(form.valid_from.dateTime().addSecs(-3600))
-    assert form.submit() is None
+    assert finished(qtbot, form.submit()) is None
     assert form.status.text() == "Valid until: must be later than valid_from."
     assert empty_fake.outbox == {}
 
@@ -94,9 +95,9 @@ def test_list_by_status_pages_and_revoke_needs_two_presses(qtbot: QtBot, fake: F
     panel.table.selectRow(0)
     target = panel.model.rows()[0]
     fake.auto_deliver = False
-    assert panel.revoke_selected() is None
+    assert finished(qtbot, panel.revoke_selected()) is None
     assert "again to revoke" in panel.message.text()
-    entry = panel.revoke_selected()
+    entry = finished(qtbot, panel.revoke_selected())
     assert entry is not None
     assert entry.target_id == target.code_id
     assert panel.model.index(0, 6).data() == "Revoking: queued"
@@ -105,5 +106,5 @@ def test_list_by_status_pages_and_revoke_needs_two_presses(qtbot: QtBot, fake: F
     assert panel.model.rows()[0].status is AccessCodeStatus.revoked
     assert panel.model.index(0, 6).data() == "Revoked"
     assert "✓ Code revoked" in panel.message.text()
-    assert panel.revoke_selected() is None
+    assert finished(qtbot, panel.revoke_selected()) is None
     assert "only active codes" in panel.message.text()

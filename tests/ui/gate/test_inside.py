@@ -16,6 +16,7 @@ from sety_console.ui.gate.inside import InsideList
 from sety_console.ui.gate.inside_model import Column
 from sety_console.ui.gate.style import Tone
 
+from .conftest import finished
 from .fakes import FakeGateSession
 
 
@@ -149,7 +150,7 @@ def test_already_checked_out_409_is_shown_as_done_not_as_an_error(
     out = {"status": AccessLogStatus.checked_out}
     fake.logs[key] = fake.logs[key].model_copy(update=out)  # already out through another gate
     widget.select_key(key)
-    entry = widget.check_out_selected()
+    entry = finished(qtbot, widget.check_out_selected())
     assert entry is not None
     fake.deliver(entry.action_id)
     assert fake.outbox[entry.action_id].state is ActionState.DONE
@@ -160,13 +161,13 @@ def test_already_checked_out_409_is_shown_as_done_not_as_an_error(
     fake.outbox_changed.emit(failed)
     assert _cell(widget, key, Column.STATUS) == "Already out ✓"
     assert _cell(widget, key, Column.STATUS, Qt.ItemDataRole.BackgroundRole) == Tone.DONE.background
-    assert widget.check_out_selected() is None  # a second Ctrl+O sends nothing more
+    assert finished(qtbot, widget.check_out_selected()) is None  # a second Ctrl+O sends nothing more
     assert "already checked out" in widget.feedback.text()
 
 
 def test_checkout_needs_a_selection(qtbot: QtBot, fake: FakeGateSession) -> None:
     widget = _list(qtbot, fake)
-    assert widget.check_out_selected() is None
+    assert finished(qtbot, widget.check_out_selected()) is None
     assert "Select a visitor first" in widget.feedback.text()
     assert fake.outbox == {}
 
@@ -189,7 +190,7 @@ def test_pending_check_in_is_a_row_until_the_store_has_it(qtbot: QtBot, empty_fa
     fake = empty_fake
     fake.auto_deliver = False
     widget = _list(qtbot, fake)
-    entry = fake.check_in(
+    entry = fake.queue_check_in(
         CreateAccessLogRequest(visitor_name="Musa Bello", host_name="Dr Okonkwo", gate="Main Gate")
     )
     assert widget.model.visible_keys() == [entry.action_id]
@@ -210,7 +211,7 @@ def test_failed_check_in_stays_red_until_dismissed(qtbot: QtBot, empty_fake: Fak
     fake = empty_fake
     fake.auto_deliver = False
     widget = _list(qtbot, fake)
-    entry = fake.check_in(CreateAccessLogRequest(access_code="999999", gate="Main Gate"))
+    entry = fake.queue_check_in(CreateAccessLogRequest(access_code="999999", gate="Main Gate"))
     fake.deliver(entry.action_id)
     assert _cell(widget, entry.action_id, Column.STATUS) == "Check-in FAILED"
     tip = _cell(widget, entry.action_id, Column.STATUS, Qt.ItemDataRole.ToolTipRole)
@@ -218,7 +219,7 @@ def test_failed_check_in_stays_red_until_dismissed(qtbot: QtBot, empty_fake: Fak
     assert tip.startswith("Check-in FAILED: Access code not valid: not_found")
     assert _cell(widget, entry.action_id, Column.VISITOR) == "Code 999999"
     widget.select_key(entry.action_id)
-    assert widget.check_out_selected() is None
+    assert finished(qtbot, widget.check_out_selected()) is None
     qtbot.keyClick(widget.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert widget.model.rowCount() == 0
 
@@ -229,7 +230,7 @@ def test_screenshot_inside_list(qtbot: QtBot, fake: FakeGateSession, screenshots
     fake.auto_deliver = False
     widget = _list(qtbot, fake)
     fake.online = False
-    entry = fake.check_in(
+    entry = fake.queue_check_in(
         CreateAccessLogRequest(visitor_name="Offline Visitor", host_name="Ms Lawal", gate="Main Gate")
     )
     fake.deliver(entry.action_id)

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from sety_console.api.models import AccessLogStats, CreateAccessLogRequest
 from sety_console.ui.gate.workspace import GateWorkspace
 
+from .conftest import finished
 from .demo import REVOKED, VALID
 from .fakes import FakeGateSession
 
@@ -75,7 +76,7 @@ def test_gate_name_setting_reaches_every_part(qtbot: QtBot, fake: FakeGateSessio
     assert workspace.walk_in.gate_name == "Service Gate"
     assert workspace.code_entry.gate_label.text() == "Gate: Service Gate"
     workspace.inside.select_key(workspace.inside.model.visible_keys()[0])
-    entry = workspace.inside.check_out_selected()
+    entry = finished(qtbot, workspace.inside.check_out_selected())
     assert entry is not None
     assert entry.payload["checkout_gate"] == "Service Gate"
 
@@ -108,12 +109,12 @@ def test_screenshots_at_night_in_the_dark_theme(
     fake.auto_deliver = False
     workspace = _workspace(qtbot, fake, size)
     fake.online = False
-    entry = fake.check_in(
+    entry = fake.queue_check_in(
         CreateAccessLogRequest(visitor_name="Night Visitor", host_name="Ms Lawal", gate="Main Gate")
     )
     fake.deliver(entry.action_id)
     fake.online = True
-    refused = fake.check_in(CreateAccessLogRequest(access_code="555555", gate="Main Gate"))
+    refused = fake.queue_check_in(CreateAccessLogRequest(access_code="555555", gate="Main Gate"))
     fake.deliver(refused.action_id)
     qtbot.keyClicks(workspace.code_entry.code_input, REVOKED)
     with qtbot.waitSignal(workspace.code_entry.answer_shown, timeout=3000):

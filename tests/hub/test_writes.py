@@ -8,9 +8,11 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from sety_console.api import SetyClient
 from sety_console.api.models import TimelineEventType
+from sety_console.hub.db import HubDatabase, WriteRow
 
 from .conftest import (
     CountingTransport,
@@ -65,6 +67,12 @@ async def test_console_actions_through_the_hub_happen_once(make_rig: MakeRig, di
     posts = [r for r in rig.sety.requests if r.startswith("POST")]
     assert len([p for p in posts if p.endswith("/notes")]) == 1
     assert len([p for p in posts if p.endswith(f"{incident_id}/cancel")]) == 1
+    # the hub forwarded each write under the console's own idempotency key
+    db = HubDatabase(rig.server.config.database_url)
+    with db.session() as session:
+        keys = {row.idem_key for row in session.scalars(select(WriteRow))}
+    db.close()
+    assert {entry.idempotency_key, note.idempotency_key, cancel.idempotency_key} <= keys
     audit = await bo.hub.audit()
     mine = [(e.actor, e.action, e.target_id) for e in audit if e.target_id == incident_id]
     assert ("Ada", "create_incident", incident_id) in mine

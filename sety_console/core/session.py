@@ -20,6 +20,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable, Coroutine
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,8 @@ from sety_console.api.models import (
 from .actions import ActionKind, OutboxEntry
 from .alarm_book import AlarmBook, AlarmLog
 from .alarm_log import SqliteAlarmLog
+from .audit import AuditLog
+from .audit_recorder import AuditRecorder
 from .cache import Snapshot, SnapshotCache
 from .changes import ChangeSet
 from .clock import Clock, SystemClock
@@ -131,6 +134,10 @@ class ConsoleSession(SessionReads):
             alarm_log = self._local_alarm_log = SqliteAlarmLog(self.data_dir / "alerts.sqlite3")
         self._alarm_log: AlarmLog = alarm_log
         self.alarms = AlarmBook(self.incidents, self._alarm_log, workstation=workstation)
+        self.audit = AuditLog(self.data_dir / "audit.sqlite3")
+        self._auditor = AuditRecorder(self.audit, self._clock, workstation, lambda: self.operator_name)
+        self.outbox.changed.connect(self._auditor.on_outbox)
+        self.alarms.recorded.connect(self._auditor.on_alarm)
         self.alerts_changed: Event[None] = self.alarms.changed
         self.incidents_changed.connect(lambda _: self.alarms.evaluate(self._clock.now()))
         self.connection_changed.connect(self._on_connection)
@@ -165,6 +172,7 @@ class ConsoleSession(SessionReads):
         Raises `OutboxStorageError` when the outbox cannot be opened (another console uses the folder).
         """
         await self.show_snapshot()
+        await self.audit.open(self._clock.now())
         await self.outbox.open()
         await self.alarms.open()
         self._started.set()
@@ -190,6 +198,8 @@ class ConsoleSession(SessionReads):
         await self.outbox.close()
         if self._local_alarm_log is not None:
             await self._local_alarm_log.close()
+        await self._auditor.drain()
+        await self.audit.close()
 
     def set_focus(self, workspace: str) -> None:
         """ "control-room" | "map" | "gate" | "supervisor": where the poller spends its budget."""
@@ -219,7 +229,9 @@ class ConsoleSession(SessionReads):
         since_save = 0.0
         while True:
             await self._clock.sleep(ALERT_TICK_S)
-            self.alarms.evaluate(self._clock.now())
+            now = self._clock.now()
+            self.alarms.evaluate(now)
+            self._observe_liveness(now)
             since_save += ALERT_TICK_S
             if since_save >= SNAPSHOT_EVERY_S:
                 since_save = 0.0
@@ -227,6 +239,17 @@ class ConsoleSession(SessionReads):
                     await self.save_snapshot()
                 except OSError as exc:
                     log.warning("could not save the snapshot: %s", exc)
+
+    def _observe_liveness(self, now: datetime) -> None:
+        """Tell the connection how old each stream's data is, against how often it should refresh."""
+        areas = {"incidents": Area.INCIDENTS, "visitors": Area.VISITORS, "zones": Area.ZONES}
+        stores = {"incidents": self.incidents, "visitors": self.visitors, "zones": self.zones}
+        polled = {name: area for name, area in areas.items() if self.poller.polls(area)}
+        self.connection.observe_data(
+            now,
+            {name: stores[name].fresh_as_of for name in polled},
+            {name: self.poller.expected_interval(area) for name, area in polled.items()},
+        )
 
     def _on_crash(self, crash: Crash) -> None:
         """A background task ended unexpectedly: until it runs again, the picture is not trustworthy."""

@@ -103,6 +103,11 @@ async def test_created_incident_is_followed_through_its_lifecycle(world: World) 
     # the sandbox's responder side moved it on; the store followed through delta polls
     assert statuses & {"assigned", "responding", "on_scene", "resolved"}
     assert session.poller.mode is PollMode.DELTA
+    for _ in range(40):  # the manual clock can outrun a loaded machine's requests: let a poll land
+        if session.connection.status.state.value == "online":
+            break
+        await asyncio.sleep(0.05)
+        await world.advance(0.5)
     assert session.connection.status.state.value == "online"
 
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from sety_console.api.errors import RequestValidationError
 from sety_console.core.actions import ActionState, OutboxEntry
 from sety_console.core.changes import ChangeSet
+from sety_console.core.connection import ConnectionStatus
 from sety_console.core.storage import StorageError
 from sety_console.ui.alarm_list import AlarmList
 from sety_console.ui.common.slots import async_slot, run_task
@@ -74,6 +75,7 @@ class ControlRoom(QObject):
     def _wire(self) -> None:
         signals, session = self.ctx.signals, self.ctx.session
         signals.incidents_changed.connect(self._on_incidents)
+        signals.connection_changed.connect(self._on_connection)
         signals.outbox_changed.connect(self._on_outbox)
         signals.alerts_changed.connect(self._refresh_detail)
         self.queue.selection_changed.connect(lambda _id: self._refresh_detail())
@@ -117,6 +119,12 @@ class ControlRoom(QObject):
         if current and (current in change.updated or change.full_resync):
             self._refresh_detail()
 
+    def _on_connection(self, status: ConnectionStatus) -> None:
+        """While the incidents are not live, ages and SLA clocks are marked as projections."""
+        as_of = status.stale.get("incidents")
+        self.model.set_projection(as_of)
+        self.detail.set_projection(as_of)
+
     def _on_outbox(self, entry: OutboxEntry) -> None:
         self._refresh_pending()
         if entry.target_id and entry.target_id == self.queue.current_id():
@@ -146,7 +154,8 @@ class ControlRoom(QObject):
         log_lines = self.ctx.alarms.log_lines(incident_id) if incident_id else []
         alarm = self.ctx.alarms.alarm_of(incident_id) if incident_id else None
         state = alarm.state.label if alarm is not None and alarm.can_acknowledge else None
-        self.detail.show_incident(incident, [*pending, *refused], log_lines, state)
+        actions = self.ctx.session.audit.for_target(incident_id) if incident_id else []
+        self.detail.show_incident(incident, [*pending, *refused], log_lines, state, actions)
 
     # --- actions ------------------------------------------------------------------------------
 

@@ -152,7 +152,10 @@ class ConsoleApp:
         window.status.set_operator(self.settings.operator_name)
         window.theme_requested.connect(self._switch_theme)
         window.connection_settings_requested.connect(lambda: asyncio.ensure_future(self._change_connection()))
-        workspaces = build_workspaces(window, session, self.settings, source=backend.label)
+        from sety_console.core.local_time import DEMO_ZONE, service_zone
+
+        zone = service_zone(self.settings.time_zone, DEMO_ZONE if backend.environment == "sandbox" else None)
+        workspaces = build_workspaces(window, session, self.settings, source=backend.label, zone=zone)
         try:
             await session.start()
             workspaces.open_first(args.workspace)

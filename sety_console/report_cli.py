@@ -17,18 +17,19 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sety_console.api.models import Category, CurrentVisitor, DangerZone, IncidentPage, Severity
+from sety_console.api.models import Category, Severity
+from sety_console.core.handover import HandoverFilters, HandoverWindow, gather_handover, sources_from_client
+from sety_console.core.local_time import DEMO_ZONE, LocalZone, ZoneError, load_zone
 from sety_console.credentials import load_api_key
 
 if TYPE_CHECKING:
     from sety_console.api import SetyClient
-    from sety_console.ui.supervisor.handover import HandoverFilters, HandoverSources, HandoverWindow
+    from sety_console.core.handover import HandoverSources
 
 __all__ = ["add_arguments", "client_sources", "parse_moment", "run"]
 
@@ -37,8 +38,6 @@ DEFAULT_API_URL = "https://intel-api.sety.io/v1/external"
 DEFAULT_HOURS = 12.0
 SANDBOX_DEMO_HISTORY = 1500
 """Past incidents the temporary `--sandbox` invents (fewer than the console's demo: starts faster)."""
-PAGE_SIZE = 100
-ZONES_LISTED = 20
 
 
 class ReportSetupError(Exception):
@@ -96,8 +95,6 @@ def _values(text: str | None, enum: type[StrEnum], what: str) -> tuple[str, ...]
 
 
 def _window(args: argparse.Namespace, now: datetime | None = None) -> HandoverWindow:
-    from sety_console.ui.supervisor.handover import HandoverWindow
-
     end = parse_moment(args.end, "--to") if args.end else (now or datetime.now(UTC))
     if args.start:
         start = parse_moment(args.start, "--from")
@@ -114,8 +111,6 @@ def _window(args: argparse.Namespace, now: datetime | None = None) -> HandoverWi
 
 
 def _filters(args: argparse.Namespace) -> HandoverFilters:
-    from sety_console.ui.supervisor.handover import HandoverFilters
-
     return HandoverFilters(
         _values(args.category, Category, "category"), _values(args.severity, Severity, "severity")
     )
@@ -139,25 +134,19 @@ def _connection(args: argparse.Namespace) -> tuple[str, str]:
 
 
 def client_sources(client: SetyClient) -> HandoverSources:
-    """Report sources over a `SetyClient` (paged incidents with `updated_since`, visitors, zones)."""
-    from sety_console.ui.supervisor.handover import HandoverSources
+    """Report sources over a `SetyClient` (the core's, shared with nothing but this command)."""
+    return sources_from_client(client)
 
-    async def pages(**filters: Any) -> AsyncIterator[IncidentPage]:
-        page = 1
-        while True:
-            result = await client.list_incidents(page=page, **filters)
-            yield result
-            if not result.pagination.has_more or not result.data:
-                return
-            page += 1
 
-    async def visitors() -> Sequence[CurrentVisitor]:
-        return (await client.list_current_visitors()).data
+def _zone(args: argparse.Namespace) -> LocalZone:
+    """The zone the report's times are in: the console's setting, Lagos for the demo sandbox."""
+    from sety_console.config import load_settings
 
-    async def zones() -> Sequence[DangerZone]:
-        return (await client.list_danger_zones(limit=ZONES_LISTED)).data
-
-    return HandoverSources(pages, visitors, zones, incident_detail=client.get_incident, updated_since=True)
+    setting = load_settings().time_zone
+    try:
+        return load_zone(setting or (DEMO_ZONE if args.sandbox else None))
+    except ZoneError as exc:
+        raise ReportSetupError(f"time_zone in settings.json: {exc}") from None
 
 
 @dataclass
@@ -184,17 +173,22 @@ def _start_sandbox() -> _Target:
 
 
 async def _gather_and_write(
-    args: argparse.Namespace, target: _Target, window: HandoverWindow, filters: HandoverFilters
+    args: argparse.Namespace,
+    target: _Target,
+    window: HandoverWindow,
+    filters: HandoverFilters,
+    zone: LocalZone,
 ) -> int:
     from sety_console.api import SetyClient
-    from sety_console.ui.supervisor.handover import gather_handover
-    from sety_console.ui.supervisor.report_document import build_report_document, report_title
-    from sety_console.ui.supervisor.report_pdf import write_pdf
+    from sety_console.core.handover.report_html import build_report_html, report_title
+    from sety_console.report_pdf import build_report_document, write_pdf
 
     async with SetyClient(target.url, target.key) as client:
-        data = await gather_handover(window, client_sources(client), filters)
+        data = await gather_handover(window, sources_from_client(client), filters)
     source = "a temporary demo sandbox" if args.sandbox else target.url
-    path = write_pdf(build_report_document(data, source), args.out, report_title(data))
+    title = report_title(data, zone)
+    document = build_report_document(build_report_html(data, zone, source), title)
+    path = write_pdf(document, args.out, title)
     print(
         f"Wrote {path}: {len(data.still_open)} still open, {len(data.opened)} opened, "
         f"{len(data.closed)} closed, {len(data.breaches)} SLA breaches, {len(data.notes)} notes, "
@@ -208,10 +202,10 @@ async def _gather_and_write(
 def run(args: argparse.Namespace) -> int:
     """Write the report; 0 when written, 1 when the server or the disk failed, 2 for bad arguments."""
     from sety_console.api.errors import SetyError
-    from sety_console.ui.supervisor.report_pdf import ReportError, ensure_gui_application
+    from sety_console.report_pdf import ReportError, ensure_gui_application
 
     try:
-        window, filters = _window(args), _filters(args)
+        window, filters, zone = _window(args), _filters(args), _zone(args)
         target = None if args.sandbox else _Target(*_connection(args))
     except ReportSetupError as exc:
         print(f"sety-console report: {exc}", file=sys.stderr)
@@ -221,7 +215,7 @@ def run(args: argparse.Namespace) -> int:
         if target is None:
             print("Starting a temporary sandbox with demo data…", file=sys.stderr)
             target = _start_sandbox()
-        return asyncio.run(_gather_and_write(args, target, window, filters))
+        return asyncio.run(_gather_and_write(args, target, window, filters, zone))
     except (SetyError, ReportError, OSError) as exc:
         print(f"sety-console report: the report could not be written: {exc}", file=sys.stderr)
         return 1

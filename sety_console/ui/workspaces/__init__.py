@@ -20,6 +20,7 @@ from sety_console import config
 from sety_console.config import Settings, save_settings
 from sety_console.core.actions import ActionState
 from sety_console.core.connection import ConnectionStatus
+from sety_console.core.local_time import LocalZone
 from sety_console.core.session import ConsoleSession
 from sety_console.ui.alarm_sounds_dialog import AlarmSoundsDialog
 from sety_console.ui.alarms import AlarmController
@@ -168,7 +169,12 @@ async def _wait(check: Callable[[], Awaitable[bool]], wait_s: float) -> bool:
 
 
 def build_workspaces(
-    window: MainWindow, session: ConsoleSession, settings: Settings, *, source: str = ""
+    window: MainWindow,
+    session: ConsoleSession,
+    settings: Settings,
+    *,
+    source: str = "",
+    zone: LocalZone | None = None,
 ) -> Workspaces:
     """Create every workspace on `window`, wired to `session`."""
     bridge = SessionBridge(session, window)
@@ -182,7 +188,7 @@ def build_workspaces(
         window=window,
         parent=window,
     )
-    ctx = ShellContext(session, bridge, settings, window, alarms, qsettings, source)
+    ctx = ShellContext(session, bridge, settings, window, alarms, qsettings, source, zone or LocalZone())
     control, map_room = ControlRoom(ctx), MapRoom(ctx)
     rooms: list[Room] = [control, map_room, GateRoom(ctx), SupervisorRoom(ctx, control, map_room)]
     for room in rooms:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QSettings
 
 from sety_console.config import Settings
+from sety_console.core.local_time import LocalZone
 from sety_console.core.session import ConsoleSession
 from sety_console.ui.alarms import AlarmController
 from sety_console.ui.bridge import SessionBridge
@@ -32,6 +33,8 @@ class ShellContext:
     qsettings: QSettings
     source: str = ""
     """What the environment badge says (live / test / sandbox), printed on reports."""
+    zone: LocalZone = field(default_factory=LocalZone)
+    """The service area's time zone: every time a person reads is shown in it."""
     now: Callable[[], datetime] = utc_now
     # Cross-workspace requests, set by `build_workspaces` once every workspace exists.
     show_on_map: Callable[[str], None] = field(default=lambda incident_id: None)

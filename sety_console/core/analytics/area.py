@@ -77,7 +77,7 @@ class AreaReading:
     riskiest_hours: tuple[int, ...]
     """Local hours drawn red, worst first (at most three, never an hour without incidents)."""
     quietest_hours: tuple[int, ...]
-    """Local hours drawn green, quietest first (only when there were incidents at all)."""
+    """Local hours drawn green, quietest first: only hours quieter than every red one."""
     weekday_counts: tuple[int, ...]
     busiest_weekday: int | None
     """The weekday drawn red (Monday = 0); None without incidents."""
@@ -101,10 +101,16 @@ def riskiest_hours(counts: tuple[int, ...], limit: int = PEAK_HOURS) -> tuple[in
 
 
 def quietest_hours(counts: tuple[int, ...], limit: int = PEAK_HOURS) -> tuple[int, ...]:
-    """Up to `limit` hours with the fewest incidents, quietest first (ties: earlier hour)."""
-    if not any(counts):
+    """Up to `limit` hours with the fewest incidents, quietest first (ties: earlier hour).
+
+    Only hours strictly quieter than every riskiest hour count, so no hour is both red and green.
+    """
+    risky = riskiest_hours(counts, limit)
+    if not risky:
         return ()
-    return tuple(sorted(range(len(counts)), key=lambda h: (counts[h], h))[:limit])
+    ceiling = min(counts[h] for h in risky)
+    calmer = [h for h in range(len(counts)) if counts[h] < ceiling]
+    return tuple(sorted(calmer, key=lambda h: (counts[h], h))[:limit])
 
 
 def busiest_weekday(counts: tuple[int, ...]) -> int | None:
@@ -121,9 +127,11 @@ def trend_words(trend: Trend, change_percent: float | None, days: int) -> tuple[
     direction = "up" if change_percent >= 0 else "down"
     change = f"incidents {direction} {abs(change_percent):.1f} % on the {days} days before"
     if trend is Trend.worsening:
-        return TrendWords("▲", "Getting worse", change, "bad"), ""
+        detail = change if change_percent > 0 else "the server rates it less safe, although " + change
+        return TrendWords("▲", "Getting worse", detail, "bad"), ""
     if trend is Trend.improving:
-        return TrendWords("▼", "Getting better", change, "good"), ""
+        detail = change if change_percent < 0 else "the server rates it safer, although " + change
+        return TrendWords("▼", "Getting better", detail, "good"), ""
     if trend is Trend.stable and abs(change_percent) >= TREND_THRESHOLD_PERCENT:
         return TrendWords("→", "No clear trend", change + ", too few to call a trend", "neutral"), ""
     if trend is Trend.stable:

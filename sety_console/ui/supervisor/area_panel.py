@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
+from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -35,11 +36,13 @@ from sety_console.ui.common.palette import colors
 from sety_console.ui.common.score_gauge import ScoreGauge
 from sety_console.ui.common.theme import current_theme
 from sety_console.ui.supervisor.area_sections import (
+    LegendLines,
     SectionBox,
     comparison_html,
     factors_html,
     patterns_html,
     prediction_html,
+    reasons_html,
     safe_zones_html,
 )
 from sety_console.ui.supervisor.backend import SupervisorBackend
@@ -126,14 +129,13 @@ class AreaAnalyticsPanel(QWidget):
         self.factors = SectionBox("Why this score")
         self.comparison = SectionBox("Compared with area and city")
         self.prediction = SectionBox("Next 24 hours")
+        self.reasons = SectionBox("Why this outlook (the server's reasons)")
         self.patterns = SectionBox("Patterns")
         self.safe_zones = SectionBox("Nearest safe zones")
         label = self.zone.abbreviation()
         self.hour_chart = BarChart(f"Incidents by hour of day ({label})", x_label=f"Hour, {label}")
         self.weekday_chart = BarChart("Incidents by weekday", x_label="Day")
-        self.time_legend = QLabel()
-        self.time_legend.setWordWrap(True)
-        self.time_legend.setTextFormat(Qt.TextFormat.RichText)
+        self.time_legend = LegendLines()
         body = QWidget()
         grid = QGridLayout(body)
         grid.addWidget(self.gauge, 0, 0)
@@ -143,8 +145,9 @@ class AreaAnalyticsPanel(QWidget):
         grid.addWidget(self.hour_chart, 1, 0, 1, 3)
         grid.addWidget(self.weekday_chart, 1, 3)
         grid.addWidget(self.time_legend, 2, 0, 1, 4)
-        grid.addWidget(self.patterns, 3, 0, 1, 2)
-        grid.addWidget(self.safe_zones, 3, 2, 1, 2)
+        grid.addWidget(self.reasons, 3, 0)
+        grid.addWidget(self.patterns, 3, 1, 1, 2)
+        grid.addWidget(self.safe_zones, 3, 3)
         for column, stretch in enumerate((2, 3, 3, 3)):
             grid.setColumnStretch(column, stretch)
         grid.setRowMinimumHeight(1, 250)
@@ -214,11 +217,18 @@ class AreaAnalyticsPanel(QWidget):
         self.heading.setText("")
         self.gauge.set_message("Loading…" if loading else ("Not available" if error else "No point yet"))
         placeholder = "Loading…" if loading else "—"
-        for box in (self.factors, self.comparison, self.prediction, self.patterns, self.safe_zones):
+        for box in (
+            self.factors,
+            self.comparison,
+            self.prediction,
+            self.reasons,
+            self.patterns,
+            self.safe_zones,
+        ):
             box.set_html(f"<p>{placeholder}</p>")
         self.hour_chart.set_bars([f"{h:02d}" for h in range(24)], [0] * 24, tick_every=2)
         self.weekday_chart.set_bars(list(WEEKDAYS), [0] * 7)
-        self.time_legend.setText("")
+        self.time_legend.set_lines([])
 
     def _show(self, analytics: DangerAnalytics) -> None:
         palette = colors(current_theme())
@@ -236,7 +246,8 @@ class AreaAnalyticsPanel(QWidget):
         self.gauge.set_score(score.score, score.level)
         self.factors.set_html(factors_html(score, palette))
         self.comparison.set_html(comparison_html(reading, palette))
-        self.prediction.set_html(prediction_html(reading, analytics.prediction, palette))
+        self.prediction.set_html(prediction_html(reading, palette))
+        self.reasons.set_html(reasons_html(analytics.prediction, palette))
         self.patterns.set_html(patterns_html(analytics.patterns, self.zone, computed, palette))
         self.safe_zones.set_html(safe_zones_html(analytics.safe_zones, palette))
         self._show_time(reading)
@@ -263,12 +274,13 @@ class AreaAnalyticsPanel(QWidget):
         riskiest = hours_text(reading.riskiest_hours) or "none"
         quietest = hours_text(reading.quietest_hours) or "none"
         day = WEEKDAY_NAMES[busiest] if busiest is not None else "none"
-        self.time_legend.setText(
-            f"<span style='color:{chart.high}; font-size:14pt'>■</span> <b>Riskiest hours:</b> "
-            f"{riskiest} {label} &nbsp;&nbsp; <span style='color:{chart.low}; font-size:14pt'>■</span> "
-            f"<b>Quietest hours:</b> {quietest} {label} &nbsp;&nbsp; "
-            f"<span style='color:{chart.high}; font-size:14pt'>■</span> <b>Busiest day:</b> {day}. "
-            f"Bar 20 covers 20:00–20:59 {label}."
+        self.time_legend.set_lines(
+            [
+                (chart.high, f"<b>Riskiest hours:</b> {riskiest} {label} (red bars)"),
+                (chart.low, f"<b>Quietest hours:</b> {quietest} {label} (green bars)"),
+                (chart.high, f"<b>Busiest day:</b> {day} (red bar)"),
+                ("", f"Bar 20 covers 20:00–20:59 {label}. {escape(reading.hours.note)}".strip()),
+            ]
         )
 
     # --- slots --------------------------------------------------------------------------------

@@ -20,11 +20,13 @@ from sety_console.core.wording import distance_text, enum_label, weekday_name
 from sety_console.ui.common.palette import Palette
 
 __all__ = [
+    "LegendLines",
     "SectionBox",
     "comparison_html",
     "factors_html",
     "patterns_html",
     "prediction_html",
+    "reasons_html",
     "safe_zones_html",
 ]
 
@@ -53,6 +55,34 @@ class SectionBox(QGroupBox):
 
     def text(self) -> str:
         return self.label.text()
+
+
+class LegendLines(QWidget):
+    """A chart legend of short lines, each a coloured square and words; never wrapped or cut."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(4, 0, 4, 0)
+        self._layout.setSpacing(2)
+        self.lines: list[QLabel] = []
+
+    def set_lines(self, lines: list[tuple[str, str]]) -> None:
+        """(colour, rich text) per line; an empty colour draws no square."""
+        for label in self.lines:
+            self._layout.removeWidget(label)
+            label.deleteLater()
+        self.lines = []
+        for colour, html in lines:
+            square = f"<span style='color:{colour}; font-size:14pt'>■</span> " if colour else ""
+            label = QLabel(square + html)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self._layout.addWidget(label)
+            self.lines.append(label)
+
+    def text(self) -> str:
+        return "\n".join(label.text() for label in self.lines)
 
 
 def _factor_name(name: str) -> str:
@@ -114,12 +144,18 @@ def comparison_html(reading: AreaReading, palette: Palette) -> str:
     )
 
 
-def prediction_html(reading: AreaReading, prediction: RiskPrediction, palette: Palette) -> str:
+def reasons_html(prediction: RiskPrediction, palette: Palette) -> str:
+    """The server's own reasons for its outlook, as it wrote them."""
+    if not prediction.factors:
+        return f"<p style='color:{palette.muted}'>The server gave no reasons.</p>"
+    return "<ul>" + "".join(f"<li>{escape(text)}</li>" for text in prediction.factors) + "</ul>"
+
+
+def prediction_html(reading: AreaReading, palette: Palette) -> str:
     """The next-24-hour outlook: level in words and colour, why it differs from the score, the figures."""
     outlook = reading.outlook
     colour = palette.risk_color(outlook.risk.value)
-    explanation = f"<p style='{MEDIUM}'>{escape(outlook.explanation)}</p>" if outlook.explanation else ""
-    factors = "".join(f"<li>{escape(text)}</li>" for text in prediction.factors)
+    explanation = f"<p><b>{escape(outlook.explanation)}</b></p>" if outlook.explanation else ""
     return (
         f"<p><span style='{BIG} color:{colour}'>{escape(outlook.headline)}</span><br>"
         "in the next 24 hours</p>"
@@ -130,7 +166,6 @@ def prediction_html(reading: AreaReading, prediction: RiskPrediction, palette: P
             ("Confidence (how much history backs it)", outlook.confidence),
         )
         + f"<p>{escape(reading.peak_sentence)}</p>"
-        + (f"<p><b>Why (from the server):</b></p><ul>{factors}</ul>" if factors else "")
     )
 
 

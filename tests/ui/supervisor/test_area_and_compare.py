@@ -7,7 +7,9 @@ import asyncio
 from pathlib import Path
 
 import qasync
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from sety_console.api.models import SafetyLevel
@@ -186,3 +188,35 @@ def test_compare_goes_one_at_a_time_when_the_budget_is_low(
     aloop.run_until_complete(panel.compare(PLACES))
     assert backend.max_in_flight == 1
     assert len(panel.columns) == MAX_PLACES  # never more than four side by side
+
+
+def test_the_hint_follows_the_saved_places(qtbot: QtBot, backend: FakeBackend) -> None:
+    panel = ComparePlacesPanel(backend)
+    qtbot.addWidget(panel)
+    panel.set_places([])
+    assert panel.hint.text() == "No saved places yet: save a point in Area analytics first."
+    assert not panel.compare_button.isEnabled()
+    panel.set_places(PLACES[:2])  # two places saved later, from Area analytics
+    assert panel.hint.text() == "Tick up to 4 saved places, then press Compare."
+    assert panel.compare_button.isEnabled()
+
+
+def test_comparing_never_makes_the_window_taller(
+    qtbot: QtBot, aloop: qasync.QEventLoop, backend: FakeBackend
+) -> None:
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    panel = ComparePlacesPanel(backend, zone=LAGOS)
+    layout.addWidget(panel)
+    qtbot.addWidget(window)
+    window.resize(1400, 640)
+    window.show()
+    panel.set_places(PLACES)
+    qtbot.waitExposed(window)
+    before = window.size()
+    qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(panel.columns) == MAX_PLACES and all(c.reading for c in panel.columns))
+    qtbot.wait(50)
+    assert window.size() == before
+    assert window.minimumSizeHint().height() <= before.height()
+    assert panel.columns_area.verticalScrollBar().maximum() > 0  # the columns scroll instead

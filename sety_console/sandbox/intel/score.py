@@ -13,7 +13,7 @@ Factors (impact = points added; negative makes the place less safe):
 * `responder_coverage`: police stations (+3), fire stations (+2) and hospitals (+1) within 2 km; up to +10.
 
 The density scales are per km², so a score does not depend on the radius asked for, and are set so
-that, with a history like the demo's (~55 incidents a day across Lagos), a quiet district scores
+that, with a history like the demo's (~33 incidents a day across Lagos), a quiet district scores
 "safe", an average one "moderate" and a motor park at night "danger". The arithmetic is `scoring`'s,
 shared with the city's places a score is ranked among. Descriptions name no clock time: the
 contract's hours are UTC, and the console shows hours in the service area's zone.

@@ -22,9 +22,9 @@ from .geo import METRES_PER_DEGREE
 from .nearby import cos_lat, sum_within, within
 from .records import SEVERITY_WEIGHT, Columns, FloatArray, IntArray
 
-DENSITY_MAX, DENSITY_SCALE = 40.0, 14.0
-SEVERITY_MAX, SEVERITY_SCALE = 15.0, 10.0
-RECENT_MAX, RECENT_SCALE = 25.0, 2.7
+DENSITY_MAX, DENSITY_SCALE = 40.0, 8.4
+SEVERITY_MAX, SEVERITY_SCALE = 15.0, 6.0
+RECENT_MAX, RECENT_SCALE = 25.0, 1.6
 """Penalty caps and the per-km² values at which 63 % of the cap is reached (calibrated on demo data)."""
 TIME_WINDOW_HOURS = 3
 TIME_MIN_INCIDENTS = 5

@@ -212,6 +212,6 @@ def test_some_districts_rise_and_some_fall_over_the_year(past: list[DemoIncident
         assert quarter(rising, 0) > 1.4 * quarter(rising, 270), rising
     for falling in ("Oshodi", "Mushin", "Ajegunle", "Obalende"):
         assert quarter(falling, 0) < 0.75 * quarter(falling, 270), falling
-    steady = ("Yaba", "Surulere", "Ikeja", "Isolo", "Festac")
+    steady = ("Yaba", "Surulere", "Ikeja", "Isolo", "Festac", "Ketu", "Ojota", "Gbagada", "Ilupeju", "Ojodu")
     now, then = sum(quarter(s, 0) for s in steady), sum(quarter(s, 270) for s in steady)
-    assert 0.85 < now / then < 1.18  # the others keep their volume
+    assert 0.8 < now / then < 1.25  # the others keep their volume (1.03 on 60,000 incidents)

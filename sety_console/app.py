@@ -152,9 +152,10 @@ class ConsoleApp:
         window.status.set_operator(self.settings.operator_name)
         window.theme_requested.connect(self._switch_theme)
         window.connection_settings_requested.connect(lambda: asyncio.ensure_future(self._change_connection()))
-        from sety_console.core.local_time import DEMO_ZONE, service_zone
+        from sety_console.core.local_time import DEMO_ZONE, service_zone, show_times_in
 
         zone = service_zone(self.settings.time_zone, DEMO_ZONE if backend.environment == "sandbox" else None)
+        show_times_in(zone)
         workspaces = build_workspaces(window, session, self.settings, source=backend.label, zone=zone)
         try:
             await session.start()

@@ -20,6 +20,7 @@ __all__ = [
     "HourAxis",
     "LocalZone",
     "ZoneError",
+    "display_zone",
     "hour_axis",
     "hours_text",
     "iso_text",
@@ -27,6 +28,8 @@ __all__ = [
     "local_text",
     "local_weekday_hour",
     "service_zone",
+    "show_times_in",
+    "to_local",
     "utc_day_note",
     "utc_text",
 ]
@@ -96,6 +99,25 @@ class LocalZone:
         return self.localise(now or datetime.now(UTC)).date()
 
 
+_shown_in = LocalZone()
+
+
+def show_times_in(zone: LocalZone) -> None:
+    """Make `zone` the one every time of this console is shown in (the composition root calls it)."""
+    global _shown_in
+    _shown_in = zone
+
+
+def display_zone() -> LocalZone:
+    """The zone times are shown in (the service area's; the workstation's until the app says)."""
+    return _shown_in
+
+
+def to_local(moment: datetime) -> datetime:
+    """`moment` as wall-clock time in the display zone (what `.astimezone()` did for the workstation)."""
+    return _shown_in.localise(moment)
+
+
 def load_zone(name: str | None) -> LocalZone:
     """The zone a setting names (`Africa/Lagos`); empty or None means this workstation's zone."""
     key = (name or "").strip()
@@ -157,10 +179,10 @@ def utc_text(moment: datetime | None, *, seconds: bool = True) -> str:
 
 
 def iso_text(moment: datetime | None, zone: LocalZone) -> str:
-    """ISO 8601 with the zone's offset, for exports: `2026-03-10T19:05:12+01:00`; empty for no value."""
+    """ISO 8601 with the zone's offset, for exports: `2026-03-10T19:05:12.000+01:00`; empty for no value."""
     if moment is None:
         return ""
-    return zone.localise(moment).replace(microsecond=0).isoformat()
+    return zone.localise(moment).isoformat(timespec="milliseconds")
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from sety_console.core.alerts import Alert, AlertBook, AlertError, AlertReason
+from sety_console.core.local_time import to_local
 from sety_console.ui.sound import SoundPlayer
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,7 @@ class AlarmController(QObject):
         """Who acknowledged or snoozed this incident's alarms, and when (for the detail view)."""
         lines = []
         for record in self._alerts.history(incident_id):
-            when = record.at.astimezone().strftime("%H:%M:%S")
-            until = f" until {record.until.astimezone():%H:%M}" if record.until else ""
+            when = to_local(record.at).strftime("%H:%M:%S")
+            until = f" until {to_local(record.until):%H:%M}" if record.until else ""
             lines.append(f"{when} — alarm {record.action.value}{until} by {record.by}")
         return lines

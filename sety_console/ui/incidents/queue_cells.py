@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from sety_console.api.models import Severity
+from sety_console.core.local_time import to_local
 from sety_console.core.rules import SlaUrgency
 from sety_console.ui.common.palette import Palette
 
@@ -139,7 +140,7 @@ class QueueCells:
         incident = row.incident
         if column == Column.AGE:
             age = format_age((now() - incident.created_at).total_seconds())
-            return f"Created {incident.created_at.astimezone():%Y-%m-%d %H:%M:%S} ({age} ago)"
+            return f"Created {to_local(incident.created_at):%Y-%m-%d %H:%M:%S %Z} ({age} ago)"
         if column == Column.SLA:
             clock = row.clock(now, tick)
             return f"{sla_text(clock)}\n{sla_tooltip(incident, clock)}"

@@ -13,6 +13,7 @@ from enum import IntEnum
 from typing import Any
 
 from sety_console.api.models import Category, Incident, IncidentStatus
+from sety_console.core.local_time import to_local
 from sety_console.core.rules import PriorityKey, SlaClock, SlaPhase, priority_key, sla_clock, sla_targets
 
 from .queue_filters import FilterFields, filter_fields
@@ -177,7 +178,7 @@ def sla_tooltip(incident: Incident, clock: SlaClock) -> str:
     assign, arrive = sla_targets(incident)
     lines = [f"Assign within {format_duration(assign)}, arrive within {format_duration(arrive)}"]
     if clock.due_at is not None:
-        lines.append(f"Due at {clock.due_at.astimezone():%H:%M:%S}")
+        lines.append(f"Due at {to_local(clock.due_at):%H:%M:%S}")
     if clock.breached:
         reason = incident.sla.breach_reason if incident.sla else None
         lines.append(f"SLA breached{': ' + reason if reason else ''}")

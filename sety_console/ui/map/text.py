@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sety_console.api.models import Category, OpenEnum
+from sety_console.core.local_time import to_local
 
 LatLng = tuple[float, float]
 
@@ -61,7 +62,7 @@ def format_distance(meters: float) -> str:
 
 
 def format_time(value: datetime | None) -> str:
-    return "—" if value is None else value.strftime("%d %b %H:%M UTC")
+    return "—" if value is None else f"{to_local(value):%d %b %H:%M %Z}"
 
 
 def format_point(point: LatLng) -> str:

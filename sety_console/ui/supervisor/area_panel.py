@@ -126,6 +126,7 @@ class AreaAnalyticsPanel(QWidget):
     def _build_body(self) -> None:
         self.gauge = ScoreGauge()
         self.gauge.setMinimumSize(200, 200)
+        self.gauge.setMaximumSize(320, 320)
         self.factors = SectionBox("Why this score")
         self.comparison = SectionBox("Compared with area and city")
         self.prediction = SectionBox("Next 24 hours")
@@ -142,12 +143,12 @@ class AreaAnalyticsPanel(QWidget):
         grid.addWidget(self.factors, 0, 1)
         grid.addWidget(self.comparison, 0, 2)
         grid.addWidget(self.prediction, 0, 3)
-        grid.addWidget(self.hour_chart, 1, 0, 1, 3)
-        grid.addWidget(self.weekday_chart, 1, 3)
-        grid.addWidget(self.time_legend, 2, 0, 1, 4)
-        grid.addWidget(self.reasons, 3, 0)
-        grid.addWidget(self.patterns, 3, 1, 1, 2)
-        grid.addWidget(self.safe_zones, 3, 3)
+        grid.addWidget(self.hour_chart, 1, 0, 1, 2)
+        grid.addWidget(self.weekday_chart, 1, 2)
+        grid.addWidget(self.time_legend, 1, 3)  # beside the charts: seen with them, never cut off
+        grid.addWidget(self.reasons, 2, 0)
+        grid.addWidget(self.patterns, 2, 1, 1, 2)
+        grid.addWidget(self.safe_zones, 2, 3)
         for column, stretch in enumerate((2, 3, 3, 3)):
             grid.setColumnStretch(column, stretch)
         grid.setRowMinimumHeight(1, 250)

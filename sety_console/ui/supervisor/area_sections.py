@@ -58,13 +58,14 @@ class SectionBox(QGroupBox):
 
 
 class LegendLines(QWidget):
-    """A chart legend of short lines, each a coloured square and words; never wrapped or cut."""
+    """A chart legend: lines of a coloured square and words, wrapped to the width it is given."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(4, 0, 4, 0)
-        self._layout.setSpacing(2)
+        self._layout.setContentsMargins(4, 16, 4, 0)
+        self._layout.setSpacing(8)
+        self._layout.addStretch(1)
         self.lines: list[QLabel] = []
 
     def set_lines(self, lines: list[tuple[str, str]]) -> None:
@@ -73,13 +74,17 @@ class LegendLines(QWidget):
             self._layout.removeWidget(label)
             label.deleteLater()
         self.lines = []
+        stretch = self._layout.takeAt(self._layout.count() - 1)
         for colour, html in lines:
             square = f"<span style='color:{colour}; font-size:14pt'>■</span> " if colour else ""
             label = QLabel(square + html)
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setWordWrap(True)
             self._layout.addWidget(label)
             self.lines.append(label)
+        if stretch is not None:
+            self._layout.addItem(stretch)
 
     def text(self) -> str:
         return "\n".join(label.text() for label in self.lines)

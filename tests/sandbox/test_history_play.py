@@ -49,7 +49,7 @@ def played(demo: DemoIncident, incident_id: str, spec_seed: int, rough: bool = F
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_every_course_matches_the_simulation(seed: int) -> None:
     demos = history(START - timedelta(days=2), count=400, days=60, seed=seed)
-    kinds = set()
+    kinds: set[str] = set()
     for number, demo in enumerate(demos):
         incident_id = f"inc_{number:016d}"
         fast = played(demo, incident_id, number, rough=number % 2 == 0)

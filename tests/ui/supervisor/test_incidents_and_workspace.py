@@ -51,6 +51,7 @@ def test_incident_analytics_counts_what_the_pages_hold(
     assert stats.total == expected.total
     assert stats.by_severity == expected.by_severity
     assert panel.view.total.value.text() == str(expected.total)
+    assert expected.breach_rate is not None
     assert panel.view.breach_rate.value.text() == f"{expected.breach_rate * 100:.0f} %"
     assert panel.view.by_category.values[0] == expected.by_category["sos"]
     assert sum(panel.view.assign_histogram.values) == len(expected.assign_seconds)

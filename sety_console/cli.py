@@ -23,7 +23,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The command line; only the subcommand named in `argv` is imported (start-up stays fast)."""
     parser = argparse.ArgumentParser(
         prog="sety-console",
         description=(
@@ -36,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workspace", choices=WORKSPACES, help="open this workspace first")
     parser.add_argument("--screenshot", metavar="PATH", help="load data, save a PNG of the window, exit")
     parser.add_argument(
+        "--window-size",
+        type=window_size,
+        metavar="WxH",
+        help="with --screenshot: this window size (default: what fits the screen)",
+    )
+    parser.add_argument(
         "--sandbox-role",
         choices=("admin", "operator", "guard", "supervisor"),
         help="with the embedded sandbox: sign in with this role's key (default admin: every workspace)",
@@ -46,11 +53,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="open every workspace offscreen against the embedded sandbox, check the map, exit 0 if all work",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
     for name, (module, help_text) in SUBCOMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
         sub_parser.set_defaults(_module=module)
-        _subcommand(module).add_arguments(sub_parser)
+        if name == chosen:
+            _subcommand(module).add_arguments(sub_parser)
     return parser
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """`1366x768` → (1366, 768); argparse reports anything else as a usage error."""
+    width, sep, height = text.lower().partition("x")
+    if not (sep and width.isdigit() and height.isdigit() and int(width) >= 320 and int(height) >= 240):
+        raise argparse.ArgumentTypeError(
+            f"expected WIDTHxHEIGHT of at least 320x240, e.g. 1366x768; got {text!r}"
+        )
+    return int(width), int(height)
 
 
 def _subcommand(module: str):  # type: ignore[no-untyped-def]
@@ -58,7 +77,8 @@ def _subcommand(module: str):  # type: ignore[no-untyped-def]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(arguments).parse_args(arguments)
     if args.command:
         return int(_subcommand(args._module).run(args))
     headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

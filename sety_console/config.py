@@ -32,6 +32,12 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+def sandbox_database() -> Path:
+    """The demo sandbox's SQLite file: one per user profile, shared by the console's sandbox child,
+    `sety-console sandbox serve` and `sety-console report --sandbox`."""
+    return data_dir() / "sandbox" / "sandbox.db"
+
+
 def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 

@@ -6,9 +6,6 @@ import logging
 import os
 import re
 
-import keyring
-from keyring.errors import KeyringError, NoKeyringError
-
 SERVICE = "sety-console"
 KEY_PATTERN = re.compile(r"sety_(live|test)_[0-9a-f]{32}")
 log = logging.getLogger(__name__)
@@ -23,6 +20,9 @@ def load_api_key(api_url: str) -> str | None:
     env = os.environ.get("SETY_API_KEY")
     if env:
         return env.strip()
+    import keyring  # imported when first needed: it is slow, and the log setup needs only `redact`
+    from keyring.errors import KeyringError, NoKeyringError
+
     try:
         return keyring.get_password(SERVICE, api_url)
     except NoKeyringError:
@@ -37,6 +37,9 @@ def save_api_key(api_url: str, api_key: str) -> None:
     """Store the key in the OS keyring for `api_url`."""
     if not KEY_PATTERN.fullmatch(api_key):
         raise CredentialError("That does not look like a Sety key (sety_live_… or sety_test_… and 32 hex).")
+    import keyring
+    from keyring.errors import KeyringError
+
     try:
         keyring.set_password(SERVICE, api_url, api_key)
     except KeyringError as exc:

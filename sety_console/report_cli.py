@@ -2,11 +2,12 @@
 
     sety-console report --from 2026-03-10T06:00Z --to 2026-03-10T18:00Z --out handover.pdf
     sety-console report --hours 8 --out last-shift.pdf --api-url https://intel-api.sety.io/v1/external
-    sety-console report --sandbox --out demo.pdf        # a temporary local sandbox with demo data
+    sety-console report --sandbox --out demo.pdf        # the console's demo sandbox
 
-A composition root like `app.py`: it builds a `SetyClient` from the same key sources as the console
-(`SETY_API_KEY` or the OS keyring for the URL from `--api-url` / `SETY_API_URL`) and gathers the data
-with the function the in-app report uses.
+A composition root like `app.py`: it resolves the server with the console's own code (`connect.servers`:
+the URL saved by File → Connection… or given by `--api-url` / `SETY_API_URL`, the key from the keyring
+or `SETY_API_KEY`; `--sandbox` joins or starts the profile's sandbox) and gathers the data with the
+function the in-app report uses.
 """
 
 from __future__ import annotations
@@ -14,21 +15,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
-import tempfile
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sety_console.api.models import Category, Severity
 from sety_console.core.handover import HandoverFilters, HandoverWindow, gather_handover, sources_from_client
 from sety_console.core.local_time import DEMO_ZONE, LocalZone, ZoneError, load_zone
-from sety_console.credentials import load_api_key
 
 if TYPE_CHECKING:
     from sety_console.api import SetyClient
+    from sety_console.connect.servers import Server
     from sety_console.core.handover import HandoverSources
 
 __all__ = ["add_arguments", "client_sources", "parse_moment", "run"]
@@ -36,8 +34,6 @@ __all__ = ["add_arguments", "client_sources", "parse_moment", "run"]
 log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://intel-api.sety.io/v1/external"
 DEFAULT_HOURS = 12.0
-SANDBOX_DEMO_HISTORY = 1500
-"""Past incidents the temporary `--sandbox` invents (fewer than the console's demo: starts faster)."""
 
 
 class ReportSetupError(Exception):
@@ -68,7 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sandbox",
         action="store_true",
-        help="run against a temporary local sandbox with demo data (no URL or key needed)",
+        help="report on the console's demo sandbox (no URL or key needed)",
     )
 
 
@@ -116,25 +112,34 @@ def _filters(args: argparse.Namespace) -> HandoverFilters:
     )
 
 
-def _connection(args: argparse.Namespace) -> tuple[str, str]:
-    """(URL, key) from the arguments and the console's key sources, or a message saying what is missing."""
-    url = args.report_api_url or getattr(args, "api_url", None) or os.environ.get("SETY_API_URL")
-    key = load_api_key(url or DEFAULT_API_URL)
-    if url is None and key is None:
+async def _open_server(args: argparse.Namespace) -> Server:
+    """The server the console itself would use (saved URL, `SETY_API_URL`, keyring, `SETY_API_KEY`),
+    or with `--sandbox` the profile's demo sandbox (the one the console shows)."""
+    from sety_console import config
+    from sety_console.connect.servers import configured_api, remote_server, sandbox_server
+
+    settings = config.load_settings()
+    if args.sandbox:
+        server = sandbox_server(settings, "supervisor")
+        await server.ready()
+        return server
+    url = args.report_api_url or getattr(args, "api_url", None) or settings.api_url
+    configured = await asyncio.to_thread(configured_api, url)
+    if configured is None:
         raise ReportSetupError(
-            "A Sety API URL and key are needed: pass --api-url (or set SETY_API_URL) and set SETY_API_KEY "
-            "(or save the key in the console under File → Connection…). For a demo report, use --sandbox."
+            "No Sety API is configured: save one in the console (File → Connection…), or pass --api-url "
+            "(or set SETY_API_URL) with SETY_API_KEY. For a demo report, use --sandbox."
         )
+    url, key = configured
     if key is None:
         raise ReportSetupError(
-            f"No API key for {url}: set SETY_API_KEY, or save the key for this URL in the console "
-            "(File → Connection…)."
+            f"No API key for {url}: save it in the console (File → Connection…) or set SETY_API_KEY."
         )
-    return url or DEFAULT_API_URL, key
+    return remote_server(url, key)
 
 
 def client_sources(client: SetyClient) -> HandoverSources:
-    """Report sources over a `SetyClient` (the core's, shared with nothing but this command)."""
+    """Report sources over a `SetyClient` (the core's, the same reads as the console's report)."""
     return sources_from_client(client)
 
 
@@ -149,46 +154,20 @@ def _zone(args: argparse.Namespace) -> LocalZone:
         raise ReportSetupError(f"time_zone in settings.json: {exc}") from None
 
 
-@dataclass
-class _Target:
-    url: str
-    key: str
-    stop: Any = None
-
-
-def _start_sandbox() -> _Target:
-    from sety_console.sandbox.server import SandboxServer
-
-    folder = tempfile.TemporaryDirectory(prefix="sety-report-sandbox-")
-    server = SandboxServer(
-        f"sqlite:///{folder.name}/sandbox.db", seed="demo", demo_history_count=SANDBOX_DEMO_HISTORY
-    )
-    server.start()
-
-    def stop() -> None:
-        server.stop()
-        folder.cleanup()
-
-    return _Target(server.base_url, server.issue_keys()["supervisor"], stop)
-
-
 async def _gather_and_write(
-    args: argparse.Namespace,
-    target: _Target,
-    window: HandoverWindow,
-    filters: HandoverFilters,
-    zone: LocalZone,
+    args: argparse.Namespace, window: HandoverWindow, filters: HandoverFilters, zone: LocalZone
 ) -> int:
-    from sety_console.api import SetyClient
     from sety_console.core.handover.report_html import build_report_html, report_title
     from sety_console.report_pdf import build_report_document, write_pdf
 
-    async with SetyClient(target.url, target.key) as client:
-        data = await gather_handover(window, sources_from_client(client), filters)
-    source = "a temporary demo sandbox" if args.sandbox else target.url
+    server = await _open_server(args)
+    try:
+        data = await gather_handover(window, sources_from_client(server.client), filters)
+    finally:
+        await server.aclose()
+    source = "the console's demo sandbox" if args.sandbox else server.client.base_url
     title = report_title(data, zone)
-    document = build_report_document(build_report_html(data, zone, source), title)
-    path = write_pdf(document, args.out, title)
+    path = write_pdf(build_report_document(build_report_html(data, zone, source), title), args.out, title)
     print(
         f"Wrote {path}: {len(data.still_open)} still open, {len(data.opened)} opened, "
         f"{len(data.closed)} closed, {len(data.breaches)} SLA breaches, {len(data.notes)} notes, "
@@ -202,23 +181,22 @@ async def _gather_and_write(
 def run(args: argparse.Namespace) -> int:
     """Write the report; 0 when written, 1 when the server or the disk failed, 2 for bad arguments."""
     from sety_console.api.errors import SetyError
+    from sety_console.connect.sandbox_child import SandboxStartError
     from sety_console.report_pdf import ReportError, ensure_gui_application
 
     try:
         window, filters, zone = _window(args), _filters(args), _zone(args)
-        target = None if args.sandbox else _Target(*_connection(args))
     except ReportSetupError as exc:
         print(f"sety-console report: {exc}", file=sys.stderr)
         return 2
     ensure_gui_application()
+    if args.sandbox:
+        print("Using the console's demo sandbox (starting it if it is not running)…", file=sys.stderr)
     try:
-        if target is None:
-            print("Starting a temporary sandbox with demo data…", file=sys.stderr)
-            target = _start_sandbox()
-        return asyncio.run(_gather_and_write(args, target, window, filters, zone))
-    except (SetyError, ReportError, OSError) as exc:
+        return asyncio.run(_gather_and_write(args, window, filters, zone))
+    except ReportSetupError as exc:
+        print(f"sety-console report: {exc}", file=sys.stderr)
+        return 2
+    except (SetyError, ReportError, SandboxStartError, OSError) as exc:
         print(f"sety-console report: the report could not be written: {exc}", file=sys.stderr)
         return 1
-    finally:
-        if target is not None and target.stop is not None:
-            target.stop()

@@ -17,7 +17,6 @@ os.environ.pop("SETY_API_URL", None)
 
 # --- Qt + asyncio (QT-NOTES §4) -------------------------------------------------------------------
 import asyncio  # noqa: E402
-import gc  # noqa: E402
 from collections.abc import Coroutine, Iterator  # noqa: E402
 from typing import Any, TypeVar  # noqa: E402
 
@@ -48,19 +47,6 @@ def qloop(qapp: Any) -> Iterator[Any]:
     asyncio._set_running_loop(None)
     loop.close()
     asyncio.set_event_loop(None)
-
-
-@pytest.fixture(autouse=True)
-def collect_qt_garbage_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After a Qt test, collect cyclic garbage here, on the GUI thread.
-
-    Otherwise Python may collect a dead widget or qasync timer later on a server thread (the
-    sandbox's uvicorn), destroying its C++ object off the GUI thread; Qt then delivers a timer
-    event to freed memory (seen: SIGSEGV in QTimerInfoList::activateTimers).
-    """
-    yield
-    if {"qtbot", "qapp", "qloop"} & set(request.fixturenames):
-        gc.collect()
 
 
 class QtRunner:

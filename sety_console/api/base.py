@@ -19,20 +19,39 @@ from pydantic import BaseModel, ValidationError
 from sety_console import __version__
 
 from .errors import RequestValidationError, ResponseFormatError, SetyError, error_for_status, transport_error
-from .models import RequestModel
+from .models import RequestModel, mark_replay
 from .ratelimit import RateBudget
 from .retry import RetryPolicy, call_with_retries
 
-__all__ = ["DEFAULT_USER_AGENT", "BaseClient"]
+__all__ = ["DEFAULT_USER_AGENT", "IDEMPOTENCY_HEADER", "BaseClient", "check_idempotency_key"]
 
 log = logging.getLogger("sety_console.api")
 
 DEFAULT_USER_AGENT = f"sety-console/{__version__}"
 _KEY_CHARS = re.compile(r"^[\x21-\x7e]+$")  # printable ASCII, no spaces: anything else breaks the header
 _MAX_MESSAGE = 500
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+SUCCESS_STATUSES = (200, 201, 204)
+"""The only 2xx statuses the contract uses; any other 2xx is a `ResponseFormatError`."""
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R", bound=RequestModel)
+
+
+def _api_url(base_url: str) -> httpx.URL:
+    url = httpx.URL(base_url.rstrip("/") + "/")
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"The API address must be an http(s) URL, not {base_url!r}")
+    return url
+
+
+def _auth_header(api_key: str | None) -> dict[str, str]:
+    if api_key is None:
+        return {}
+    if not _KEY_CHARS.match(api_key):
+        raise ValueError("The API key contains spaces or characters that cannot be sent")
+    return {"Authorization": f"Bearer {api_key}"}
 
 
 class BaseClient:
@@ -48,21 +67,28 @@ class BaseClient:
         budget: RateBudget | None = None,
         retry: RetryPolicy | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
+        idempotency_honoured: bool | None = None,
     ) -> None:
-        url = httpx.URL(base_url.rstrip("/") + "/")
-        if url.scheme not in ("http", "https") or not url.host:
-            raise ValueError(f"The API address must be an http(s) URL, not {base_url!r}")
-        headers = {"Accept": "application/json", "User-Agent": user_agent}
-        if api_key is not None:
-            if not _KEY_CHARS.match(api_key):
-                raise ValueError("The API key contains spaces or characters that cannot be sent")
-            headers["Authorization"] = f"Bearer {api_key}"
+        url = _api_url(base_url)
+        headers = {"Accept": "application/json", "User-Agent": user_agent, **_auth_header(api_key)}
         self.base_url = str(url)
         self.budget = budget if budget is not None else RateBudget()
         self.retry = retry if retry is not None else RetryPolicy()
+        self.timeout = timeout
+        self.idempotency_honoured = idempotency_honoured
+        """True once the server is known to honour `Idempotency-Key` (told, or seen in a replay)."""
         self._http = httpx.AsyncClient(
             base_url=url, headers=headers, timeout=timeout, transport=transport, follow_redirects=False
         )
+
+    def retarget(self, base_url: str, api_key: str | None) -> None:
+        """Talk to `base_url` with `api_key` from now on (the embedded sandbox started or restarted)."""
+        url = _api_url(base_url)
+        self._http.headers.pop("Authorization", None)
+        self._http.headers.update(_auth_header(api_key))
+        self._http.base_url = url
+        self.base_url = str(url)
+        self.budget.reset()
 
     async def __aenter__(self) -> Self:
         return self
@@ -91,10 +117,22 @@ class BaseClient:
         body: dict[str, Any] | None = None,
         retry: bool | None = None,
         metered: bool = True,
+        idempotency_key: str | None = None,
     ) -> M:
-        """Send one operation and return its answer as `model`."""
-        response = await self._send(method, path, params=params, body=body, retry=retry, metered=metered)
-        return self._parse(model, response, f"{method} {path}")
+        """Send one operation and return its answer as `model` (marked when it was a replay)."""
+        response = await self._send(
+            method,
+            path,
+            params=params,
+            body=body,
+            retry=retry,
+            metered=metered,
+            idempotency_key=idempotency_key,
+        )
+        answer = self._parse(model, response, f"{method} {path}")
+        if _replayed(response):
+            mark_replay(answer)
+        return answer
 
     async def _send(
         self,
@@ -105,16 +143,31 @@ class BaseClient:
         body: dict[str, Any] | None = None,
         retry: bool | None = None,
         metered: bool = True,
+        idempotency_key: str | None = None,
     ) -> httpx.Response:
-        """Send (retried when `retry`; default: GETs only); return a 2xx answer or raise a `SetyError`."""
+        """Send and return a 200, 201 or 204 answer, or raise a `SetyError`.
+
+        Retried when `retry` (default: GETs only). A write with an `idempotency_key` sends it as the
+        `Idempotency-Key` header on every attempt and is retried after failures that never reached the
+        server; after an ambiguous one (the server may have acted) only once the server is known to
+        honour the header (`idempotency_honoured`), else the caller decides (the core's outbox looks
+        the write up first).
+        """
         operation = f"{method} {path}"
-        safe_to_repeat = method == "GET" if retry is None else retry
+        headers = None
+        if idempotency_key is not None:
+            headers = {IDEMPOTENCY_HEADER: check_idempotency_key(idempotency_key)}
+        keyed = idempotency_key is not None
+        safe_to_repeat = (method == "GET" or keyed) if retry is None else retry
         policy = self.retry if safe_to_repeat else RetryPolicy.never()
 
-        async def attempt() -> httpx.Response:
-            return await self._attempt(method, path, params, body, metered=metered)
+        def may_repeat(error: SetyError) -> bool:
+            return not (keyed and retry is None and error.ambiguous) or self.idempotency_honoured is True
 
-        return await call_with_retries(policy, attempt, what=operation)
+        async def attempt() -> httpx.Response:
+            return await self._attempt(method, path, params, body, headers, metered=metered)
+
+        return await call_with_retries(policy, attempt, what=operation, may_repeat=may_repeat)
 
     async def _attempt(
         self,
@@ -122,6 +175,7 @@ class BaseClient:
         path: str,
         params: dict[str, str] | None,
         body: dict[str, Any] | None,
+        headers: dict[str, str] | None,
         *,
         metered: bool,
     ) -> httpx.Response:
@@ -129,7 +183,7 @@ class BaseClient:
         if metered:
             await self.budget.acquire(user=method != "GET")
         try:
-            response = await self._http.request(method, path, params=params, json=body)
+            response = await self._http.request(method, path, params=params, json=body, headers=headers)
         except httpx.InvalidURL as exc:
             raise RequestValidationError(f"The request address is invalid ({exc})") from exc
         except httpx.HTTPError as exc:
@@ -138,8 +192,18 @@ class BaseClient:
             raise error from exc
         if metered:
             self.budget.update(response.headers, status=response.status_code)
-        if response.is_success:
+        if _replayed(response) and self.idempotency_honoured is not True:
+            log.info("the server honours Idempotency-Key (it replayed %s from its record)", operation)
+            self.idempotency_honoured = True
+        if response.status_code in SUCCESS_STATUSES:
             return response
+        if response.is_success:  # 202 "accepted, not done", 206 "partial": not an answer we can trust
+            raise ResponseFormatError(
+                f"The Sety API answered HTTP {response.status_code}, which it never answers on success",
+                status=response.status_code,
+                request_id=response.headers.get("X-Request-Id"),
+                operation=operation,
+            )
         raise self._error(response, operation)
 
     # ----------------------------------------------------------------- answers
@@ -208,6 +272,20 @@ class BaseClient:
             problem = exc.errors()[0]
             field = ".".join(str(part) for part in problem["loc"]) or None
             raise RequestValidationError(f"The {what} is invalid: {problem['msg']}", field=field) from exc
+
+
+def check_idempotency_key(key: str) -> str:
+    """`key` if it can be an `Idempotency-Key` (1–255 printable ASCII characters), else a local error."""
+    if not 1 <= len(key) <= 255 or not _KEY_CHARS.match(key):
+        raise RequestValidationError(
+            "The idempotency key must be 1 to 255 printable ASCII characters", field="Idempotency-Key"
+        )
+    return key
+
+
+def _replayed(response: httpx.Response) -> bool:
+    value: str = response.headers.get(REPLAYED_HEADER, "")
+    return value.strip().lower() == "true"
 
 
 def _error_fields(content: bytes) -> tuple[str | None, str | None, str | None]:

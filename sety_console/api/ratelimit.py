@@ -68,6 +68,8 @@ def parse_reset(value: str, now: datetime) -> datetime | None:
     (a number of 10^9 or more) and a delay in seconds from `now` (a smaller number).
     """
     text = value.strip()
+    if len(text) > 64:  # no date or count is this long: never feed it to float() or fromisoformat()
+        return None
     try:
         number = float(text)
     except ValueError:
@@ -80,12 +82,14 @@ def parse_reset(value: str, now: datetime) -> datetime | None:
         return None
     if number >= 1e9:
         return datetime.fromtimestamp(number, UTC) if number < 1e11 else None
-    return now + timedelta(seconds=number)
+    return now + timedelta(seconds=min(number, _MAX_WAIT.total_seconds()))
 
 
 def parse_retry_after(value: str, now: datetime) -> float | None:
     """`Retry-After` in seconds (never negative): integer seconds or an HTTP date; None if unreadable."""
     text = value.strip()
+    if len(text) > 64:
+        return None
     try:
         seconds = float(text)
     except ValueError:
@@ -99,16 +103,23 @@ def parse_retry_after(value: str, now: datetime) -> float | None:
     return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
+MAX_HEADER_COUNT = 1_000_000
+"""Largest request count believed from a header (plans allow 60–1000 a minute): absurd numbers are
+clamped here, so no header can overflow the pacing maths."""
+
+
 def _header_int(headers: Mapping[str, str], name: str) -> int | None:
+    """A count header as an int in [0, MAX_HEADER_COUNT]; None when absent, negative or unreadable."""
     raw = headers.get(name)
     if raw is None:
         return None
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        log.debug("ignoring unreadable %s header %r", name, raw)
+    text = raw.strip()
+    if not text.isascii() or not text.isdigit():
+        log.debug("ignoring unreadable %s header %r", name, raw[:40])
         return None
-    return value if value >= 0 else None
+    if len(text) > len(str(MAX_HEADER_COUNT)):  # never parse 400 digits into a number
+        return MAX_HEADER_COUNT
+    return min(int(text), MAX_HEADER_COUNT)
 
 
 class RateBudget:
@@ -124,6 +135,12 @@ class RateBudget:
         self._reset_at: datetime | None = None
         self._blocked_until: datetime | None = None
         self._skew = timedelta(0)  # local clock minus server clock
+
+    def reset(self) -> None:
+        """Forget what the server reported (a new key or a new server: its first answer tells again)."""
+        self._limit = self._remaining = None
+        self._reset_at = self._blocked_until = None
+        self._skew = timedelta(0)
 
     @property
     def reserve(self) -> int:

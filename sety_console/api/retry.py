@@ -1,8 +1,10 @@
 """Retries with exponential backoff and full jitter, bounded in count and in total time.
 
-The client retries only requests that are safe to repeat: every GET, and Create incident when its body
-carries an `idempotency_key`. Only transient errors are retried (transport errors, 5xx, 429); a 429
-waits at least its `Retry-After`. Every other write is sent once: the core's outbox decides.
+The client retries only requests that are safe to repeat: every GET, Create incident when its body
+carries an `idempotency_key`, and writes sent with an `Idempotency-Key` header (after an ambiguous
+failure only when the server is known to honour it). Only transient errors are retried (transport
+errors, 5xx, 429); a 429 waits at least its `Retry-After`. Every other write is sent once: the core's
+outbox decides.
 """
 
 from __future__ import annotations
@@ -71,11 +73,19 @@ class RetryPolicy:
         return delay
 
 
-async def call_with_retries(policy: RetryPolicy, attempt: Callable[[], Awaitable[T]], *, what: str) -> T:
+async def call_with_retries(
+    policy: RetryPolicy,
+    attempt: Callable[[], Awaitable[T]],
+    *,
+    what: str,
+    may_repeat: Callable[[SetyError], bool] | None = None,
+) -> T:
     """Run `attempt` until it succeeds or `policy` gives up, then raise the last error.
 
-    The error raised is marked `ambiguous` when any attempt may have reached the server, so a caller
-    never mistakes "the last try could not connect" for "nothing happened".
+    `may_repeat(error)` False stops at that error even if the policy would retry (a keyed write after
+    an ambiguous failure, when the server is not known to honour the key). The error raised is marked
+    `ambiguous` when any attempt may have reached the server, so a caller never mistakes "the last try
+    could not connect" for "nothing happened".
     """
     started = policy.clock()
     reached_server = False
@@ -87,6 +97,8 @@ async def call_with_retries(policy: RetryPolicy, attempt: Callable[[], Awaitable
         except SetyError as error:
             reached_server = reached_server or error.ambiguous
             delay = policy.next_delay(error, number, policy.clock() - started)
+            if may_repeat is not None and not may_repeat(error):
+                delay = None
             if delay is None:
                 error.ambiguous = reached_server
                 raise

@@ -27,6 +27,16 @@ class ActionState(Enum):
     FAILED = "failed"  # permanent: the server refused it; `error` says why
 
 
+class Settlement(Enum):
+    """How a delivered action was known to be on the server (recorded for every done action)."""
+
+    SENT = "sent"  # the answer to its first try
+    RESENT = "resent"  # the answer to a later try (earlier ones never acted)
+    REPLAYED = "replayed"  # the server answered a repeated idempotency key from its record
+    FOUND = "found"  # after an ambiguous failure, the outbox found it on the server
+    ALREADY_DONE = "already_done"  # 409: the server was already where the operator wanted it
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxEntry:
     """One action in the outbox.
@@ -51,6 +61,12 @@ class OutboxEntry:
     """When a pending entry is retried next (None: as soon as possible)."""
     needs_check: bool = False
     """An earlier try may have reached the server: look there before sending again."""
+    idempotency_key: str = ""
+    """Sent as `Idempotency-Key` on every try (a create's is its body's `idempotency_key`)."""
+    last_sent_at: datetime | None = None
+    """Latest moment a try of this action may have started (wall clock, kept across restarts)."""
+    settled_by: Settlement | None = None
+    """How a done action was confirmed."""
 
     @property
     def is_open(self) -> bool:

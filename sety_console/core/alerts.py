@@ -3,7 +3,8 @@
 An open incident rings for a reason:
 
 * `NEW_HIGH_PRIORITY`: a critical or high SOS or vehicle incident (`rules.is_high_priority`);
-* `SLA_BREACH`: its assign or arrive target passed (`rules.sla_clock`, computed locally between polls).
+* `SLA_BREACH`: its assign or arrive target passed (`rules.sla_clock`, computed locally between polls);
+* `SLA_AT_RISK`: the responder's ETA says the arrival target will be missed (before it is).
 
 It rings until acknowledged for that reason (an acknowledgement covers the reasons ringing at that
 moment; a later breach rings again). A non-critical alert can be snoozed for 5, 15 or 60 minutes; the
@@ -49,6 +50,7 @@ CREATE INDEX IF NOT EXISTS alert_actions_incident ON alert_actions (incident_id)
 class AlertReason(Enum):
     NEW_HIGH_PRIORITY = "new_high_priority"
     SLA_BREACH = "sla_breach"
+    SLA_AT_RISK = "sla_at_risk"
 
 
 class AlertAction(Enum):
@@ -119,6 +121,8 @@ class AlertBook:
         clock = sla_clock(incident, now)
         if clock.breached and clock.phase in (SlaPhase.ASSIGN, SlaPhase.ARRIVE):
             found.append(AlertReason.SLA_BREACH)
+        if clock.late_by_seconds is not None:  # a prediction from the ETA, not a guess from time left
+            found.append(AlertReason.SLA_AT_RISK)
         return tuple(found)
 
     def ringing(self, now: datetime) -> list[Alert]:

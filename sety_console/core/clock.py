@@ -13,6 +13,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from . import offload
+
 
 class Clock(Protocol):
     """Wall time (aware UTC), a monotonic counter in seconds, and a sleep on that counter."""
@@ -70,9 +72,11 @@ class ManualClock:
         return sum(1 for _, _, future in self._sleepers if not future.done())
 
     async def settle(self, rounds: int = 20) -> None:
-        """Let the loop run ready tasks (and the I/O they started) without moving time."""
+        """Let the loop run ready tasks (and the disk work they started off the loop) without moving time."""
         for _ in range(rounds):
             await asyncio.sleep(0)
+            while offload.busy():  # noqa: ASYNC110 - a worker thread is writing: wait real time for it
+                await asyncio.sleep(0.0005)
 
     async def advance(self, seconds: float) -> None:
         """Move time forward by `seconds`, waking every sleeper whose deadline passes, in order."""

@@ -100,6 +100,7 @@ class ConnectionMonitor:
         self._hard: ConnectionState | None = None  # 401 / 402 stick until a success
         self._rate_limited_until: datetime | None = None
         self._snapshot_at: datetime | None = None
+        self._problems: dict[str, datetime | None] = {}  # source -> when its part was last confirmed
         self._status = ConnectionStatus(
             ConnectionState.CONNECTING, "Connecting to Sety…", since=now, stale_since=None
         )
@@ -147,6 +148,22 @@ class ConnectionMonitor:
         if not was_live and self._status.is_live:
             self.reconnected.emit(None)
 
+    def record_problem(self, source: str, now: datetime, *, stale_since: datetime | None) -> None:
+        """A part of the picture (`source`: "incidents", "visitors", …) could not be refreshed although the
+        server answered (a malformed answer, an internal error): degraded until `clear_problem`."""
+        self._problems[source] = stale_since
+        self._publish(now, self._status.last_error)
+
+    def clear_problem(self, source: str, now: datetime) -> None:
+        """`source` was refreshed again."""
+        if self._problems.pop(source, "absent") != "absent":
+            self._publish(now, self._status.last_error)
+
+    @property
+    def problems(self) -> frozenset[str]:
+        """Parts of the picture that cannot be refreshed right now."""
+        return frozenset(self._problems)
+
     def record_failure(self, error: SetyError, now: datetime, *, scope: str | None = None) -> None:
         """A request failed; 403 with `scope` marks that scope missing."""
         if isinstance(error, AuthenticationError):
@@ -179,15 +196,18 @@ class ConnectionMonitor:
             return ConnectionState.FORBIDDEN
         if self._rate_limited_until and now < self._rate_limited_until:
             return ConnectionState.DEGRADED
+        if self._problems:
+            return ConnectionState.DEGRADED
         return ConnectionState.ONLINE
 
     def _publish(self, now: datetime, last_error: str | None) -> None:
         state = self._state(now)
-        stale_since = (
-            None
-            if state in (ConnectionState.ONLINE, ConnectionState.FORBIDDEN)
-            else (self._last_success or self._snapshot_at)
-        )
+        if state in (ConnectionState.ONLINE, ConnectionState.FORBIDDEN):
+            stale_since = None
+        elif state is ConnectionState.DEGRADED and self._problems:
+            stale_since = min((t for t in self._problems.values() if t), default=self._snapshot_at)
+        else:
+            stale_since = self._last_success or self._snapshot_at
         unavailable = {k: v for k, v in self.available_workspaces().items() if v}
         status = ConnectionStatus(
             state=state,
@@ -216,6 +236,12 @@ class ConnectionMonitor:
             if self._rate_limited_until:
                 until = _hhmm(self._rate_limited_until)
                 return f"Slowed down — the API's request limit is reached until {until}; updates may lag."
+            if self._problems and not self._failures:
+                parts = " and ".join(sorted(self._problems))
+                return (
+                    f"The {parts} could not be refreshed (unreadable answers or an internal error) — "
+                    f"shown as of {_hhmm(stale_since)}, not live; retrying."
+                )
             return "Connection trouble — retrying; the picture may be a few seconds old."
         if state is ConnectionState.OFFLINE:
             return f"Offline since {_hhmm(stale_since)} — showing what we knew then; {kept}"

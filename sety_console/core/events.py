@@ -1,4 +1,4 @@
-"""A minimal observer: how the core tells the ui (through `ui/bridge.py`) that something changed."""
+"""A minimal observer: how the core tells the ui (through `ui/session_signals.py`) that something changed."""
 
 from __future__ import annotations
 

@@ -10,8 +10,14 @@ often when the gate is in focus, zones rarely), and otherwise incidents:
 * **fallback mode**, entered when the server answers 400 naming `updated_since`: see `FallbackPlanner`.
 
 A full resync (every open incident plus the recent ones) runs at start, after the connection comes back,
-and after a long gap without a successful incident poll. Each store's `fresh_as_of` is the local time
-of the request that last confirmed it; `freshness_changed` fires when it moves.
+and after a long gap without a successful incident poll; it replaces the store only with a complete
+picture (every page read; open incidents it did not list are fetched one by one before they are
+dropped). Each store's `fresh_as_of` is the local time of the request that last confirmed it;
+`freshness_changed` fires when it moves. The delta cursor only moves over data actually received.
+
+Nothing stops the poller: a malformed answer (`ResponseFormatError`) or any unexpected exception in a
+poll is logged with its traceback, the affected store is marked stale, the connection shows the
+problem (degraded), and polling goes on after a backoff.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from sety_console.api.errors import (
     PaymentRequiredError,
     PermissionDeniedError,
     RateLimitedError,
+    ResponseFormatError,
     SetyError,
 )
 from sety_console.api.models import DangerZone, Incident, IncidentPage
@@ -50,6 +57,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PRUNE_EVERY_S = 60.0
+MISSING_CHECKS_PER_RESYNC = 10
+"""Open incidents a resync did not list are fetched one by one (at most this many per resync)."""
 AREA_SCOPE = {Area.INCIDENTS: "incidents:read", Area.VISITORS: "access:read", Area.ZONES: "intel:read"}
 
 
@@ -123,9 +132,15 @@ class Poller:
     # ------------------------------------------------------------------ loop
 
     async def run(self) -> None:
-        """Poll until cancelled."""
+        """Poll until cancelled; no answer and no exception ends this loop."""
         while True:
-            if not await self.step():
+            try:
+                polled = await self.step()
+            except Exception:  # step() handles everything it knows; this is the last net
+                log.exception("the poller failed outside a poll; going on")
+                await self._clock.sleep(self.plan.error_backoff_max_s)
+                continue
+            if not polled:
                 await self._clock.sleep(self.plan.interval(self.plan.visitors_interval_s, "*"))
 
     async def step(self) -> bool:
@@ -135,10 +150,17 @@ class Poller:
             return False
         try:
             await self._serve(area)
+        except ResponseFormatError as error:
+            log.warning("poll of %s got an answer it cannot read: %s", area.value, error)
+            await self._on_problem(area)
         except SetyError as error:
             await self._on_error(area, error)
+        except Exception:
+            log.exception("poll of %s failed unexpectedly; the poller goes on", area.value)
+            await self._on_problem(area)
         else:
             self._failures = 0
+            self._monitor.clear_problem(_source(area), self._clock.now())
         return True
 
     def _choose(self) -> Area | None:
@@ -186,6 +208,25 @@ class Poller:
         self._monitor.record_success(self._clock.now())
         return result
 
+    async def _on_problem(self, area: Area) -> None:
+        """The server answered, but this area could not be refreshed: stale, degraded, back off."""
+        store = self._store_of(area)
+        store.mark_stale()
+        self.events.freshness_changed.emit(None)
+        self._monitor.record_problem(_source(area), self._clock.now(), stale_since=store.fresh_as_of)
+        self._failures += 1
+        await self._clock.sleep(self._backoff())
+
+    def _store_of(self, area: Area) -> IncidentStore | VisitorStore | ZoneStore:
+        if area is Area.VISITORS:
+            return self._visitors
+        if area is Area.ZONES:
+            return self._zones
+        return self._incidents
+
+    def _backoff(self) -> float:
+        return min(self.plan.error_backoff_max_s, 2.0 ** min(self._failures - 1, 10))
+
     async def _on_error(self, area: Area, error: SetyError) -> None:
         now = self._clock.now()
         scope = AREA_SCOPE.get(area, "incidents:read")
@@ -206,7 +247,7 @@ class Poller:
         elif isinstance(error, AuthenticationError | PaymentRequiredError):
             pause = 60.0
         else:
-            pause = min(self.plan.error_backoff_max_s, 2.0 ** min(self._failures - 1, 10))
+            pause = self._backoff()
         log.info("poll of %s failed (%s); next try in %.0f s", area.value, error, pause)
         await self._clock.sleep(pause)
 
@@ -231,26 +272,53 @@ class Poller:
         recent = await self._pages(from_date=recent_from)
         merged = {i.incident_id: i for i in recent}
         merged.update({i.incident_id: i for i in open_items})
-        changes = self._incidents.replace_all(merged.values())
+        kept = await self._not_listed(merged)
+        changes = self._incidents.replace_all([*merged.values(), *kept])
         elapsed = self._clock.monotonic() - started
         newest = max((i.updated_at for i in merged.values()), default=None)
-        self._cursor = (newest or started_wall) - timedelta(seconds=elapsed)
+        if newest is not None:  # never past what was received: an empty answer leaves the cursor alone
+            self._advance_cursor(newest - timedelta(seconds=elapsed))
         for incident_id in merged:
             self._fallback.confirmed[incident_id] = started
         self._resync_due = False
         self._done(Area.INCIDENTS, changes, fresh_at=started_wall)
 
+    async def _not_listed(self, listed: dict[str, Incident]) -> list[Incident]:
+        """Open incidents held but not in the resync's lists: each fetched before it may go.
+
+        A list can skip an item when another one closes between two pages; only the server saying
+        404 (or a newer copy) decides. Those beyond the per-resync budget are kept as they are.
+        """
+        missing = [i for i in self._incidents.open_incidents() if i.incident_id not in listed]
+        kept: list[Incident] = []
+        for index, incident in enumerate(missing):
+            if index >= MISSING_CHECKS_PER_RESYNC:
+                kept.append(incident)
+                continue
+            incident_id = incident.incident_id
+            try:
+                fresh = await self._request(partial(self._client.get_incident, incident_id))
+            except NotFoundError:
+                continue
+            listed[incident_id] = fresh
+        return kept
+
     async def _poll_delta(self) -> None:
         started, started_wall = self._clock.monotonic(), self._clock.now()
-        cursor = self._cursor or started_wall
-        since = cursor - timedelta(seconds=self.plan.overlap_s)
+        if self._cursor is None:  # nothing received yet: ask for the recent past, not for "now"
+            since = started_wall - timedelta(hours=self.plan.recent_hours)
+        else:
+            since = self._cursor - timedelta(seconds=self.plan.overlap_s)
         items = await self._pages(updated_since=since)
         changes = self._incidents.apply(items)
         newest = max((i.updated_at for i in items), default=None)
         if newest is not None:
             spent = self._clock.monotonic() - started if len(items) > self.plan.page_limit else 0.0
-            self._cursor = max(cursor, newest - timedelta(seconds=spent))
+            self._advance_cursor(newest - timedelta(seconds=spent))
         self._done(Area.INCIDENTS, changes, fresh_at=started_wall)
+
+    def _advance_cursor(self, to: datetime) -> None:
+        self._cursor = to if self._cursor is None else max(self._cursor, to)
 
     async def _poll_fallback(self) -> None:
         started_wall = self._clock.now()
@@ -333,6 +401,11 @@ class Poller:
     def cursor(self) -> datetime | None:
         """The delta cursor: newest `updated_at` confirmed (server clock)."""
         return self._cursor
+
+
+def _source(area: Area) -> str:
+    """The part of the picture an area refreshes, in the connection's words."""
+    return "incidents" if area is Area.RESYNC else area.value
 
 
 def _names_updated_since(error: BadRequestError) -> bool:

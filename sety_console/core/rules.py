@@ -56,38 +56,41 @@ class SlaUrgency(Enum):
 
     OK = "ok"
     WARNING = "warning"  # less than half of the target left
-    CRITICAL = "critical"  # less than 20 % left
+    AT_RISK = "at_risk"  # predicted miss: the responder's ETA is past the target, or < 20 % left
     BREACHED = "breached"
+    CRITICAL = "at_risk"  # the former name of AT_RISK (an alias: same member)
+
+
+AT_RISK_SHARE = 0.2
+"""With no ETA to go by, a target is at risk once less than this share of it is left."""
+WARNING_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class SlaClock:
-    """An incident's SLA state at one instant, computed locally between polls."""
+    """An incident's SLA state at one instant, computed locally between polls.
+
+    `breached` is the SLA as a whole (the server's flag, or a target passed locally); `missed` is
+    which target was missed first. `urgency` is about the target still running: an incident
+    assigned late whose arrival is on time is `breached` but not BREACHED-urgent.
+    `late_by_seconds` is the predicted margin past the arrival target from the responder's ETA
+    (counted from now), set only when that prediction says the target will be missed.
+    """
 
     phase: SlaPhase
     due_at: datetime | None
     seconds_left: float | None
     breached: bool
     urgency: SlaUrgency
+    target_seconds: int | None = None
+    missed: SlaPhase | None = None
+    eta_seconds: int | None = None
+    late_by_seconds: float | None = None
 
     @property
-    def label(self) -> str:
-        """Short text for the queue: `assign 0:42`, `arrive 12:05`, `BREACHED 3:10`, `met`."""
-        if self.phase is SlaPhase.MET:
-            return "breached, on scene" if self.breached else "met"
-        if self.phase is SlaPhase.CLOSED:
-            return "breached" if self.breached else "—"
-        assert self.seconds_left is not None
-        if self.seconds_left < 0:
-            return f"BREACHED {_clock(-self.seconds_left)} ago"
-        return f"{self.phase.value} in {_clock(self.seconds_left)}"
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    def at_risk(self) -> bool:
+        """The running target is predicted to be missed (not yet breached)."""
+        return self.urgency is SlaUrgency.AT_RISK
 
 
 def sla_targets(incident: Incident) -> tuple[int, int]:
@@ -99,10 +102,29 @@ def sla_targets(incident: Incident) -> tuple[int, int]:
     return (sla.response_target_seconds or default[0], sla.arrival_target_seconds or default[1])
 
 
+_REASON_PHASE = {"response_target_exceeded": SlaPhase.ASSIGN, "arrival_target_exceeded": SlaPhase.ARRIVE}
+
+
+def missed_target(incident: Incident) -> SlaPhase | None:
+    """Which target was missed first by the record: the server's reason, else the measured times."""
+    sla = incident.sla
+    if sla is None:
+        return None
+    if sla.breach_reason in _REASON_PHASE:
+        return _REASON_PHASE[sla.breach_reason]
+    assign, arrive = sla_targets(incident)
+    if sla.time_to_assign_seconds is not None and sla.time_to_assign_seconds > assign:
+        return SlaPhase.ASSIGN
+    if sla.time_to_arrive_seconds is not None and sla.time_to_arrive_seconds > arrive:
+        return SlaPhase.ARRIVE
+    return None
+
+
 def sla_clock(incident: Incident, now: datetime) -> SlaClock:
     """The SLA clock of `incident` at `now` (durations count from `created_at`)."""
     sla = incident.sla
-    server_breached = bool(sla and sla.breached)
+    recorded = missed_target(incident)
+    server_breached = bool(sla and sla.breached) or recorded is not None
     assign_target, arrive_target = sla_targets(incident)
     assigned = (sla.assigned_at if sla else None) or (
         incident.responder.assigned_at if incident.responder else None
@@ -110,23 +132,47 @@ def sla_clock(incident: Incident, now: datetime) -> SlaClock:
     arrived = sla.arrived_at if sla else None
     if arrived is not None or incident.status in (IncidentStatus.on_scene, IncidentStatus.resolved):
         urgency = SlaUrgency.BREACHED if server_breached else SlaUrgency.OK
-        return SlaClock(SlaPhase.MET, None, None, server_breached, urgency)
+        return SlaClock(SlaPhase.MET, None, None, server_breached, urgency, missed=recorded)
     if not incident.status.is_active:
         urgency = SlaUrgency.BREACHED if server_breached else SlaUrgency.OK
-        return SlaClock(SlaPhase.CLOSED, None, None, server_breached, urgency)
+        return SlaClock(SlaPhase.CLOSED, None, None, server_breached, urgency, missed=recorded)
     phase, target = (SlaPhase.ARRIVE, arrive_target) if assigned else (SlaPhase.ASSIGN, assign_target)
     due = incident.created_at + timedelta(seconds=target)
     left = (due - now).total_seconds()
-    breached = server_breached or left < 0
+    missed = recorded or (phase if left < 0 else None)
+    eta = _running_eta(incident) if phase is SlaPhase.ARRIVE else None
+    late_by = eta - left if eta is not None and 0 <= left < eta else None
+    running_breached = left < 0 or (server_breached and recorded in (phase, None))
+    urgency = _urgency(left, target, eta, late_by, running_breached)
+    return SlaClock(phase, due, left, server_breached or left < 0, urgency, target, missed, eta, late_by)
+
+
+def _running_eta(incident: Incident) -> int | None:
+    responder = incident.responder
+    if responder is None or incident.status not in (IncidentStatus.assigned, IncidentStatus.responding):
+        return None
+    return responder.eta_seconds
+
+
+def _urgency(left: float, target: int, eta: int | None, late_by: float | None, breached: bool) -> SlaUrgency:
     if breached:
-        urgency = SlaUrgency.BREACHED
-    elif left < 0.2 * target:
-        urgency = SlaUrgency.CRITICAL
-    elif left < 0.5 * target:
-        urgency = SlaUrgency.WARNING
-    else:
-        urgency = SlaUrgency.OK
-    return SlaClock(phase, due, left, breached, urgency)
+        return SlaUrgency.BREACHED
+    if late_by is not None:
+        return SlaUrgency.AT_RISK
+    if left < AT_RISK_SHARE * target and eta is None:  # an ETA that fits says it will make it
+        return SlaUrgency.AT_RISK
+    if left < WARNING_SHARE * target:
+        return SlaUrgency.WARNING
+    return SlaUrgency.OK
+
+
+DRILL_ENVIRONMENTS = frozenset({"test", "sandbox"})
+"""Contract: `sety_test_` keys (and so the sandbox) force `is_drill: true` on every incident."""
+
+
+def drills_forced(environment: str) -> bool:
+    """True when the server makes every incident a drill (a test key or the sandbox)."""
+    return environment in DRILL_ENVIRONMENTS
 
 
 def is_high_priority(incident: Incident) -> bool:

@@ -8,14 +8,15 @@ cache, wires them together and forwards their news as events (emitted on the loo
     alerts_changed: Event[None]                     freshness_changed: Event[None]
 
 Reads (`get_incident`, `safety_score`, …) are coroutines that raise the api's `SetyError` subclasses;
-user actions (`create_incident`, `add_note`, `check_in`, …) are written to the outbox at once and
-return the stored `OutboxEntry`; delivery happens in the background.
+user actions (`create_incident`, `add_note`, `check_in`, …) are coroutines that return the stored
+`OutboxEntry` once it is on disk (the loop's thread never waits for the disk); delivery happens in
+the background. The poller, the outbox and the alert clock run under a `TaskSupervisor`: one that
+ends unexpectedly is restarted (`restarts` counts them) and shown as a problem meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from pathlib import Path
@@ -44,13 +45,15 @@ from .changes import ChangeSet
 from .clock import Clock, SystemClock
 from .connection import ConnectionMonitor, ConnectionState, ConnectionStatus
 from .events import Event
-from .outbox import Outbox
+from .offload import off_loop
+from .outbox import QUIET_MARGIN_S, Outbox
 from .pacing import SharePacer
 from .poll_plan import Area, PollPlan
 from .poller import Poller, PollerEvents
 from .scopes import probe_scopes
 from .session_reads import SessionReads
 from .stores import IncidentStore, VisitorStore, ZoneStore, visitor_from_log
+from .supervisor import Crash, TaskSupervisor
 
 if TYPE_CHECKING:
     from sety_console.api import SetyClient
@@ -74,8 +77,12 @@ class ConsoleSession(SessionReads):
         workstation: str = "",
         clock: Clock | None = None,
         poll_plan: PollPlan | None = None,
+        server_id: str | None = None,
+        outbox_quiet_margin_s: float = QUIET_MARGIN_S,
     ) -> None:
         self._client = client
+        self.server_id = server_id or client.base_url
+        """Whose data the snapshot holds: the API's URL, or the sandbox's database (its port changes)."""
         self._clock = clock or SystemClock()
         self.operator_name = operator_name
         self.workstation = workstation
@@ -107,44 +114,66 @@ class ConsoleSession(SessionReads):
             events=events,
         )
         self.outbox = Outbox(
-            client, self.data_dir, self._clock, monitor=self.connection, on_result=self._delivered
+            client,
+            self.data_dir,
+            self._clock,
+            monitor=self.connection,
+            on_result=self._delivered,
+            quiet_margin_s=outbox_quiet_margin_s,
         )
         self.outbox_changed: Event[OutboxEntry] = self.outbox.changed
         self.alerts = AlertBook(self.incidents, self.data_dir / "alerts.sqlite3")
         self.alerts_changed: Event[None] = self.alerts.changed
         self.incidents_changed.connect(lambda _: self.alerts.evaluate(self._clock.now()))
         self.connection_changed.connect(self._on_connection)
-        self._tasks: list[asyncio.Task[None]] = []
+        self.supervisor = TaskSupervisor(self._clock)
+        self.supervisor.crashed.connect(self._on_crash)
+        self._snapshot_shown = False
+        self._started = asyncio.Event()  # reads wait for it: the server is ready once `start()` runs
         self._closed = False
 
     # ------------------------------------------------------------------ lifecycle
 
+    async def show_snapshot(self) -> None:
+        """Fill the stores from the last snapshot, marked stale, before the server answers (once).
+
+        The file is read and parsed off the event loop's thread."""
+        if self._snapshot_shown:
+            return
+        self._snapshot_shown = True
+        snapshot = await off_loop(self.cache.load, base_url=self.server_id)
+        if snapshot is not None:
+            self._restore_snapshot(snapshot)
+
     async def start(self) -> None:
-        """Show the snapshot (stale) at once, then start polling, delivery and the alert clock."""
-        self._load_snapshot()
-        loop = asyncio.get_running_loop()
-        self._tasks = [
-            loop.create_task(self._poll(), name="sety-poller"),
-            loop.create_task(self.outbox.run(), name="sety-outbox"),
-            loop.create_task(self._tick(), name="sety-ticker"),
-        ]
+        """Show the snapshot (stale) if not yet shown, open the outbox, then start polling, delivery and
+        the alert clock under the supervisor.
+
+        Raises `OutboxStorageError` when the outbox cannot be opened (another console uses the folder).
+        """
+        await self.show_snapshot()
+        await self.outbox.open()
+        self._started.set()
+        self.supervisor.spawn("sety-poller", self._poll)
+        self.supervisor.spawn("sety-outbox", self.outbox.run)
+        self.supervisor.spawn("sety-ticker", self._tick)
+
+    @property
+    def restarts(self) -> dict[str, int]:
+        """How often each background task had to be started again."""
+        return dict(self.supervisor.restarts)
 
     async def close(self) -> None:
         """Stop the tasks, save the snapshot, close the local databases (a second call does nothing)."""
         if self._closed:
             return
         self._closed = True
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks = []
+        await self.supervisor.stop()
         try:
-            self.save_snapshot()
+            await self.save_snapshot()
         except OSError as exc:
             log.warning("could not save the snapshot: %s", exc)
-        self.outbox.close()
+        await self.outbox.close()
         self.alerts.close()
 
     def set_focus(self, workspace: str) -> None:
@@ -180,9 +209,19 @@ class ConsoleSession(SessionReads):
             if since_save >= SNAPSHOT_EVERY_S:
                 since_save = 0.0
                 try:
-                    self.save_snapshot()
+                    await self.save_snapshot()
                 except OSError as exc:
                     log.warning("could not save the snapshot: %s", exc)
+
+    def _on_crash(self, crash: Crash) -> None:
+        """A background task ended unexpectedly: until it runs again, the picture is not trustworthy."""
+        if crash.name == "sety-poller":
+            for store in (self.incidents, self.visitors, self.zones):
+                store.mark_stale()
+            self.connection.record_problem(
+                "incidents", self._clock.now(), stale_since=self.incidents.fresh_as_of
+            )
+            self.freshness_changed.emit(None)
 
     def _on_connection(self, status: ConnectionStatus) -> None:
         if status.state in (ConnectionState.OFFLINE, ConnectionState.UNAUTHORIZED, ConnectionState.SUSPENDED):
@@ -192,10 +231,7 @@ class ConsoleSession(SessionReads):
 
     # ------------------------------------------------------------------ snapshot
 
-    def _load_snapshot(self) -> None:
-        snapshot = self.cache.load(base_url=self._client.base_url)
-        if snapshot is None:
-            return
+    def _restore_snapshot(self, snapshot: Snapshot) -> None:
         fresh = snapshot.fresh_as_of
         incidents = self.incidents.replace_all(snapshot.incidents)
         self._restore(self.incidents, incidents, fresh.get("incidents"), self.incidents_changed)
@@ -217,8 +253,8 @@ class ConsoleSession(SessionReads):
         if changes:
             event.emit(ChangeSet(added=changes.added, full_resync=True))
 
-    def save_snapshot(self) -> None:
-        """Write what the stores hold now (raises OSError if the disk refuses)."""
+    async def save_snapshot(self) -> None:
+        """Write what the stores hold now, off the loop's thread (raises OSError if the disk refuses)."""
         snapshot = Snapshot(
             incidents=self.incidents.values(),
             visitors=self.visitors.values(),
@@ -229,13 +265,13 @@ class ConsoleSession(SessionReads):
                 "zones": self.zones.fresh_as_of,
             },
             saved_at=self._clock.now(),
-            base_url=self._client.base_url,
+            base_url=self.server_id,
         )
-        self.cache.save(snapshot)
+        await off_loop(self.cache.save, snapshot)
 
     # ------------------------------------------------------------------ user actions
 
-    def _submit(
+    async def _submit(
         self, kind: ActionKind, model: type[RequestModel], body: dict[str, Any], target_id: str | None
     ) -> OutboxEntry:
         try:
@@ -246,45 +282,47 @@ class ConsoleSession(SessionReads):
             raise RequestValidationError(
                 f"{where}: {first['msg']}" if where else first["msg"], field=where
             ) from exc
-        return self.outbox.submit(kind, payload, target_id=target_id, created_by=self.operator_name)
+        return await self.outbox.submit(kind, payload, target_id=target_id, created_by=self.operator_name)
 
-    def create_incident(self, request: CreateIncidentRequest) -> OutboxEntry:
+    async def create_incident(self, request: CreateIncidentRequest) -> OutboxEntry:
         """Queue a new incident; an `idempotency_key` is added if missing and kept for every retry."""
         body = request.body()
         if not body.get("idempotency_key"):
             station = self.workstation or "console"
             body["idempotency_key"] = f"{station}-{uuid.uuid4().hex}"[:255]
-        return self._submit(ActionKind.CREATE_INCIDENT, CreateIncidentRequest, body, None)
+        return await self._submit(ActionKind.CREATE_INCIDENT, CreateIncidentRequest, body, None)
 
-    def cancel_incident(self, incident_id: str, reason: str) -> OutboxEntry:
+    async def cancel_incident(self, incident_id: str, reason: str) -> OutboxEntry:
         body = {"reason": reason} if reason else {}
-        return self._submit(ActionKind.CANCEL_INCIDENT, CancelIncidentRequest, body, incident_id)
+        return await self._submit(ActionKind.CANCEL_INCIDENT, CancelIncidentRequest, body, incident_id)
 
-    def add_note(self, incident_id: str, message: str) -> OutboxEntry:
+    async def add_note(self, incident_id: str, message: str) -> OutboxEntry:
         """Queue a note signed with the operator's name."""
         body = {"message": message, "author": self.operator_name or None}
-        return self._submit(
+        return await self._submit(
             ActionKind.ADD_NOTE, AddNoteRequest, {k: v for k, v in body.items() if v}, incident_id
         )
 
-    def create_access_code(self, request: CreateAccessCodeRequest) -> OutboxEntry:
-        return self._submit(ActionKind.CREATE_ACCESS_CODE, CreateAccessCodeRequest, request.body(), None)
+    async def create_access_code(self, request: CreateAccessCodeRequest) -> OutboxEntry:
+        return await self._submit(
+            ActionKind.CREATE_ACCESS_CODE, CreateAccessCodeRequest, request.body(), None
+        )
 
-    def revoke_access_code(self, code_id: str) -> OutboxEntry:
-        return self.outbox.submit(
+    async def revoke_access_code(self, code_id: str) -> OutboxEntry:
+        return await self.outbox.submit(
             ActionKind.REVOKE_ACCESS_CODE, {}, target_id=code_id, created_by=self.operator_name
         )
 
-    def check_in(self, request: CreateAccessLogRequest) -> OutboxEntry:
+    async def check_in(self, request: CreateAccessLogRequest) -> OutboxEntry:
         """Queue a check-in; `created_by` is the operator unless the request names someone."""
         body = request.body()
         if not body.get("created_by") and self.operator_name:
             body["created_by"] = self.operator_name
-        return self._submit(ActionKind.CHECK_IN, CreateAccessLogRequest, body, None)
+        return await self._submit(ActionKind.CHECK_IN, CreateAccessLogRequest, body, None)
 
-    def check_out(self, log_id: str, notes: str | None = None, gate: str | None = None) -> OutboxEntry:
+    async def check_out(self, log_id: str, notes: str | None = None, gate: str | None = None) -> OutboxEntry:
         body = {k: v for k, v in {"checkout_notes": notes, "checkout_gate": gate}.items() if v}
-        return self._submit(ActionKind.CHECK_OUT, CheckoutVisitorRequest, body, log_id)
+        return await self._submit(ActionKind.CHECK_OUT, CheckoutVisitorRequest, body, log_id)
 
     def pending_for(self, target_id: str) -> list[OutboxEntry]:
         """Open actions about one incident, visit or access code (shown as pending)."""

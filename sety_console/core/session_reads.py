@@ -6,6 +6,7 @@ Errors are the api's `SetyError` subclasses, re-raised after the connection stat
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -47,8 +48,11 @@ class SessionReads:
     incidents: IncidentStore
     incidents_changed: Event[ChangeSet]
     _analytics_pacer: SharePacer
+    _started: asyncio.Event
 
     async def _read(self, call: Awaitable[T], scope: str) -> T:
+        """Await `call` once the session has started (the server is ready), reporting how it went."""
+        await self._started.wait()
         try:
             result = await call
         except PermissionDeniedError as error:

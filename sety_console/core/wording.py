@@ -1,19 +1,21 @@
-"""Words and numbers a person reads: contract enums, durations, distances, shares, weekdays.
-
-Pure functions (no Qt), shared by the supervisor's panels and the handover report so both say the
-same thing. Times of day are in `core.local_time`.
+"""Operator wording shared by every workspace (plain text, no Qt): contract enums, categories, errors,
+durations, distances, shares, weekdays. The supervisor's panels and the handover report use the same
+words. Times of day are in `core.local_time`.
 """
 
 from __future__ import annotations
 
-from sety_console.api.models import OpenEnum
+from sety_console.api.models import Category, OpenEnum
 
 __all__ = [
+    "CATEGORY_NAMES",
     "WEEKDAYS",
     "WEEKDAY_NAMES",
+    "category_name",
     "distance_text",
     "duration_text",
     "enum_label",
+    "error_text",
     "percent_text",
     "plural",
     "signed_percent",
@@ -23,6 +25,26 @@ __all__ = [
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _SPECIAL_LABELS = {"sos": "SOS", "sla_breached": "SLA breached"}
+
+CATEGORY_NAMES = {
+    Category.sos: "SOS",
+    Category.vehicle: "Vehicle",
+    Category.location_threat: "Location threat",
+    Category.medical: "Medical",
+}
+
+
+def category_name(category: Category) -> str:
+    """`SOS`, `Location threat`, … or `Unknown (raw)` for a value this version does not know."""
+    return CATEGORY_NAMES.get(category, category.label)
+
+
+def error_text(error: BaseException) -> str:
+    """An error as one sentence for an operator: the API's errors already are; others get their type named."""
+    text = str(error).strip()
+    if not text:
+        return f"{type(error).__name__} (no details)."
+    return text if text.endswith((".", ")", "!", "?")) else text + "."
 
 
 def enum_label(value: OpenEnum | None, empty: str = "—") -> str:

@@ -6,7 +6,9 @@ import re
 import secrets
 from collections import Counter
 from datetime import datetime, timedelta
+from typing import TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from sety_console.api.models import (
@@ -30,9 +32,12 @@ from .access_store import code_status
 from .clock import SandboxClock, from_ms, to_ms
 from .db import Database
 from .errors import ApiError, bad_request, not_found
+from .idempotency import KeyedWrite, claim, remember
 from .ids import new_id
+from .responses import answer_json
 from .tables import AccessCodeRow, AccessLogRow
 
+M = TypeVar("M", bound=BaseModel)
 CODE_FORMAT = re.compile(r"^[0-9]{6}$")
 STATS_DEFAULT_DAYS = 30
 STATS_MAX_DAYS = 366
@@ -45,13 +50,16 @@ class AccessService:
         self._db = db
         self._clock = clock
 
-    def create_code(self, org_id: str, env: str, request: CreateAccessCodeRequest) -> AccessCode:
+    def create_code(
+        self, org_id: str, env: str, request: CreateAccessCodeRequest, keyed: KeyedWrite | None = None
+    ) -> AccessCode:
         """A new code, unique among the organisation's active codes; `valid_until` must be ahead."""
         now = self._clock.now()
-        if request.valid_until <= now:
-            raise bad_request("valid_until", "must be later than now")
         now_ms = to_ms(now)
         with self._db.write_lock, self._db.session() as session:
+            claim(keyed, session)  # a repeat answers its record, even once `valid_until` has passed
+            if request.valid_until <= now:
+                raise bad_request("valid_until", "must be later than now")
             taken = access_store.active_codes(session, org_id, env, now_ms)
             code = _fresh_code(taken)
             row = AccessCodeRow(
@@ -72,7 +80,7 @@ class AccessService:
                 created_at_ms=now_ms,
             )
             session.add(row)
-            return access_store.code_model(row, now_ms)
+            return _remembered(keyed, session, access_store.code_model(row, now_ms))
 
     def validate(self, org_id: str, env: str, code: str) -> ValidationResult:
         """The verdict on a typed code, without using it (an unusable code is not an error)."""
@@ -84,10 +92,11 @@ class AccessService:
             valid=reason == "ok", reason=ValidationReason(reason), access_code=record, checked_at=now
         )
 
-    def revoke(self, org_id: str, env: str, code_id: str) -> AccessCode:
+    def revoke(self, org_id: str, env: str, code_id: str, keyed: KeyedWrite | None = None) -> AccessCode:
         """Withdraw an active code; 404 when unknown, 409 when no longer active."""
         now_ms = to_ms(self._clock.now())
         with self._db.write_lock, self._db.session() as session:
+            claim(keyed, session)
             row = access_store.get_code(session, org_id, env, code_id)
             if row is None:
                 raise not_found("Access code")
@@ -95,12 +104,15 @@ class AccessService:
             if status != "active":
                 raise ApiError(409, _NOT_ACTIVE[status])
             row.revoked_at_ms = now_ms
-            return access_store.code_model(row, now_ms)
+            return _remembered(keyed, session, access_store.code_model(row, now_ms))
 
-    def check_in(self, org_id: str, env: str, request: CreateAccessLogRequest) -> AccessLog:
+    def check_in(
+        self, org_id: str, env: str, request: CreateAccessLogRequest, keyed: KeyedWrite | None = None
+    ) -> AccessLog:
         """Check a visitor in, with a code (used once) or by manual / walk-in entry."""
         now_ms = to_ms(self._clock.now())
         with self._db.write_lock, self._db.session() as session:
+            claim(keyed, session)
             row = AccessLogRow(
                 log_id=new_id("log"),
                 org_id=org_id,
@@ -128,12 +140,20 @@ class AccessService:
                 row.method = (request.method.value if request.method else None) or "manual"
                 row.access_code = row.expected_until_ms = None
             session.add(row)
-            return access_store.log_model(row)
+            return _remembered(keyed, session, access_store.log_model(row))
 
-    def checkout(self, org_id: str, env: str, log_id: str, request: CheckoutVisitorRequest) -> AccessLog:
+    def checkout(
+        self,
+        org_id: str,
+        env: str,
+        log_id: str,
+        request: CheckoutVisitorRequest,
+        keyed: KeyedWrite | None = None,
+    ) -> AccessLog:
         """Record the departure; 404 when unknown, 409 when already checked out."""
         now_ms = to_ms(self._clock.now())
         with self._db.write_lock, self._db.session() as session:
+            claim(keyed, session)
             row = access_store.get_log(session, org_id, env, log_id)
             if row is None:
                 raise not_found("Access log")
@@ -142,7 +162,7 @@ class AccessService:
             row.checked_out_at_ms = max(now_ms, row.checked_in_at_ms)
             row.duration_minutes = round((row.checked_out_at_ms - row.checked_in_at_ms) / 60_000, 1)
             row.checkout_gate, row.checkout_notes = request.checkout_gate, request.checkout_notes
-            return access_store.log_model(row)
+            return _remembered(keyed, session, access_store.log_model(row))
 
     def current(self, org_id: str, env: str, gate: str | None) -> CurrentVisitorsResponse:
         now_ms = to_ms(self._clock.now())
@@ -215,6 +235,12 @@ _NOT_ACTIVE = {
     "used": "Access code is already used up",
     "expired": "Access code has already expired",
 }
+
+
+def _remembered(keyed: KeyedWrite | None, session: Session, answer: M) -> M:
+    """`answer`, recorded for its `Idempotency-Key` in the write's transaction."""
+    remember(keyed, session, answer_json(answer))
+    return answer
 
 
 def _fresh_code(taken: set[str]) -> str:

@@ -17,6 +17,7 @@ from sety_console.api.models import (
 )
 
 from .clock import from_ms, to_ms
+from .paging import fetch_page
 from .tables import AccessCodeRow, AccessLogRow
 
 
@@ -102,10 +103,8 @@ def list_codes(
         select(AccessCodeRow)
         .where(*where)
         .order_by(AccessCodeRow.created_at_ms.desc(), AccessCodeRow.code_id.desc())
-        .limit(limit)
-        .offset((page - 1) * limit)
     )
-    return list(session.scalars(stmt)), int(total)
+    return fetch_page(session, stmt, page, limit), int(total)
 
 
 def log_model(row: AccessLogRow) -> AccessLog:
@@ -200,10 +199,8 @@ def list_logs(
         select(AccessLogRow)
         .where(*where)
         .order_by(AccessLogRow.checked_in_at_ms.desc(), AccessLogRow.log_id.desc())
-        .limit(limit)
-        .offset((page - 1) * limit)
     )
-    return list(session.scalars(stmt)), int(total)
+    return fetch_page(session, stmt, page, limit), int(total)
 
 
 def logs_in_period(

@@ -15,6 +15,7 @@ from sety_console.api.models import ApiKey, ApiKeyCreated, Environment, Scope
 
 from .clock import from_ms
 from .ids import hash_key, key_prefix, new_api_key, new_id
+from .paging import fetch_page
 from .tables import ApiKeyRow, OrganisationRow
 
 DEMO_ORG_ID = "org_lagosdemo0000001"
@@ -120,10 +121,8 @@ def list_keys(session: Session, org_id: str, page: int, limit: int) -> tuple[lis
         select(ApiKeyRow)
         .where(ApiKeyRow.org_id == org_id)
         .order_by(ApiKeyRow.created_at_ms.desc(), ApiKeyRow.key_id.desc())
-        .limit(limit)
-        .offset((page - 1) * limit)
     )
-    return list(session.scalars(stmt)), int(total)
+    return fetch_page(session, stmt, page, limit), int(total)
 
 
 def set_suspended(session: Session, org_id: str, suspended: bool) -> None:

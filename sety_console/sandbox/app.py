@@ -13,6 +13,7 @@ from sety_console import __version__
 
 from .config import SandboxConfig
 from .errors import install_error_handlers
+from .idempotency import KeyedRepeat, answer_repeat
 from .routes import ROUTERS
 from .runtime import Sandbox
 
@@ -46,6 +47,7 @@ def create_app(config: SandboxConfig) -> FastAPI:
     )
     app.state.sandbox = sandbox
     install_error_handlers(app)
+    app.add_exception_handler(KeyedRepeat, answer_repeat)
     for router in ROUTERS:
         app.include_router(router, prefix=config.prefix)
     app.add_middleware(RateLimitHeaders)

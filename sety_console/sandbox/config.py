@@ -51,6 +51,8 @@ class SandboxConfig:
     data and the 7-, 30-, 90- and 180-day windows a previous period to compare with."""
     responder_count: int = 40
     echo_sql: bool = False
+    honour_idempotency_key: bool = True
+    """False: ignore the `Idempotency-Key` header, like a server that does not know it (tests)."""
 
     def make_clock(self) -> SandboxClock:
         """The clock to use: the one given, else a real-time clock at `speed`."""

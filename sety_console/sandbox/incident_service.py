@@ -22,8 +22,10 @@ from .clock import SandboxClock, to_ms
 from .db import Database
 from .dispatch import Dispatcher
 from .errors import ApiError, not_found
+from .idempotency import KeyedWrite, claim, remember
 from .ids import new_id
 from .plans import Plan
+from .responses import answer_json
 from .webhooks import QueuedEvent, WebhookDeliverer
 
 
@@ -77,11 +79,19 @@ class IncidentService:
             self._on_history_change()
         return document, False
 
-    def cancel(self, org_id: str, environment: str, incident_id: str, reason: str | None) -> str:
+    def cancel(
+        self,
+        org_id: str,
+        environment: str,
+        incident_id: str,
+        reason: str | None,
+        keyed: KeyedWrite | None = None,
+    ) -> str:
         """Cancel an active incident (409 when terminal); the responder is stood down."""
         with self._db.write_lock:
             self._dispatcher.advance_to()
             with self._db.session() as session:
+                claim(keyed, session)
                 row = incident_store.get_scoped(session, org_id, environment, incident_id)
                 if row is None:
                     raise not_found("Incident")
@@ -96,18 +106,25 @@ class IncidentService:
                 queued = [QueuedEvent(org_id, environment, e, row.document) for e in events]
                 delivery_ids = self._deliverer.queue(session, queued, to_ms(now))
                 document, feeds_intel = row.document, row.is_history or not row.is_drill
+                remember(keyed, session, document)
         self._deliverer.kick(delivery_ids)
         if feeds_intel:
             self._on_history_change()
         return document
 
     def add_note(
-        self, org_id: str, environment: str, incident_id: str, request: AddNoteRequest
+        self,
+        org_id: str,
+        environment: str,
+        incident_id: str,
+        request: AddNoteRequest,
+        keyed: KeyedWrite | None = None,
     ) -> TimelineEvent:
         """Append a `note_added` entry in any status; bumps `updated_at`; fires `incident.note_added`."""
         with self._db.write_lock:
             self._dispatcher.advance_to()
             with self._db.session() as session:
+                claim(keyed, session)
                 row = incident_store.get_scoped(session, org_id, environment, incident_id)
                 if row is None:
                     raise not_found("Incident")
@@ -118,12 +135,14 @@ class IncidentService:
                 incident_store.store_state(row, incident, plan)
                 queued = [QueuedEvent(org_id, environment, e, row.document) for e in events]
                 delivery_ids = self._deliverer.queue(session, queued, to_ms(now))
+                note = TimelineEvent(
+                    event_id=new_id("evt"),
+                    incident_id=incident_id,
+                    event=TimelineEventType.note_added,
+                    message=request.message,
+                    author=request.author,
+                    timestamp=now,
+                )
+                remember(keyed, session, answer_json(note))
         self._deliverer.kick(delivery_ids)
-        return TimelineEvent(
-            event_id=new_id("evt"),
-            incident_id=incident_id,
-            event=TimelineEventType.note_added,
-            message=request.message,
-            author=request.author,
-            timestamp=now,
-        )
+        return note

@@ -12,6 +12,7 @@ from sety_console.api.models import Incident
 
 from .clock import to_ms
 from .db import Database
+from .paging import fetch_page
 from .plans import Plan
 from .tables import IncidentRow
 
@@ -112,7 +113,7 @@ def list_documents(
         )
     stmt = _filtered(select(IncidentRow.document), org_id, environment, filters)
     stmt = stmt.order_by(IncidentRow.created_at_ms.desc(), IncidentRow.incident_id.desc())
-    documents = list(session.scalars(stmt.limit(limit).offset((page - 1) * limit)))
+    documents = fetch_page(session, stmt, page, limit)
     return documents, int(total or 0)
 
 

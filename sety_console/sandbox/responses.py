@@ -11,9 +11,14 @@ from fastapi import Response
 from pydantic import BaseModel
 
 
+def answer_json(model: BaseModel) -> str:
+    """A response model as the wire JSON: every property, explicit nulls and contract timestamps."""
+    return model.model_dump_json(by_alias=True)
+
+
 def model_response(model: BaseModel, status: int = 200) -> Response:
     """A response model serialised with every property, explicit nulls and contract timestamps."""
-    return Response(model.model_dump_json(by_alias=True), status_code=status, media_type="application/json")
+    return Response(answer_json(model), status_code=status, media_type="application/json")
 
 
 def json_response(payload: Any, status: int = 200) -> Response:

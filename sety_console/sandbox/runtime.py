@@ -18,6 +18,7 @@ from .clock import SandboxClock, from_ms, to_ms
 from .config import SandboxConfig
 from .db import Database
 from .dispatch import Dispatcher
+from .idempotency import IdempotencyLedger
 from .incident_service import IncidentService
 from .intel_cache import IntelCache
 from .ratelimit import RateLimiter
@@ -45,6 +46,7 @@ class Sandbox:
             self.db, self.clock, self.dispatcher, self.webhooks, self._history_changed
         )
         self.access = AccessService(self.db, self.clock)
+        self.idempotency = IdempotencyLedger(self.db, self.clock, honour=config.honour_idempotency_key)
         self._bootstrap()
         self.traffic = TrafficGenerator(
             self.incidents,
@@ -52,6 +54,7 @@ class Sandbox:
             start=self.clock.now(),
             org_id=accounts.DEMO_ORG_ID,
             seed=config.seed_value,
+            db=self.db,  # the last run's callers: no near-duplicates after a restart
         )
         self._ticker: asyncio.Task[None] | None = None
         self._stopping: asyncio.Event | None = None

@@ -166,6 +166,25 @@ class WebhookDeliveryRow(Base):
     next_retry_at_ms: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
+class IdempotencyRow(Base):
+    """A write sent with an `Idempotency-Key`: what it asked (`fingerprint`) and what it answered.
+
+    Inserted in the write's own transaction (status and answer NULL while it runs), so the primary
+    key makes a concurrent repeat wait for it and a crash never separates the write from its record.
+    """
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (Index("ix_idempotency_keys_age", "created_at_ms"),)
+
+    org_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    environment: Mapped[str] = mapped_column(String(4), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int | None] = mapped_column(Integer, default=None)
+    answer: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
 class MetaRow(Base):
     """Small facts about the database itself (schema version, seed done)."""
 

@@ -15,6 +15,7 @@ from sety_console.api.models import (
 
 from .clock import from_ms
 from .ids import new_id
+from .paging import fetch_page
 from .tables import WebhookDeliveryRow, WebhookEndpointRow
 
 ALL_EVENTS = "incident.*"
@@ -62,10 +63,8 @@ def list_endpoints(
         select(WebhookEndpointRow)
         .where(*where)
         .order_by(WebhookEndpointRow.created_at_ms.desc(), WebhookEndpointRow.endpoint_id.desc())
-        .limit(limit)
-        .offset((page - 1) * limit)
     )
-    return list(session.scalars(stmt)), int(total)
+    return fetch_page(session, stmt, page, limit), int(total)
 
 
 def delete_endpoint(session: Session, row: WebhookEndpointRow) -> None:
@@ -85,10 +84,8 @@ def list_deliveries(
         select(WebhookDeliveryRow)
         .where(*where)
         .order_by(WebhookDeliveryRow.created_at_ms.desc(), WebhookDeliveryRow.delivery_id.desc())
-        .limit(limit)
-        .offset((page - 1) * limit)
     )
-    return list(session.scalars(stmt)), int(total)
+    return fetch_page(session, stmt, page, limit), int(total)
 
 
 def subscribed_scopes(session: Session) -> set[tuple[str, str]]:

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from sety_console.core.alerts import Alert, AlertBook, AlertError, AlertReason
 from sety_console.core.local_time import to_local
+from sety_console.core.rules import SlaUrgency
+from sety_console.core.sla_text import breach_reason, describe_sla
 from sety_console.ui.sound import SoundPlayer
 
 log = logging.getLogger(__name__)
@@ -25,19 +27,33 @@ log = logging.getLogger(__name__)
 
 def alarm_sound(alert: Alert, sounds: dict[str, str]) -> str:
     """The sound setting's name for this alert: SLA breach, else by category, else default."""
-    if AlertReason.SLA_BREACH in alert.reasons and AlertReason.NEW_HIGH_PRIORITY not in alert.reasons:
+    sla = {AlertReason.SLA_BREACH, AlertReason.SLA_AT_RISK} & set(alert.reasons)
+    if sla and AlertReason.NEW_HIGH_PRIORITY not in alert.reasons:
         return sounds.get("sla", "sla")
     key = alert.incident.category.value if not alert.incident.category.is_unknown else "default"
     return sounds.get(key, sounds.get("default", "default"))
 
 
-def describe(alert: Alert) -> str:
-    """One line for the banner: what rings and why."""
+def describe(alert: Alert, now: datetime | None = None) -> str:
+    """One line for the banner: what rings and why, in the console's SLA words."""
     incident = alert.incident
     what = f"{incident.severity.label.upper()} {incident.category.label.upper()}"
-    where = incident.location.address or incident.location.landmark or incident.subject.name
-    why = "SLA breached" if AlertReason.SLA_BREACH in alert.reasons else "new"
+    location = incident.location
+    where = location.address or location.landmark or f"{location.lat:.5f}, {location.lng:.5f}"
+    words = describe_sla(incident, now or datetime.now(UTC))
+    if not {AlertReason.SLA_BREACH, AlertReason.SLA_AT_RISK} & set(alert.reasons):
+        why = "new"
+    elif words.urgency is SlaUrgency.BREACHED:
+        why = f"SLA {_lower(words.headline)}: {_lower(words.detail)}"
+    elif AlertReason.SLA_AT_RISK in alert.reasons and words.urgency is SlaUrgency.AT_RISK:
+        why = f"SLA at risk: {words.detail}"
+    else:
+        why = f"SLA breached: {breach_reason(incident) or 'a target was missed'}"
     return f"{what} ({why}) — {incident.subject.name or 'unknown caller'}, {where}"
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 class AlarmController(QObject):
@@ -118,7 +134,7 @@ class AlarmController(QObject):
         more = f"  ·  {len(self.ringing) - 1} more ringing" if len(self.ringing) > 1 else ""
         muted = "  ·  sound muted" if not top.audible else ""
         hint = "F8 acknowledge" + ("  ·  Shift+F8 snooze 5 min" if top.can_snooze else "")
-        self.banner_changed.emit(f"⚠  {describe(top)}{more}{muted}   [{hint}]", self._flash)
+        self.banner_changed.emit(f"⚠  {describe(top, self._now())}{more}{muted}   [{hint}]", self._flash)
 
     def _notify_new(self, ringing: list[Alert]) -> None:
         fresh = [a for a in ringing if a.incident_id not in self._notified]
@@ -126,7 +142,7 @@ class AlarmController(QObject):
         if fresh and self._tray is not None and not self._window.isActiveWindow():
             self._tray.show()
             self._tray.showMessage(
-                "Sety Console — alarm", describe(fresh[0]), QSystemTrayIcon.MessageIcon.Critical
+                "Sety Console — alarm", describe(fresh[0], self._now()), QSystemTrayIcon.MessageIcon.Critical
             )
 
     # --- operator actions -------------------------------------------------------------------

@@ -5,8 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QMargins, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+    QPixmap,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -19,10 +28,17 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console import __version__
+from sety_console.core.rules import drills_forced
 from sety_console.ui.shortcuts_overlay import Shortcut, ShortcutsOverlay
 from sety_console.ui.status_bar import ConsoleStatusBar
+from sety_console.ui.window_fit import client_rect, first_frame, fit_rect, screen_key
 from sety_console.ui.workspace_host import UnavailableWorkspace, WorkspaceHost
 
+TRAINING_BADGE = "Training environment — every incident is a drill"
+TRAINING_EXPLANATION = (
+    "This key works in the sandbox or test environment: the server makes every incident a drill "
+    "and nobody is dispatched for real."
+)
 GLOBAL_SHORTCUTS: list[Shortcut] = [
     ("Ctrl+1 … Ctrl+4", "Switch workspace: control room, map, gate, supervisor"),
     ("F8", "Acknowledge the ringing alarm"),
@@ -47,6 +63,8 @@ class MainWindow(QMainWindow):
     """Top-level window; workspaces are added by the composition root (`app.py`)."""
 
     workspace_changed = Signal(str)
+    environment_changed = Signal(bool)
+    """Emitted by `set_environment` with whether the server forces every incident to be a drill."""
     closing = Signal()
     theme_requested = Signal(str)
     connection_settings_requested = Signal()
@@ -56,13 +74,20 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("MainWindow")
         self.setWindowTitle("Sety Console")
-        self.resize(1600, 1000)
+        screen = self.screen()
+        if screen is not None:  # never larger than the screen, even before the first show
+            self.setGeometry(first_frame(screen.availableGeometry()))
         self._settings = settings
         self._log_dir = log_dir
+        self.close_guard: Callable[[], bool] | None = None
+        """Asked before closing (pending actions); False keeps the window open."""
         self._workspaces: dict[str, Workspace] = {}
+        self.drills_forced = False
+        """True once `set_environment` says the server makes every incident a drill."""
         self._stack = QStackedWidget()
         self.alarm_banner = QLabel()
         self.alarm_banner.setObjectName("AlarmBanner")
+        self.alarm_banner.setWordWrap(True)  # a long alarm takes two lines, never widens the window
         self.alarm_banner.hide()
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -85,6 +110,7 @@ class MainWindow(QMainWindow):
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.environment_badge = QLabel("")
         self.environment_badge.setObjectName("EnvironmentBadge")
+        self.environment_badge.setContentsMargins(10, 3, 10, 3)  # the theme's padding is lost in a toolbar
         bar.addWidget(self.environment_badge)
         bar.addSeparator()
         self._workspace_group = QActionGroup(self)
@@ -98,7 +124,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction("Settings…").triggered.connect(self.settings_requested.emit)
         file_menu.addAction("Connection…").triggered.connect(self.connection_settings_requested.emit)
         quit_action = file_menu.addAction("Quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # the platform theme may bind no Quit key
         quit_action.triggered.connect(self.close)
         self.view_menu = menu.addMenu("&View")
         reset = self.view_menu.addAction("Reset layout")
@@ -198,12 +224,20 @@ class MainWindow(QMainWindow):
 
     def set_environment(self, environment: str, text: str) -> None:
         """`environment` is live, test or sandbox; the badge colour follows it."""
-        self.environment_badge.setText(text)
+        self.drills_forced = drills_forced(environment)
+        if self.drills_forced:  # said once, here, instead of on every row
+            self.environment_badge.setText(TRAINING_BADGE)
+            self.environment_badge.setToolTip(f"{text}. {TRAINING_EXPLANATION}")
+        else:
+            self.environment_badge.setText(text)
+            self.environment_badge.setToolTip(text)
         self.environment_badge.setProperty("environment", environment)
         self.environment_badge.style().unpolish(self.environment_badge)
         self.environment_badge.style().polish(self.environment_badge)
+        self.environment_badge.updateGeometry()  # bold text of the new style: measure it again
         self.setWindowTitle(f"Sety Console — {text}")
         self.status.set_environment(text)
+        self.environment_changed.emit(self.drills_forced)
 
     def set_alarm_banner(self, text: str | None, flash: bool = False) -> None:
         if not text:
@@ -223,15 +257,52 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         ShortcutsOverlay(self.shortcut_groups(), self).exec()
 
-    # --- persistence --------------------------------------------------------------------------
+    # --- size and persistence -----------------------------------------------------------------
+
+    def keep_on_screen(self) -> None:
+        """Shrink and move the window (frame included) inside its screen's available area."""
+        screen = self.screen()
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return
+        frame, inner = self.frameGeometry(), self.geometry()
+        fitted = fit_rect(frame, screen.availableGeometry())
+        if fitted != frame:
+            margins = QMargins(
+                inner.left() - frame.left(),
+                inner.top() - frame.top(),
+                frame.right() - inner.right(),
+                frame.bottom() - inner.bottom(),
+            )
+            self.setGeometry(client_rect(fitted, margins))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.keep_on_screen()
+        QTimer.singleShot(300, self.keep_on_screen)  # again once a window manager has added its frame
 
     def restore_window(self) -> None:
-        geometry = self._settings.value("window/geometry")
+        """The size and place this workstation last used on this screen (each screen its own)."""
+        geometry = self._settings.value(f"window/geometry/{screen_key(self.screen())}")
+        if geometry is None:
+            geometry = self._settings.value("window/geometry")  # before sizes were kept per screen
         if geometry is not None:
             self.restoreGeometry(geometry)
+        self.keep_on_screen()
+
+    def snapshot(self) -> QPixmap:
+        """What the operator sees: the screen's pixels under the window on a real display (so a
+        window larger than its screen shows cut), the window's own rendering offscreen."""
+        screen = self.screen()
+        if screen is None or QGuiApplication.platformName() == "offscreen":
+            return self.grab()
+        frame = self.frameGeometry()
+        return screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._settings.setValue("window/geometry", self.saveGeometry())
+        if self.close_guard is not None and not self.close_guard():
+            event.ignore()
+            return
+        self._settings.setValue(f"window/geometry/{screen_key(self.screen())}", self.saveGeometry())
         for workspace in self._workspaces.values():
             if workspace.host is not None:
                 workspace.host.save_layout(self._settings)

@@ -32,12 +32,14 @@ class ConsoleStatusBar(QStatusBar):
         self.notice = QLabel("")
         self.notice.setStyleSheet("font-weight: 600;")
         self._notice_timer = QTimer(self, singleShot=True)
-        self._notice_timer.timeout.connect(self.notice.clear)
-        for label in (self.connection, self.notice):  # long sentences elide; they never widen the window
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._notice_timer.timeout.connect(self._clear_notice)
+        for label in (self.connection, self.notice):  # long sentences wrap: never cut, never wider
+            label.setWordWrap(True)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.notice.hide()
         self.addWidget(self.dot)
-        self.addWidget(self.connection, 2)
-        self.addWidget(self.notice, 3)
+        self.addWidget(self.connection, 1)
+        self.addWidget(self.notice, 1)
         for label in (self.freshness, self.budget, self.outbox, self.environment, self.operator):
             self.addPermanentWidget(label)
 
@@ -45,7 +47,12 @@ class ConsoleStatusBar(QStatusBar):
         """A passing message beside the connection state (never over it, unlike `showMessage`)."""
         self.notice.setText(text)
         self.notice.setToolTip(text)
+        self.notice.setVisible(bool(text))
         self._notice_timer.start(seconds * 1000)
+
+    def _clear_notice(self) -> None:
+        self.notice.clear()
+        self.notice.hide()  # the connection state gets the whole width back
 
     def set_connection(self, state: str, message: str) -> None:
         """`state` is online, degraded, offline, unauthorized, suspended or forbidden."""

@@ -60,3 +60,22 @@ def test_timestamps_keep_four_digit_years() -> None:
     assert models.format_timestamp(datetime(405, 5, 23, 23, 59, 59, 999_000, tzinfo=UTC)) == (
         "0405-05-23T23:59:59.999Z"
     )
+
+
+@pytest.mark.parametrize("where", ["subject", "location"])
+def test_subject_and_location_refuse_unknown_fields_in_requests(where: str) -> None:
+    """2026-12-06: `Subject` and `Location` are `additionalProperties: false`, like every request schema."""
+    body = example("createIncident.request")
+    body[where] = {**body[where], "floor": "3rd"}
+    with pytest.raises(ValueError, match="floor"):
+        models.CreateIncidentRequest.model_validate(body)
+
+
+def test_responses_still_tolerate_unknown_subject_and_location_fields() -> None:
+    incident = example("getIncident.response")
+    incident["subject"] = {**incident["subject"], "floor": "3rd"}
+    incident["location"] = {**incident["location"], "floor": "3rd"}
+    assert (
+        models.Incident.model_validate(incident).subject.name
+        == example("getIncident.response")["subject"]["name"]
+    )

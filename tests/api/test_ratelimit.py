@@ -14,6 +14,10 @@ from tests.api.conftest import START, FakeClock, FakeServer, Harness, budget_hea
 from tests.contract import example
 
 INC = "inc_h3t8w1ne6vb0ys5c"
+EMPTY_PAGE = {
+    "data": [],
+    "pagination": {"page": 1, "limit": 20, "total": 0, "total_pages": 0, "has_more": False},
+}
 
 
 def _at(seconds: float) -> datetime:
@@ -140,7 +144,7 @@ async def test_client_waits_for_the_reset_when_the_window_is_spent(
         sent_at.append(clock.elapsed)
         remaining = 0 if len(sent_at) == 1 else 59
         reset = _at(20) if len(sent_at) == 1 else _at(80)
-        return httpx.Response(200, json=example("health"), headers=budget_headers(60, remaining, reset))
+        return httpx.Response(200, json=EMPTY_PAGE, headers=budget_headers(60, remaining, reset))
 
     server.default = answer
     async with harness.client() as client:
@@ -242,3 +246,28 @@ def test_absurd_times_are_not_believed(headers: dict[str, str], harness: Harness
     budget.update(headers, status=429)
     assert budget.delay() <= 24 * 3600
     assert budget.reset_at is None or abs(budget.reset_at - START) <= timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("limit", "remaining"),
+    [
+        ("9" * 400, "9" * 400),
+        ("1" + "0" * 5000, "5"),  # longer than int() parses
+        ("60", "-" + "9" * 400),
+        ("1e400", "inf"),
+        ("٣٠٠", "60"),  # Arabic-Indic digits: not ASCII, not believed
+    ],
+)
+def test_absurd_header_numbers_are_clamped_never_overflow(
+    harness: Harness, clock: FakeClock, limit: str, remaining: str
+) -> None:
+    budget = harness.budget()
+    budget.update(
+        {"X-RateLimit-Limit": limit, "X-RateLimit-Remaining": remaining, "X-RateLimit-Reset": "9" * 400},
+        status=200,
+    )
+    assert budget.limit is None or budget.limit <= 1_000_000
+    assert budget.remaining is None or budget.remaining <= 1_000_000
+    assert budget.delay() >= 0.0
+    budget.update({"Retry-After": "9" * 400}, status=429)
+    assert 0 < budget.delay() <= 86_400.0

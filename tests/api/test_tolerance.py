@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -77,7 +78,7 @@ async def test_missing_assumed_fields_get_defaults(harness: Harness, server: Fak
         "created_at": "2026-03-10T14:22:00.000Z",
         "updated_at": "2026-03-10T14:22:00.000Z",
     }
-    server.queue(reply(200, seen_only), reply(200, {"data": [seen_only]}))
+    server.queue(reply(200, seen_only), reply(200, {"data": [seen_only], "pagination": {"has_more": False}}))
     async with harness.client() as client:
         parsed = await client.get_incident(INC)
         page = await client.list_incidents()
@@ -141,6 +142,63 @@ async def test_delete_accepts_204_or_a_body(harness: Harness, server: FakeServer
     async with harness.client() as client:
         assert await client.delete_webhook_endpoint("wh_1") is None
         assert await client.delete_webhook_endpoint("wh_2") is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"error": "Gateway Timeout"},
+        {"result": {"data": []}},
+        {"data": []},  # no pagination: whether more pages exist is unknown
+        {"pagination": {"has_more": False}},
+        {"data": None, "pagination": {"has_more": False}},
+        {"data": {}, "pagination": {"has_more": False}},
+        {"data": [], "pagination": {}},
+    ],
+)
+async def test_a_list_without_its_envelope_is_malformed_never_empty(
+    harness: Harness, server: FakeServer, body: Any
+) -> None:
+    server.default = reply(200, body)
+    async with harness.client(retry=harness.retry(max_attempts=1)) as client:
+        for call in (client.list_incidents, client.list_access_logs, client.list_danger_zones):
+            with pytest.raises(ResponseFormatError):
+                await call()
+
+
+@pytest.mark.parametrize(
+    "body", [{}, {"total": 0}, {"visitors": []}, {"data": None, "total": 0}, {"data": []}]
+)
+async def test_current_visitors_without_data_is_malformed(
+    harness: Harness, server: FakeServer, body: Any
+) -> None:
+    server.default = reply(200, body)
+    async with harness.client(retry=harness.retry(max_attempts=1)) as client:
+        with pytest.raises(ResponseFormatError):
+            await client.list_current_visitors()
+
+
+@pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity", b"1e999"])
+async def test_numbers_must_be_finite(harness: Harness, server: FakeServer, literal: bytes) -> None:
+    text = json.dumps({**example("getSafetyScore.response"), "radius_km": "RADIUS"})
+    server.default = reply(200, content=text.replace('"RADIUS"', literal.decode()).encode())
+    async with harness.client(retry=harness.retry(max_attempts=1)) as client:
+        with pytest.raises(ResponseFormatError, match="radius_km"):
+            await client.get_safety_score(6.5, 3.4)
+
+
+@pytest.mark.parametrize("status", [202, 203, 206, 207, 299])
+async def test_an_unexpected_2xx_is_a_format_error_not_a_success(
+    harness: Harness, server: FakeServer, status: int
+) -> None:
+    server.default = reply(status, example("getIncident.response"))
+    async with harness.client(retry=harness.retry(max_attempts=1)) as client:
+        with pytest.raises(ResponseFormatError, match=f"HTTP {status}") as caught:
+            await client.get_incident(INC)
+        with pytest.raises(ResponseFormatError):
+            await client.add_incident_note(INC, "m")
+    assert caught.value.ambiguous  # a write may have been acted on: the outbox looks before resending
 
 
 @pytest.mark.parametrize(

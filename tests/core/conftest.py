@@ -26,8 +26,8 @@ def api(clock: ManualClock) -> FakeApi:
 
 
 @pytest.fixture
-def transport(api: FakeApi) -> FaultyTransport:
-    return FaultyTransport(api.handle)
+def transport(api: FakeApi, clock: ManualClock) -> FaultyTransport:
+    return FaultyTransport(api.handle, clock)
 
 
 def make_client(transport: FaultyTransport, clock: ManualClock) -> SetyClient:

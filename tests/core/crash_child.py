@@ -17,10 +17,13 @@ NOTE = "Crash test: caller confirmed safe"
 
 
 async def main(base_url: str, key: str, data_dir: str, incident_id: str, mode: str) -> int:
-    async with SetyClient(base_url, key, timeout=60.0) as client:
-        session = ConsoleSession(client, data_dir=Path(data_dir), operator_name="Op Crash")
+    async with SetyClient(base_url, key, timeout=10.0) as client:
+        # a note whose try was cut short is looked up once it can no longer arrive: 10 s + 2 s here
+        session = ConsoleSession(
+            client, data_dir=Path(data_dir), operator_name="Op Crash", outbox_quiet_margin_s=2.0
+        )
         if mode == "submit":
-            session.add_note(incident_id, NOTE)
+            await session.add_note(incident_id, NOTE)
             print("submitted", flush=True)
         await session.start()
         for _ in range(600):

@@ -4,8 +4,9 @@ It follows the contract closely enough for the core's logic: pagination newest f
 `updated_since` filters (switchable off: then 400 naming the field), idempotent create, cancel 409 on
 closed incidents, notes, access logs with checkout 409, current visitors, danger zones, access codes,
 scopes (403), 401/402, and a per-key fixed one-minute rate window with `X-RateLimit-*` and 429.
+`Idempotency-Key` is ignored unless `honours_idempotency_key` (then repeats replay the first answer).
 Time comes from the test's `ManualClock`. `FaultyTransport` wraps any transport to inject failures
-before or after the server acted.
+before or after the server acted, or to deliver a request late (after the client gave up on it).
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ class FakeApi:
     requests: list[tuple[str, str]] = field(default_factory=list)
     status_counts: dict[int, int] = field(default_factory=dict)
     window: Window | None = None
+    honours_idempotency_key: bool = False
+    keys_seen: list[tuple[str, str, str | None]] = field(default_factory=list)  # (method, path, key)
+    _replays: dict[str, httpx.Response] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
     # ------------------------------------------------------------------ data helpers
@@ -104,7 +108,18 @@ class FakeApi:
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix("/v1/external")
         self.requests.append((request.method, path))
-        response = self._dispatch(request, path)
+        key = request.headers.get("Idempotency-Key")
+        if request.method != "GET":
+            self.keys_seen.append((request.method, path, key))
+        if key and self.honours_idempotency_key and key in self._replays:
+            stored = self._replays[key]
+            response = httpx.Response(
+                stored.status_code, content=stored.content, headers={"Idempotent-Replayed": "true"}
+            )
+        else:
+            response = self._dispatch(request, path)
+            if key and self.honours_idempotency_key and response.is_success:
+                self._replays[key] = response
         self.status_counts[response.status_code] = self.status_counts.get(response.status_code, 0) + 1
         return response
 
@@ -315,11 +330,29 @@ class Fault:
 
 
 class FaultyTransport(httpx.AsyncBaseTransport):
-    """Wraps a transport; the next matching requests fail as scripted by `faults`."""
+    """Wraps a transport; the next matching requests fail as scripted by `faults`.
 
-    def __init__(self, handler: Callable[[httpx.Request], httpx.Response]) -> None:
+    Kind "late" (when "before"): the client times out at once, and the request reaches the server
+    only `late_by` seconds later on the manual clock (`deliver_late()` hands it over when due).
+    """
+
+    def __init__(
+        self, handler: Callable[[httpx.Request], httpx.Response], clock: ManualClock | None = None
+    ) -> None:
         self._handler = handler
+        self._clock = clock
         self.faults: list[tuple[str, Fault]] = []  # (method+path prefix, fault)
+        self.late_by = 0.0
+        self.in_flight: list[tuple[datetime, httpx.Request]] = []
+
+    def deliver_late(self) -> int:
+        """Hand the held requests whose time has come to the server; returns how many."""
+        assert self._clock is not None
+        due = [r for at, r in self.in_flight if at <= self._clock.now()]
+        self.in_flight = [(at, r) for at, r in self.in_flight if at > self._clock.now()]
+        for request in due:
+            self._handler(request)
+        return len(due)
 
     def inject(self, match: str, when: str, kind: str, times: int = 1) -> None:
         self.faults.extend((match, Fault(when, kind)) for _ in range(times))
@@ -335,6 +368,10 @@ class FaultyTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
         fault = self._take(request)
+        if fault and fault.kind == "late":
+            assert self._clock is not None
+            self.in_flight.append((self._clock.now() + timedelta(seconds=self.late_by), request))
+            raise httpx.ReadTimeout("timed out (the request is still on its way)", request=request)
         if fault and fault.when == "before":
             self._raise(fault, request)
             return self._status(fault)

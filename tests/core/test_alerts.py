@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sety_console.api.models import Incident
 from sety_console.core.alerts import AlertAction, AlertBook, AlertError, AlertReason
 from sety_console.core.stores import IncidentStore
 
@@ -105,3 +106,53 @@ def test_evaluate_emits_only_when_the_ringing_set_changes(store: IncidentStore, 
     assert not book.evaluate(now)
     book.acknowledge(incident(1).incident_id, "Op Ada", now)
     assert len(seen) == 2
+
+
+def _on_the_way(eta_seconds: int) -> Incident:
+    """A medium location threat (not high priority; arrival target 30 min) assigned after 60 s."""
+    assigned = T0 + timedelta(seconds=60)
+    return incident(
+        7,
+        severity="medium",
+        category="location_threat",
+        status="responding",
+        sla={
+            "response_target_seconds": 300,
+            "arrival_target_seconds": 1800,
+            "assigned_at": assigned,
+            "arrived_at": None,
+            "time_to_assign_seconds": 60,
+            "time_to_arrive_seconds": None,
+            "breached": False,
+            "breach_reason": None,
+        },
+        responder={
+            "responder_id": "rsp_1",
+            "name": "Sgt. Musa",
+            "assigned_at": assigned,
+            "eta_seconds": eta_seconds,
+        },
+    )
+
+
+def test_an_eta_past_the_target_rings_as_at_risk_before_the_breach(tmp_path: Path) -> None:
+    store = IncidentStore()
+    store.apply([_on_the_way(eta_seconds=3600)])  # 60 min to come, 29 min left at T0 + 1 min
+    book = AlertBook(store, tmp_path / "alerts.sqlite3")
+    now = T0 + timedelta(seconds=60)
+    (alert,) = book.ringing(now)
+    assert alert.reasons == (AlertReason.SLA_AT_RISK,)
+    book.acknowledge(alert.incident_id, "Op Ada", now)
+    assert book.ringing(now + timedelta(minutes=5)) == []  # acknowledged: silent while only at risk
+    assert book.history(alert.incident_id)[0].reasons == (AlertReason.SLA_AT_RISK,)
+    breached = book.ringing(T0 + timedelta(minutes=31))  # the breach itself rings again
+    assert [a.reasons for a in breached] == [(AlertReason.SLA_BREACH,)]
+
+
+def test_an_eta_that_fits_never_rings(tmp_path: Path) -> None:
+    store = IncidentStore()
+    store.apply([_on_the_way(eta_seconds=600)])
+    book = AlertBook(store, tmp_path / "alerts.sqlite3")
+    assert book.ringing(T0 + timedelta(seconds=60)) == []
+    # later, the responder is stuck: the same ETA no longer fits what is left
+    assert [a.reasons for a in book.ringing(T0 + timedelta(minutes=25))] == [(AlertReason.SLA_AT_RISK,)]

@@ -13,7 +13,7 @@ import pytest_asyncio
 
 from sety_console.api import RateBudget, RetryPolicy, SetyClient
 from sety_console.api.models import CreateIncidentRequest
-from sety_console.core.actions import ActionState
+from sety_console.core.actions import ActionState, Settlement
 from sety_console.core.clock import ManualClock
 from sety_console.core.poller import PollMode
 from sety_console.core.session import ConsoleSession
@@ -90,7 +90,7 @@ def sos() -> CreateIncidentRequest:
 async def test_created_incident_is_followed_through_its_lifecycle(world: World) -> None:
     session = world.session
     await session.start()
-    entry = session.create_incident(sos())
+    entry = await session.create_incident(sos())
     await world.advance(3)
     done = session.outbox.get(entry.action_id)
     assert done.state is ActionState.DONE
@@ -110,16 +110,34 @@ async def test_created_incident_is_followed_through_its_lifecycle(world: World) 
 async def test_note_with_a_lost_answer_is_stored_once(world: World) -> None:
     session = world.session
     await session.start()
-    entry = session.create_incident(sos())
+    entry = await session.create_incident(sos())
     await world.advance(2)
     incident_id = session.outbox.get(entry.action_id).result["incident"]["incident_id"]
     world.transport.lose_answers.append("/notes")
-    note = session.add_note(incident_id, "Caller is safe")
-    await world.advance(20)
-    assert session.outbox.get(note.action_id).state is ActionState.DONE
+    note = await session.add_note(incident_id, "Caller is safe")
+    await world.advance(55)  # not looked up before the 10 s timeout + 30 s margin have passed
+    done = session.outbox.get(note.action_id)
+    assert (done.state, done.settled_by) == (ActionState.DONE, Settlement.FOUND)
     incident = await session.get_incident(incident_id)
     notes = [e for e in incident.timeline if e.event == "note_added"]
     assert [(n.message, n.author) for n in notes] == [("Caller is safe", "Op Ada")]
+
+
+@pytest.mark.asyncio
+async def test_a_lost_answer_is_replayed_by_a_sandbox_known_to_honour_keys(world: World) -> None:
+    session = world.session
+    session._client.idempotency_honoured = True
+    await session.start()
+    entry = await session.create_incident(sos())
+    await world.advance(2)
+    incident_id = session.outbox.get(entry.action_id).result["incident"]["incident_id"]
+    world.transport.lose_answers.append("/notes")
+    note = await session.add_note(incident_id, "Caller is safe")
+    await world.advance(5)
+    done = session.outbox.get(note.action_id)
+    assert (done.state, done.settled_by) == (ActionState.DONE, Settlement.REPLAYED)
+    incident = await session.get_incident(incident_id)
+    assert sum(1 for e in incident.timeline if e.event == "note_added") == 1
 
 
 @pytest.mark.asyncio
@@ -127,10 +145,10 @@ async def test_fallback_mode_follows_the_sandbox_too(world: World) -> None:
     session = world.session
     session.poller.mode = PollMode.FALLBACK
     await session.start()
-    entry = session.create_incident(sos())
+    entry = await session.create_incident(sos())
     await world.advance(2)
     incident_id = session.outbox.get(entry.action_id).result["incident"]["incident_id"]
-    cancel = session.cancel_incident(incident_id, "false alarm")
+    cancel = await session.cancel_incident(incident_id, "false alarm")
     await world.advance(10)
     assert session.outbox.get(cancel.action_id).state is ActionState.DONE
     assert session.incidents.get(incident_id).status == "cancelled"

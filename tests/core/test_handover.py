@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sety_console.api.models import CurrentVisitor, DangerZone, Incident, IncidentPage
+from sety_console.api.models import CurrentVisitor, DangerZone, Incident, IncidentPage, Pagination
 from sety_console.core.handover import (
     HandoverFilters,
     HandoverSources,
@@ -111,7 +111,8 @@ class RecordingSources:
         self.queries.append(query)
         for start in range(0, len(self.incidents), 2):
             chunk = self.incidents[start : start + 2]
-            yield IncidentPage(data=chunk)
+            more = start + 2 < len(self.incidents)
+            yield IncidentPage(data=chunk, pagination=Pagination(has_more=more))
 
     async def visitors(self) -> list[CurrentVisitor]:
         if self.fail_visitors:

@@ -28,7 +28,7 @@ async def test_created_incident_appears_at_once_and_keeps_its_key(
 ) -> None:
     session = make_session(workstation="desk-2")
     await session.start()
-    entry = session.create_incident(sos_request())
+    entry = await session.create_incident(sos_request())
     assert entry.state is ActionState.PENDING
     assert entry.payload["idempotency_key"].startswith("desk-2-")
     changes = []
@@ -47,16 +47,18 @@ async def test_note_author_and_check_in_creator_are_the_operator(
     incident_id = api.add_incident()["incident_id"]
     session = make_session()
     await session.start()
-    note = session.add_note(incident_id, "Caller safe")
+    note = await session.add_note(incident_id, "Caller safe")
     assert session.pending_for(incident_id) == [note]
-    visit = session.check_in(CreateAccessLogRequest(visitor_name="Emeka", host_name="Bisi", gate="Main"))
+    visit = await session.check_in(
+        CreateAccessLogRequest(visitor_name="Emeka", host_name="Bisi", gate="Main")
+    )
     await clock.advance(2)
     assert api.notes(incident_id)[0]["author"] == "Op Ada"
     [log] = api.logs.values()
     assert log["created_by"] == "Op Ada"
     assert log["log_id"] in session.visitors  # shown inside before the next poll
     assert session.pending_for(incident_id) == []
-    session.check_out(log["log_id"])
+    await session.check_out(log["log_id"])
     await clock.advance(2)
     assert log["log_id"] not in session.visitors
     assert session.outbox.get(visit.action_id).state is ActionState.DONE
@@ -66,7 +68,7 @@ async def test_note_author_and_check_in_creator_are_the_operator(
 async def test_bad_input_is_refused_in_words(make_session: SessionFactory) -> None:
     session = make_session()
     with pytest.raises(RequestValidationError, match="message"):
-        session.add_note("inc_1", "   ")
+        await session.add_note("inc_1", "   ")
 
 
 @pytest.mark.asyncio
@@ -109,7 +111,7 @@ async def test_snapshot_is_shown_stale_when_the_server_is_unreachable(
     status = second.connection.status
     assert status.state is ConnectionState.OFFLINE
     assert "showing what we knew then" in status.message
-    entry = second.add_note(incident_id, "typed while offline")
+    entry = await second.add_note(incident_id, "typed while offline")
     await clock.advance(30)
     assert second.outbox.get(entry.action_id).state is ActionState.PENDING  # kept, will be sent
     transport.faults.clear()
@@ -156,3 +158,30 @@ async def test_analytics_pages_are_paced_inside_the_budget(
     await reader
     assert sum(len(p.data) for p in pages) == 45
     assert api.status_counts.get(429, 0) == 0
+
+
+@pytest.mark.asyncio
+async def test_a_background_task_that_dies_is_restarted_counted_and_shown(
+    api: FakeApi, clock: ManualClock, make_session: SessionFactory
+) -> None:
+    api.add_incident()
+    session = make_session()
+    real_run = session.poller.run
+    crashes = {"left": 1}
+
+    async def dies_once() -> None:
+        if crashes["left"]:
+            crashes["left"] -= 1
+            raise RuntimeError("a bug nobody foresaw")
+        await real_run()
+
+    session.poller.run = dies_once  # type: ignore[method-assign]
+    messages: list[str] = []
+    session.connection_changed.connect(lambda status: messages.append(status.message))
+    await session.start()
+    await clock.advance(5)
+    assert session.restarts["sety-poller"] == 1
+    assert any("incidents could not be refreshed" in m for m in messages)  # shown while it was down
+    await clock.advance(30)
+    assert len(session.incidents) == 1  # polling again
+    assert session.connection.status.state is ConnectionState.ONLINE

@@ -12,38 +12,37 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from sety_console.api import SetyClient
+from sety_console.app.shell import Shell
+from sety_console.app.wiring import build_shell
 from sety_console.config import Settings
 from sety_console.core.session import ConsoleSession
-from sety_console.sandbox import SandboxServer
 from sety_console.ui.main_window import MainWindow
-from sety_console.ui.workspaces import Workspaces, build_workspaces
+from tests.sandbox_process import SandboxProcess
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    db = tmp_path_factory.mktemp("sandbox") / "sandbox.db"
-    server = SandboxServer(f"sqlite:///{db}", seed="none")
-    server.start()
-    yield server
-    server.stop()
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
+    """The sandbox in its own process, as the console runs it."""
+    with SandboxProcess(tmp_path_factory.mktemp("sandbox") / "sandbox.db") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-def keys(server: SandboxServer) -> dict[str, str]:
-    return server.issue_keys()
+def keys(server: SandboxProcess) -> dict[str, str]:
+    return server.keys
 
 
 @dataclass
 class Console:
     session: ConsoleSession
     window: MainWindow
-    workspaces: Workspaces
+    workspaces: Shell
     client: SetyClient
 
 
 @pytest.fixture
 def make_console(
-    qtbot: QtBot, qloop: Any, server: SandboxServer, keys: dict[str, str], tmp_path: Path
+    qtbot: QtBot, qloop: Any, server: SandboxProcess, keys: dict[str, str], tmp_path: Path
 ) -> Iterator[Callable[[str], Console]]:
     """Builds the console as `sety-console` does, signed in with a role's key; tears it down cleanly."""
     built: list[Console] = []
@@ -55,10 +54,11 @@ def make_console(
         ini = QSettings(str(tmp_path / f"{role}.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings=ini, log_dir=str(tmp_path))
         qtbot.addWidget(window)
-        workspaces = build_workspaces(window, session, settings, source="test")
+        building = qloop.create_task(build_shell(window, session, settings, ini, source="test"))
+        qtbot.waitUntil(building.done, timeout=20_000)
+        workspaces = building.result()
         task = qloop.create_task(session.start())
         qtbot.waitUntil(task.done, timeout=10_000)
-        workspaces.open_first("control-room")
         window.show()
         built.append(Console(session, window, workspaces, client))
         return built[-1]

@@ -10,14 +10,14 @@ import httpx
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from sety_console.sandbox import SandboxServer
 from sety_console.ui.incidents.create_dialog import CreateIncidentDialog
 from sety_console.ui.workspaces.control_room import ControlRoom
+from tests.sandbox_process import SandboxProcess
 
 from .conftest import Console
 
 
-def _create(server: SandboxServer, key: str, **overrides: Any) -> dict[str, Any]:
+def _create(server: SandboxProcess, key: str, **overrides: Any) -> dict[str, Any]:
     """A plain HTTP call, as another platform would make it."""
     body = {
         "category": "sos",
@@ -33,7 +33,7 @@ def _create(server: SandboxServer, key: str, **overrides: Any) -> dict[str, Any]
     return incident
 
 
-def _server_incident(server: SandboxServer, key: str, incident_id: str) -> dict[str, Any]:
+def _server_incident(server: SandboxProcess, key: str, incident_id: str) -> dict[str, Any]:
     answer = httpx.get(
         f"{server.base_url}/incidents/{incident_id}", headers={"Authorization": f"Bearer {key}"}
     )
@@ -49,7 +49,7 @@ def _control(console: Console) -> ControlRoom:
 
 
 def test_incident_created_elsewhere_appears_in_the_queue_within_3_s(
-    qtbot: QtBot, console: Console, server: SandboxServer, keys: dict[str, str]
+    qtbot: QtBot, console: Console, server: SandboxProcess, keys: dict[str, str]
 ) -> None:
     control = _control(console)
     started = time.monotonic()
@@ -73,7 +73,7 @@ def test_incident_created_elsewhere_appears_in_the_queue_within_3_s(
 
 
 def test_create_through_the_dialog_reaches_the_sandbox(
-    qtbot: QtBot, console: Console, server: SandboxServer, keys: dict[str, str]
+    qtbot: QtBot, console: Console, server: SandboxProcess, keys: dict[str, str]
 ) -> None:
     control = _control(console)
     before = {i.incident_id for i in console.session.incidents.values()}
@@ -99,7 +99,7 @@ def test_create_through_the_dialog_reaches_the_sandbox(
 
 
 def test_note_and_cancel_from_the_detail_reach_the_sandbox(
-    qtbot: QtBot, console: Console, server: SandboxServer, keys: dict[str, str]
+    qtbot: QtBot, console: Console, server: SandboxProcess, keys: dict[str, str]
 ) -> None:
     control = _control(console)
     incident = _create(server, keys["operator"], severity="medium", category="medical")
@@ -126,7 +126,7 @@ def test_note_and_cancel_from_the_detail_reach_the_sandbox(
 
 
 def test_selection_survives_polls_and_the_map_follows(
-    qtbot: QtBot, console: Console, server: SandboxServer, keys: dict[str, str]
+    qtbot: QtBot, console: Console, server: SandboxProcess, keys: dict[str, str]
 ) -> None:
     control = _control(console)
     first = _create(server, keys["operator"], severity="low", category="location_threat")
@@ -141,7 +141,7 @@ def test_selection_survives_polls_and_the_map_follows(
 
 
 def test_a_note_too_long_for_the_contract_is_told_not_lost_silently(
-    qtbot: QtBot, console: Console, server: SandboxServer, keys: dict[str, str]
+    qtbot: QtBot, console: Console, server: SandboxProcess, keys: dict[str, str]
 ) -> None:
     control = _control(console)
     incident = _create(server, keys["operator"], severity="low", category="medical")

@@ -13,31 +13,28 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from sety_console import report_cli
 from sety_console.api import SetyClient
-from sety_console.api.models import ACTIVE_STATUSES, Incident
+from sety_console.api.models import ACTIVE_STATUSES, CreateIncidentRequest, Incident
 from sety_console.cli import main
+from sety_console.config import Settings, sandbox_database, save_settings
 from sety_console.core.handover.report_html import SECTION_TITLES
-from sety_console.sandbox.server import SandboxServer
+from tests.sandbox_process import SandboxProcess
 
 from .test_report_pdf import pdf_text
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    folder = tmp_path_factory.mktemp("report-sandbox")
-    sandbox = SandboxServer(f"sqlite:///{folder / 'sandbox.db'}", seed="demo", demo_history_count=300)
-    sandbox.start()
-    yield sandbox
-    sandbox.stop()
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
+    with SandboxProcess(tmp_path_factory.mktemp("report-sandbox") / "sandbox.db", seed="demo") as sandbox:
+        yield sandbox
 
 
 @pytest.fixture(scope="module")
-def key(server: SandboxServer) -> str:
-    return server.issue_keys()["supervisor"]
+def key(server: SandboxProcess) -> str:
+    return server.keys["supervisor"]
 
 
-def open_incidents(server: SandboxServer, key: str) -> list[Incident]:
+def open_incidents(server: SandboxProcess, key: str) -> list[Incident]:
     async def fetch() -> list[Incident]:
         async with SetyClient(server.base_url, key) as client:
             return [i async for i in client.iter_incidents(status=sorted(ACTIVE_STATUSES), limit=100)]
@@ -47,7 +44,7 @@ def open_incidents(server: SandboxServer, key: str) -> list[Incident]:
 
 def test_report_from_a_running_api(
     qapp: QApplication,
-    server: SandboxServer,
+    server: SandboxProcess,
     key: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -68,7 +65,7 @@ def test_report_from_a_running_api(
 
 
 def test_filters_are_honoured(
-    qapp: QApplication, server: SandboxServer, key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qapp: QApplication, server: SandboxProcess, key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SETY_API_URL", server.base_url)
     monkeypatch.setenv("SETY_API_KEY", key)
@@ -86,7 +83,7 @@ def test_filters_are_honoured(
         assert (incident.incident_id in text) == wanted
 
 
-def test_headless_in_a_fresh_process(server: SandboxServer, key: str, tmp_path: Path) -> None:
+def test_headless_in_a_fresh_process(server: SandboxProcess, key: str, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     env["SETY_API_KEY"] = key
     env["SETY_TIME_ZONE"] = "Africa/Lagos"
@@ -121,7 +118,7 @@ def test_headless_in_a_fresh_process(server: SandboxServer, key: str, tmp_path: 
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ([], "A Sety API URL and key are needed: pass --api-url (or set SETY_API_URL)"),
+        ([], "No Sety API is configured: save one in the console (File → Connection…)"),
         (["--api-url", "http://127.0.0.1:9/v1/external"], "No API key for http://127.0.0.1:9/v1/external"),
         (["--sandbox", "--from", "yesterday"], "--from 'yesterday' is not an ISO time"),
         (
@@ -145,7 +142,7 @@ def test_setup_problems_are_said_in_words(
 
 def test_server_refusals_and_disk_problems_exit_1(
     qapp: QApplication,
-    server: SandboxServer,
+    server: SandboxProcess,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -153,16 +150,62 @@ def test_server_refusals_and_disk_problems_exit_1(
     monkeypatch.setenv("SETY_API_KEY", "sety_test_" + "0" * 32)
     assert main(["report", "--api-url", server.base_url, "--out", str(tmp_path / "x.pdf")]) == 1
     assert "the report could not be written" in capsys.readouterr().err
-    monkeypatch.setenv("SETY_API_KEY", server.issue_keys()["supervisor"])
+    monkeypatch.setenv("SETY_API_KEY", server.keys["supervisor"])
     assert main(["report", "--api-url", server.base_url, "--out", str(tmp_path / "no" / "x.pdf")]) == 1
     assert "does not exist" in capsys.readouterr().err
 
 
-def test_sandbox_option_needs_no_url_or_key(
-    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_the_url_saved_by_the_connection_dialog_is_used(
+    qapp: QApplication,
+    server: SandboxProcess,
+    key: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(report_cli, "SANDBOX_DEMO_HISTORY", 200)
+    """File → Connection… saves the URL in settings.json (the key in the keyring, here the environment)."""
+    save_settings(Settings(api_url=server.base_url), tmp_path / "settings.json")
+    monkeypatch.setattr("sety_console.config.settings_path", lambda: tmp_path / "settings.json")
+    monkeypatch.setenv("SETY_API_KEY", key)
+    out = tmp_path / "saved.pdf"
+    assert main(["report", "--hours", "24", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.startswith(f"Wrote {out}: ")
+    assert server.base_url.rstrip("/") in pdf_text(out)
+
+
+def test_sandbox_option_reads_the_consoles_sandbox(
+    qapp: QApplication, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--sandbox joins the sandbox the console runs (same database), not a temporary one."""
+    with SandboxProcess(sandbox_database(), seed="demo") as running:
+        answer = asyncio.run(_create_sos(running.base_url, running.keys["operator"]))
+        out = tmp_path / "demo.pdf"
+        assert main(["report", "--sandbox", "--hours", "2", "--out", str(out)]) == 0
+    text = pdf_text(out)
+    assert "from the console's demo sandbox" in text
+    assert answer in text
+    assert "Using the console's demo sandbox" in capsys.readouterr().err
+
+
+async def _create_sos(base_url: str, key: str) -> str:
+    async with SetyClient(base_url, key) as client:
+        created = await client.create_incident(
+            CreateIncidentRequest.model_validate(
+                {
+                    "category": "sos",
+                    "severity": "critical",
+                    "subject": {"name": "Report Check"},
+                    "location": {"coordinates": [3.39, 6.45], "address": "1 Report Close, Ikoyi"},
+                }
+            )
+        )
+    return created.incident.incident_id
+
+
+def test_sandbox_option_needs_no_url_or_key(
+    qapp: QApplication, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "demo.pdf"
     assert main(["report", "--sandbox", "--out", str(out)]) == 0
-    assert "from a temporary demo sandbox" in pdf_text(out)
-    assert "Starting a temporary sandbox" in capsys.readouterr().err
+    assert "from the console's demo sandbox" in pdf_text(out)
+    assert "Using the console's demo sandbox" in capsys.readouterr().err

@@ -163,3 +163,15 @@ def test_unwritable_targets_are_explained(qapp: QApplication, tmp_path: Path) ->
         write_pdf(document, tmp_path / "missing" / "x.pdf")
     with pytest.raises(ReportError, match="is a folder"):
         write_pdf(document, tmp_path)
+
+
+def test_breaches_give_their_reason_in_words() -> None:
+    late = make_incident(4, DAY + timedelta(hours=10), breached=True, arrive_s=1200)
+    assert late.sla is not None
+    late = late.model_copy(
+        update={"sla": late.sla.model_copy(update={"breach_reason": "arrival_target_exceeded"})}
+    )
+    data = classify([late], WINDOW, HandoverFilters(), now=DAY + timedelta(hours=18))
+    html = build_report_html(data, LAGOS)
+    assert "arrival target of 15 min exceeded" in html
+    assert "arrival_target_exceeded" not in html

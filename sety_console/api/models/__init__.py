@@ -14,6 +14,8 @@ from ._base import (
     ResponseModel,
     Timestamp,
     format_timestamp,
+    is_replay,
+    mark_replay,
 )
 from .access import (
     AccessCode,
@@ -219,4 +221,6 @@ __all__ = [
     "WebhookPayload",
     "WebhookPayloadData",
     "format_timestamp",
+    "is_replay",
+    "mark_replay",
 ]

@@ -3,7 +3,8 @@
 Two families live on top of these blocks (see the contract README):
 
 * **response models** (`ResponseModel`) are tolerant: unknown fields are ignored, unknown enum
-  values are kept, timestamps are parsed leniently and normalised to aware UTC;
+  values are kept, timestamps are parsed leniently and normalised to aware UTC; only list envelopes
+  (`data` + `pagination`) are required, and numbers must be finite;
 * **request models** (`RequestModel`) are strict: unknown fields are refused, constraints are
   enforced, and `body()` omits every field that was not set.
 """
@@ -23,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PrivateAttr,
 )
 
 __all__ = [
@@ -36,6 +38,8 @@ __all__ = [
     "ResponseModel",
     "Timestamp",
     "format_timestamp",
+    "is_replay",
+    "mark_replay",
 ]
 
 
@@ -155,7 +159,10 @@ class ResponseModel(BaseModel):
         populate_by_name=True,
         serialize_by_alias=True,
         use_enum_values=False,
+        allow_inf_nan=False,  # JSON has no NaN or Infinity: a number that is one is a broken answer
     )
+
+    _replayed: bool = PrivateAttr(default=False)
 
 
 class RequestModel(BaseModel):
@@ -166,11 +173,23 @@ class RequestModel(BaseModel):
         populate_by_name=True,
         serialize_by_alias=True,
         str_strip_whitespace=False,
+        allow_inf_nan=False,
     )
 
     def body(self) -> dict[str, Any]:
         """The JSON body: fields that were set and are not null, nothing else."""
         return self.model_dump(mode="json", exclude_unset=True, exclude_none=True, by_alias=True)
+
+
+def is_replay(answer: BaseModel) -> bool:
+    """True when the server answered a repeated `Idempotency-Key` with its stored first answer."""
+    return bool(getattr(answer, "_replayed", False))
+
+
+def mark_replay(answer: BaseModel) -> None:
+    """Record that `answer` came with `Idempotent-Replayed: true` (the client does this)."""
+    if isinstance(answer, ResponseModel):
+        answer._replayed = True
 
 
 def page_limit() -> Any:

@@ -161,5 +161,8 @@ class CurrentVisitor(ResponseModel):
 
 
 class CurrentVisitorsResponse(ResponseModel):
-    data: list[CurrentVisitor] = Field(default_factory=list)
-    total: int = 0
+    """Everyone inside; `data` and `total` are required (without them it is a broken answer, not an
+    empty gate)."""
+
+    data: list[CurrentVisitor]
+    total: int

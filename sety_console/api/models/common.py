@@ -21,18 +21,24 @@ class Error(ResponseModel):
 
 
 class Pagination(ResponseModel):
+    """Where a page sits; `has_more` is required (paging cannot be trusted without it)."""
+
     page: int = 1
     limit: int = 20
     total: int = 0
     total_pages: int = 0
-    has_more: bool = False
+    has_more: bool
 
 
 class PaginatedResponse(ResponseModel, Generic[T]):
-    """The `{data, pagination}` envelope of every list operation."""
+    """The `{data, pagination}` envelope of every list operation.
 
-    data: list[T] = Field(default_factory=list)
-    pagination: Pagination = Field(default_factory=Pagination)
+    Both are required: an answer without them (`{}` from a proxy, `{"error": …}`) is malformed, never
+    an empty list, so it can never replace what the console holds.
+    """
+
+    data: list[T]
+    pagination: Pagination
 
 
 class GeoPoint(ResponseModel):
@@ -51,9 +57,7 @@ class GeoPoint(ResponseModel):
 
 
 class Location(RequestModel):
-    """Where an incident happens, as a caller sends it (strict)."""
-
-    model_config = ConfigDict(extra="ignore")
+    """Where an incident happens, as a caller sends it (strict: unknown fields refused)."""
 
     coordinates: LngLat
     address: str | None = Field(default=None, max_length=500)

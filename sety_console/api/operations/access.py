@@ -30,9 +30,20 @@ __all__ = ["AccessOperations"]
 class AccessOperations(BaseClient):
     """The Access Codes and Access Logs tags."""
 
-    async def create_access_code(self, request: CreateAccessCodeRequest) -> AccessCode:
-        """`POST /access-codes`: issue a 6-digit code for one expected visitor (sent once)."""
-        return await self._call(AccessCode, "POST", "/access-codes", body=request.body())
+    async def create_access_code(
+        self, request: CreateAccessCodeRequest, *, idempotency_key: str | None = None
+    ) -> AccessCode:
+        """`POST /access-codes`: issue a 6-digit code for one expected visitor.
+
+        `idempotency_key` goes out as the `Idempotency-Key` header (keep it for every retry).
+        """
+        return await self._call(
+            AccessCode,
+            "POST",
+            "/access-codes",
+            body=request.body(),
+            idempotency_key=idempotency_key,
+        )
 
     async def list_access_codes(
         self,
@@ -56,10 +67,10 @@ class AccessOperations(BaseClient):
         body = self._request_model(ValidateAccessCodeRequest, "access code", code=code).body()
         return await self._call(ValidationResult, "POST", "/access-codes/validate", body=body)
 
-    async def revoke_access_code(self, code_id: str) -> AccessCode:
+    async def revoke_access_code(self, code_id: str, *, idempotency_key: str | None = None) -> AccessCode:
         """`POST /access-codes/{codeId}/revoke`: withdraw an active code (409 when not active)."""
         path = f"/access-codes/{path_segment(code_id, 'code_id')}/revoke"
-        return await self._call(AccessCode, "POST", path)
+        return await self._call(AccessCode, "POST", path, idempotency_key=idempotency_key)
 
     async def list_access_logs(
         self,
@@ -107,9 +118,17 @@ class AccessOperations(BaseClient):
             )
         )
 
-    async def create_access_log(self, request: CreateAccessLogRequest) -> AccessLog:
-        """`POST /access-logs`: check a visitor in, with an access code or by manual entry (sent once)."""
-        return await self._call(AccessLog, "POST", "/access-logs", body=request.body())
+    async def create_access_log(
+        self, request: CreateAccessLogRequest, *, idempotency_key: str | None = None
+    ) -> AccessLog:
+        """`POST /access-logs`: check a visitor in, with an access code or by manual entry."""
+        return await self._call(
+            AccessLog,
+            "POST",
+            "/access-logs",
+            body=request.body(),
+            idempotency_key=idempotency_key,
+        )
 
     async def get_access_log_stats(
         self,
@@ -129,11 +148,16 @@ class AccessOperations(BaseClient):
         )
 
     async def checkout_visitor(
-        self, log_id: str, checkout_notes: str | None = None, checkout_gate: str | None = None
+        self,
+        log_id: str,
+        checkout_notes: str | None = None,
+        checkout_gate: str | None = None,
+        *,
+        idempotency_key: str | None = None,
     ) -> AccessLog:
         """`PATCH /access-logs/{logId}/checkout`: record that the visitor left (409 when already out)."""
         path = f"/access-logs/{path_segment(log_id, 'log_id')}/checkout"
         body = self._request_model(
             CheckoutVisitorRequest, "checkout", checkout_notes=checkout_notes, checkout_gate=checkout_gate
         ).body()
-        return await self._call(AccessLog, "PATCH", path, body=body)
+        return await self._call(AccessLog, "PATCH", path, body=body, idempotency_key=idempotency_key)

@@ -35,9 +35,17 @@ class AdminOperations(BaseClient):
         """Every API key, page after page."""
         return paginate(lambda page: self.list_api_keys(page=page, limit=limit))
 
-    async def create_api_key(self, request: CreateApiKeyRequest) -> ApiKeyCreated:
-        """`POST /api-keys`: a new key; its secret (`key`) is in this answer only (sent once)."""
-        return await self._call(ApiKeyCreated, "POST", "/api-keys", body=request.body())
+    async def create_api_key(
+        self, request: CreateApiKeyRequest, *, idempotency_key: str | None = None
+    ) -> ApiKeyCreated:
+        """`POST /api-keys`: a new key; its secret (`key`) is in this answer only."""
+        return await self._call(
+            ApiKeyCreated,
+            "POST",
+            "/api-keys",
+            body=request.body(),
+            idempotency_key=idempotency_key,
+        )
 
     async def revoke_api_key(self, key_id: str) -> ApiKey:
         """`DELETE /api-keys/{keyId}`: revoke a key for good (409 when already revoked)."""
@@ -53,9 +61,17 @@ class AdminOperations(BaseClient):
         """Every webhook endpoint, page after page."""
         return paginate(lambda page: self.list_webhook_endpoints(page=page, limit=limit))
 
-    async def create_webhook_endpoint(self, request: CreateWebhookEndpointRequest) -> WebhookEndpointCreated:
-        """`POST /webhooks`: register a URL; its signing `secret` is in this answer only (sent once)."""
-        return await self._call(WebhookEndpointCreated, "POST", "/webhooks", body=request.body())
+    async def create_webhook_endpoint(
+        self, request: CreateWebhookEndpointRequest, *, idempotency_key: str | None = None
+    ) -> WebhookEndpointCreated:
+        """`POST /webhooks`: register a URL; its signing `secret` is in this answer only."""
+        return await self._call(
+            WebhookEndpointCreated,
+            "POST",
+            "/webhooks",
+            body=request.body(),
+            idempotency_key=idempotency_key,
+        )
 
     async def delete_webhook_endpoint(self, endpoint_id: str) -> None:
         """`DELETE /webhooks/{endpointId}`: remove the endpoint and its delivery log (204, no body)."""

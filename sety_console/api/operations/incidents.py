@@ -117,16 +117,26 @@ class IncidentOperations(BaseClient):
         path = f"/incidents/{path_segment(incident_id, 'incident_id')}"
         return await self._call(Incident, "GET", path)
 
-    async def cancel_incident(self, incident_id: str, reason: str | None = None) -> Incident:
-        """`POST /incidents/{incidentId}/cancel`: stop an active incident (409 when already closed)."""
+    async def cancel_incident(
+        self, incident_id: str, reason: str | None = None, *, idempotency_key: str | None = None
+    ) -> Incident:
+        """`POST /incidents/{incidentId}/cancel`: stop an active incident (409 when already closed).
+
+        `idempotency_key` goes out as the `Idempotency-Key` header (keep it for every retry).
+        """
         path = f"/incidents/{path_segment(incident_id, 'incident_id')}/cancel"
         body = self._request_model(CancelIncidentRequest, "cancellation", reason=reason).body()
-        return await self._call(Incident, "POST", path, body=body)
+        return await self._call(Incident, "POST", path, body=body, idempotency_key=idempotency_key)
 
     async def add_incident_note(
-        self, incident_id: str, message: str, author: str | None = None
+        self,
+        incident_id: str,
+        message: str,
+        author: str | None = None,
+        *,
+        idempotency_key: str | None = None,
     ) -> TimelineEvent:
         """`POST /incidents/{incidentId}/notes`: attach a note (any status, closed ones included)."""
         path = f"/incidents/{path_segment(incident_id, 'incident_id')}/notes"
         body = self._request_model(AddNoteRequest, "note", message=message, author=author).body()
-        return await self._call(TimelineEvent, "POST", path, body=body)
+        return await self._call(TimelineEvent, "POST", path, body=body, idempotency_key=idempotency_key)

@@ -20,6 +20,7 @@ from html import escape
 
 from sety_console.api.models import CurrentVisitor, DangerZone, Incident
 from sety_console.core.local_time import LocalZone, hours_text, local_text
+from sety_console.core.sla_text import breach_reason
 from sety_console.core.wording import duration_text, enum_label
 
 from .data import HandoverData, breach_time, closed_at
@@ -168,7 +169,7 @@ def _breaches(data: HandoverData, ctx: ReportContext) -> str:
     rows = []
     for incident in data.breaches:
         sla = incident.sla
-        reason = (sla.breach_reason or "breached").replace("_", " ") if sla else "breached"
+        reason = breach_reason(incident) or "a target was missed"
         rows.append(
             _tr(
                 _td(_incident(incident)),

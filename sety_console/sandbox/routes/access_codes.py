@@ -31,7 +31,9 @@ def create_access_code(
 ) -> Response:
     no_query(request)
     payload = parse_body(body, CreateAccessCodeRequest)
-    code = sandbox_of(request).access.create_code(caller.org_id, caller.environment, payload)
+    sandbox = sandbox_of(request)
+    keyed = sandbox.idempotency.keyed(request, caller, body, 201)
+    code = sandbox.access.create_code(caller.org_id, caller.environment, payload, keyed)
     return model_response(code, status=201)
 
 
@@ -62,7 +64,12 @@ def validate_access_code(
 
 @router.post("/access-codes/{code_id}/revoke")
 def revoke_access_code(
-    code_id: str, request: Request, caller: Caller = Depends(require("access:write"))
+    code_id: str,
+    request: Request,
+    caller: Caller = Depends(require("access:write")),
+    body: bytes = Depends(raw_body),
 ) -> Response:
     no_query(request)
-    return model_response(sandbox_of(request).access.revoke(caller.org_id, caller.environment, code_id))
+    sandbox = sandbox_of(request)
+    keyed = sandbox.idempotency.keyed(request, caller, body, 200)
+    return model_response(sandbox.access.revoke(caller.org_id, caller.environment, code_id, keyed))

@@ -81,9 +81,9 @@ def create_access_log(
 ) -> Response:
     no_query(request)
     payload = parse_body(body, CreateAccessLogRequest)
-    return model_response(
-        sandbox_of(request).access.check_in(caller.org_id, caller.environment, payload), 201
-    )
+    sandbox = sandbox_of(request)
+    keyed = sandbox.idempotency.keyed(request, caller, body, 201)
+    return model_response(sandbox.access.check_in(caller.org_id, caller.environment, payload, keyed), 201)
 
 
 @router.get("/access-logs/stats")
@@ -109,6 +109,6 @@ def checkout_visitor(
 ) -> Response:
     no_query(request)
     payload = parse_body(body, CheckoutVisitorRequest, required=False)
-    return model_response(
-        sandbox_of(request).access.checkout(caller.org_id, caller.environment, log_id, payload)
-    )
+    sandbox = sandbox_of(request)
+    keyed = sandbox.idempotency.keyed(request, caller, body, 200)
+    return model_response(sandbox.access.checkout(caller.org_id, caller.environment, log_id, payload, keyed))

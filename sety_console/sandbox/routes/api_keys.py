@@ -12,7 +12,8 @@ from .. import accounts
 from ..auth import Caller, require, sandbox_of
 from ..clock import to_ms
 from ..errors import ApiError, not_found
-from ..responses import model_response, page_of_models
+from ..idempotency import claim, remember
+from ..responses import answer_json, model_response, page_of_models
 from ..tables import ApiKeyRow
 from ..validation import PageQuery, no_query, parse_body, parse_query
 from .common import raw_body
@@ -40,12 +41,15 @@ def create_api_key(
     payload = parse_body(body, CreateApiKeyRequest)
     environment = payload.environment.value if payload.environment else caller.environment
     sandbox = sandbox_of(request)
+    keyed = sandbox.idempotency.keyed(request, caller, body, 201)
     scopes = [s.value for s in payload.scopes]
     with sandbox.db.session() as session:
+        claim(keyed, session)
         row, plaintext = accounts.mint_key(
             session, caller.org_id, environment, payload.name, scopes, to_ms(sandbox.clock.now())
         )
         created = accounts.created_key_model(row, plaintext)
+        remember(keyed, session, answer_json(created))
     return model_response(created, status=201)
 
 

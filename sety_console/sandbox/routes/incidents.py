@@ -109,9 +109,9 @@ def cancel_incident(
 ) -> Response:
     no_query(request)
     payload = parse_body(body, CancelIncidentRequest, required=False)
-    document = sandbox_of(request).incidents.cancel(
-        caller.org_id, caller.environment, incident_id, payload.reason
-    )
+    sandbox = sandbox_of(request)
+    keyed = sandbox.idempotency.keyed(request, caller, body, 200)
+    document = sandbox.incidents.cancel(caller.org_id, caller.environment, incident_id, payload.reason, keyed)
     return raw_json_response(document)
 
 
@@ -124,5 +124,7 @@ def add_incident_note(
 ) -> Response:
     no_query(request)
     payload = parse_body(body, AddNoteRequest)
-    note = sandbox_of(request).incidents.add_note(caller.org_id, caller.environment, incident_id, payload)
+    sandbox = sandbox_of(request)
+    keyed = sandbox.idempotency.keyed(request, caller, body, 201)
+    note = sandbox.incidents.add_note(caller.org_id, caller.environment, incident_id, payload, keyed)
     return model_response(note, status=201)

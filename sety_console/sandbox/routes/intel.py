@@ -18,6 +18,7 @@ from ..auth import Caller, require, sandbox_of
 from ..errors import bad_request
 from ..geometry import distance_m
 from ..intel import bbox_around, danger_analytics, heatmap, route_safety, safety_score, zones_near
+from ..paging import slice_page
 from ..responses import model_response, page_of_models
 from ..validation import (
     CommaList,
@@ -103,8 +104,7 @@ def list_danger_zones(request: Request, caller: Caller = Depends(require("intel:
         zones = zones_near(zones, query.lat, query.lng, query.radius_km, floor)
     elif floor is not None:
         zones = [z for z in zones if RISK_ORDER.index(z.risk_level.value) >= RISK_ORDER.index(floor)]
-    start = (query.page - 1) * query.limit
-    return page_of_models(zones[start : start + query.limit], query.page, query.limit, len(zones))
+    return page_of_models(slice_page(zones, query.page, query.limit), query.page, query.limit, len(zones))
 
 
 @router.get("/danger-zones/analytics")

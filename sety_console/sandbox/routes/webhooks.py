@@ -17,8 +17,9 @@ from .. import webhook_store
 from ..auth import Caller, require, sandbox_of
 from ..clock import to_ms
 from ..errors import bad_request, not_found
+from ..idempotency import claim, remember
 from ..ids import new_id, new_webhook_secret
-from ..responses import model_response, page_of_models
+from ..responses import answer_json, model_response, page_of_models
 from ..tables import WebhookEndpointRow
 from ..validation import PageQuery, no_query, parse_body, parse_query
 from .common import raw_body
@@ -53,7 +54,9 @@ def create_webhook_endpoint(
         need = "an https URL" if caller.environment == "live" else "an http or https URL"
         raise bad_request("url", f"must be {need} with a host")
     sandbox = sandbox_of(request)
+    keyed = sandbox.idempotency.keyed(request, caller, body, 201)
     with sandbox.db.session() as session:
+        claim(keyed, session)
         row = WebhookEndpointRow(
             endpoint_id=new_id("wh"),
             org_id=caller.org_id,
@@ -66,6 +69,7 @@ def create_webhook_endpoint(
         )
         session.add(row)
         created = WebhookEndpointCreated(**webhook_store.endpoint_model(row).model_dump(), secret=row.secret)
+        remember(keyed, session, answer_json(created))
     sandbox.webhooks.refresh()
     return model_response(created, status=201)
 

@@ -23,15 +23,16 @@ from PySide6.QtWidgets import (
 from sety_console.api.models import AccessCode, AccessCodeStatus
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.storage import StorageError
+from sety_console.core.wording import error_text
 from sety_console.ui.common.slots import async_slot
+from sety_console.ui.session_signals import SessionSignals
 
-from .backend import GateBackend
-from .bridge import GateBridge
 from .code_form import CodeForm
+from .gate_session import GateSession
 from .pager import Pager
 from .style import BUTTON_PT, Look, Tone
 from .table_model import PageModel, TableColumn
-from .wording import clause, error_text, format_when, is_already_done, not_saved, outbox_words
+from .wording import clause, format_when, is_already_done, not_saved, outbox_words
 
 log = logging.getLogger(__name__)
 REVOKE_KEY = "Ctrl+Del"
@@ -60,22 +61,22 @@ class AccessCodesPanel(QWidget):
 
     def __init__(
         self,
-        backend: GateBackend,
+        session: GateSession,
         *,
-        bridge: GateBridge | None = None,
+        signals: SessionSignals | None = None,
         page_size: int = 25,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._backend = backend
+        self._session = session
         self._page_size = page_size
         self._revokes: dict[str, OutboxEntry] = {}
         self._armed: tuple[str, float] | None = None
         self._page = 1
-        bridge = bridge or GateBridge(backend, self)
-        self.form = CodeForm(backend, bridge=bridge, parent=self)
+        signals = signals or SessionSignals(session, self)
+        self.form = CodeForm(session, signals=signals, parent=self)
         self.form.code_created.connect(lambda _code: self.reload())
-        bridge.outbox_changed.connect(self._on_outbox)
+        signals.outbox_changed.connect(self._on_outbox)
         self.model: PageModel[AccessCode] = PageModel(self._columns(), self)
         self._build()
 
@@ -153,7 +154,7 @@ class AccessCodesPanel(QWidget):
         """Fetch one page of codes with the chosen status."""
         statuses = STATUS_CHOICES[self.status_filter.currentText()]
         try:
-            result = await self._backend.list_access_codes(status=statuses, page=page, limit=self._page_size)
+            result = await self._session.list_access_codes(status=statuses, page=page, limit=self._page_size)
         except Exception as error:  # shown to the guard; the list keeps what it had
             self._say(f"Could not load the codes: {error_text(error)}", Tone.WARN)
             return
@@ -168,7 +169,8 @@ class AccessCodesPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()) if rows else None
 
-    def revoke_selected(self) -> OutboxEntry | None:
+    @async_slot()
+    async def revoke_selected(self) -> OutboxEntry | None:
         """First press asks for confirmation; a second press within 5 s revokes through the outbox."""
         code = self.selected_code()
         if code is None:
@@ -189,7 +191,7 @@ class AccessCodesPanel(QWidget):
             return None
         self._armed = None
         try:
-            entry = self._backend.revoke_access_code(code.code_id)
+            entry = await self._session.revoke_access_code(code.code_id)
         except StorageError as error:
             self._say(not_saved(error), Tone.BAD)
             return None

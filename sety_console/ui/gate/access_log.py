@@ -25,15 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import AccessLogStatus
+from sety_console.core.wording import error_text
 from sety_console.ui.common.slots import async_slot
 
 from .access_log_model import access_log_model
-from .backend import GateBackend
 from .csv_export import export_access_logs
+from .gate_session import GateSession
 from .log_filters import MAX_SEARCH, AccessLogFilters
 from .pager import Pager
 from .style import BUTTON_PT, Look, Tone
-from .wording import error_text
 
 log = logging.getLogger(__name__)
 EXPORT_KEY = "Ctrl+E"
@@ -53,9 +53,9 @@ class AccessLogPanel(QWidget):
 
     exported = Signal(object, int)
 
-    def __init__(self, backend: GateBackend, *, page_size: int = 50, parent: QWidget | None = None) -> None:
+    def __init__(self, session: GateSession, *, page_size: int = 50, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._backend = backend
+        self._session = session
         self._page_size = page_size
         self.active = AccessLogFilters()
         self.model = access_log_model(self)
@@ -158,7 +158,7 @@ class AccessLogPanel(QWidget):
     async def load_page(self, page: int) -> None:
         """Fetch one page with the active filters; the shown page stays if the server fails."""
         try:
-            result = await self._backend.list_access_logs(
+            result = await self._session.list_access_logs(
                 **self.active.query(), page=page, limit=self._page_size
             )
         except Exception as error:  # the guard reads it; nothing else changes
@@ -183,7 +183,7 @@ class AccessLogPanel(QWidget):
         filters = self.active
         self.export_button.setEnabled(False)
         try:
-            count = await export_access_logs(self._backend, filters, path, progress=self._progress)
+            count = await export_access_logs(self._session, filters, path, progress=self._progress)
         except Exception as error:  # shown; a half-written file is never left behind
             self._say(f"Export failed, nothing was written: {error_text(error)}", Tone.BAD)
             return None

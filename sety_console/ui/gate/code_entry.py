@@ -26,13 +26,14 @@ from sety_console.api.errors import SetyError
 from sety_console.api.models import CreateAccessLogRequest, ValidationReason, ValidationResult
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.storage import StorageError
+from sety_console.core.wording import error_text
 from sety_console.ui.common.slots import async_slot
+from sety_console.ui.session_signals import SessionSignals
 
 from .answer_card import AnswerCard
-from .backend import GateBackend
-from .bridge import GateBridge
+from .gate_session import GateSession
 from .style import DETAIL_PT, INPUT_PT, Look, Tone
-from .wording import error_text, not_saved, outbox_words
+from .wording import not_saved, outbox_words
 
 log = logging.getLogger(__name__)
 
@@ -88,17 +89,17 @@ class CodeEntryPanel(QWidget):
 
     def __init__(
         self,
-        backend: GateBackend,
+        session: GateSession,
         gate_name: str = "",
         *,
-        bridge: GateBridge | None = None,
+        signals: SessionSignals | None = None,
         delays: ResetDelays | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._backend = backend
-        self._bridge = bridge or GateBridge(backend, self)
-        self._bridge.outbox_changed.connect(self._on_outbox)
+        self._session = session
+        self._signals = signals or SessionSignals(session, self)
+        self._signals.outbox_changed.connect(self._on_outbox)
         self._gate_name = gate_name.strip()
         self.delays = delays or ResetDelays()
         self.last_latency_ms: float | None = None
@@ -204,7 +205,7 @@ class CodeEntryPanel(QWidget):
         if self._check_in is not None and not code:
             self.reset()
         elif code in ("", self._code) and self._may_check_in(forced):
-            self._start_check_in(self._code)
+            await self._start_check_in(self._code)
         elif code:
             await self.validate(code)
         self.reclaim_focus()
@@ -243,7 +244,7 @@ class CodeEntryPanel(QWidget):
     async def _ask(self, code: str) -> ValidationResult:
         if len(code) > MAX_CODE_LENGTH:  # the server would answer 400; a too-long code is simply unknown
             return ValidationResult(valid=False, reason=ValidationReason.not_found)
-        return await self._backend.validate_access_code(code)
+        return await self._session.validate_access_code(code)
 
     def _show_failure(self, code: str, error: Exception) -> None:
         if not isinstance(error, SetyError):
@@ -254,7 +255,7 @@ class CodeEntryPanel(QWidget):
         self.code_input.selectAll()
         self._schedule_reset(self.delays.unreachable)
 
-    def _start_check_in(self, code: str) -> None:
+    async def _start_check_in(self, code: str) -> None:
         if not self._gate_name:
             self.card.show_problem(
                 "! GATE NOT SET", "Set this workstation's gate name first, then press Enter."
@@ -263,7 +264,9 @@ class CodeEntryPanel(QWidget):
         access = self._result.access_code if self._result else None
         self._visitor = f"Visitor: {access.visitor_name}" if access else f"Code {code} (not confirmed)"
         try:
-            entry = self._backend.check_in(CreateAccessLogRequest(access_code=code, gate=self._gate_name))
+            entry = await self._session.check_in(
+                CreateAccessLogRequest(access_code=code, gate=self._gate_name)
+            )
         except StorageError as error:
             self.card.show_problem("! NOT SAVED", not_saved(error))
             return

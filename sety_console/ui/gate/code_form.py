@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 from sety_console.api.models import AccessCode, CreateAccessCodeRequest
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.storage import StorageError
+from sety_console.ui.common.slots import async_slot
+from sety_console.ui.session_signals import SessionSignals
 
-from .backend import GateBackend
-from .bridge import GateBridge
 from .form_errors import describe
+from .gate_session import GateSession
 from .style import BUTTON_PT, CODE_PT, DETAIL_PT, Look, Tone
 from .wording import clause, format_window, not_saved, outbox_words
 
@@ -56,15 +57,15 @@ class CodeForm(QWidget):
     code_created = Signal(object)
 
     def __init__(
-        self, backend: GateBackend, *, bridge: GateBridge | None = None, parent: QWidget | None = None
+        self, session: GateSession, *, signals: SessionSignals | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self._backend = backend
+        self._session = session
         self._entry: OutboxEntry | None = None
         self.code: AccessCode | None = None
         self.inputs: dict[str, QLineEdit] = {}
         self._build()
-        (bridge or GateBridge(backend, self)).outbox_changed.connect(self._on_outbox)
+        (signals or SessionSignals(session, self)).outbox_changed.connect(self._on_outbox)
         self.reset_window()
 
     def _build(self) -> None:
@@ -140,7 +141,8 @@ class CodeForm(QWidget):
         values["max_uses"] = self.max_uses.value()
         return values
 
-    def submit(self) -> OutboxEntry | None:
+    @async_slot()
+    async def submit(self) -> OutboxEntry | None:
         """Send the code request through the outbox; clear words when a field is wrong."""
         missing = [LABELS[k] for k in ("visitor_name", "host_name") if not self.inputs[k].text().strip()]
         if missing:
@@ -152,7 +154,7 @@ class CodeForm(QWidget):
             self._say(describe(error, LABELS), Tone.WARN)
             return None
         try:
-            self._entry, self.code = self._backend.create_access_code(request), None
+            self._entry, self.code = await self._session.create_access_code(request), None
         except StorageError as error:
             self._say(not_saved(error), Tone.BAD)
             return None

@@ -11,7 +11,7 @@ from pathlib import Path
 from sety_console.api.models import AccessLog
 from sety_console.core.local_time import display_zone, iso_text
 
-from .backend import GateBackend
+from .gate_session import GateSession
 from .log_filters import AccessLogFilters
 
 EXPORT_PAGE_SIZE = 100  # the contract's largest page
@@ -40,7 +40,7 @@ CSV_HEADER = (
 
 
 async def fetch_all(
-    backend: GateBackend,
+    session: GateSession,
     filters: AccessLogFilters,
     *,
     page_size: int = EXPORT_PAGE_SIZE,
@@ -50,7 +50,7 @@ async def fetch_all(
     logs: list[AccessLog] = []
     seen: set[str] = set()
     for page in range(1, MAX_PAGES + 1):
-        result = await backend.list_access_logs(**filters.query(), page=page, limit=page_size)
+        result = await session.list_access_logs(**filters.query(), page=page, limit=page_size)
         fresh = [
             log for log in result.data if log.log_id not in seen
         ]  # rows shift if visits arrive meanwhile
@@ -103,12 +103,12 @@ def write_csv(logs: Iterable[AccessLog], path: Path) -> int:
 
 
 async def export_access_logs(
-    backend: GateBackend,
+    session: GateSession,
     filters: AccessLogFilters,
     path: Path,
     *,
     progress: Callable[[int, int], object] | None = None,
 ) -> int:
     """Fetch every page matching `filters` and write them to `path`; returns the number of visits."""
-    logs = await fetch_all(backend, filters, progress=progress)
+    logs = await fetch_all(session, filters, progress=progress)
     return write_csv(logs, path)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.changes import ChangeSet
 from sety_console.core.storage import StorageError
+from sety_console.ui.common.slots import async_slot
+from sety_console.ui.session_signals import SessionSignals
 
-from .backend import GateBackend
-from .bridge import GateBridge
-from .inside_model import InsideModel, utc_now
+from .gate_session import GateSession
+from .inside_model import Column, InsideModel, utc_now
 from .inside_rows import InsideRow
 from .style import BUTTON_PT, DETAIL_PT, Look, Tone
 from .wording import clause, is_already_done, not_saved
@@ -51,6 +52,9 @@ class _SearchEdit(QLineEdit):
         super().keyPressEvent(event)
 
 
+NARROW_LIST_WIDTH = 1000
+
+
 class InsideList(QWidget):
     """The visitors inside, live from `visitors_changed`, with pending outbox actions as badges.
 
@@ -65,26 +69,26 @@ class InsideList(QWidget):
 
     def __init__(
         self,
-        backend: GateBackend,
+        session: GateSession,
         gate_name: str = "",
         *,
-        bridge: GateBridge | None = None,
+        signals: SessionSignals | None = None,
         clock: Callable[[], datetime] = utc_now,
         tick_ms: int = 30_000,
         shortcut_scope: QWidget | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._backend = backend
+        self._session = session
         self._gate_name = gate_name.strip()
-        self.model = InsideModel(lambda: backend.visitors, clock, self)
+        self.model = InsideModel(lambda: session.visitors, clock, self)
         self._build()
         self._install_shortcuts(shortcut_scope or self)
-        bridge = bridge or GateBridge(backend, self)
-        bridge.visitors_changed.connect(self._on_visitors)
-        bridge.outbox_changed.connect(self._on_outbox)
+        signals = signals or SessionSignals(session, self)
+        signals.visitors_changed.connect(self._on_visitors)
+        signals.outbox_changed.connect(self._on_outbox)
         for key in self.model.visible_keys():
-            for entry in backend.pending_for(key):
+            for entry in session.pending_for(key):
                 self.model.apply_outbox(entry)
         self._ticker = QTimer(self)
         self._ticker.timeout.connect(self.tick)
@@ -112,7 +116,10 @@ class InsideList(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # Host · unit takes what is left and elides (its tooltip says all): the plate stays in view.
+        header.setSectionResizeMode(Column.HOST, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         Look(12).apply(self.table)
         self.note = QLineEdit(self)
         self.note.setPlaceholderText("Checkout note (optional)")
@@ -123,6 +130,12 @@ class InsideList(QWidget):
         self.feedback = QLabel(self)
         self.feedback.setWordWrap(True)
         self._layout()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A narrow list (a 1366 px screen) drops "In since" (the "Inside for" tooltip keeps it), so
+        host and plate stay readable without scrolling sideways."""
+        super().resizeEvent(event)
+        self.table.setColumnHidden(Column.SINCE, event.size().width() < NARROW_LIST_WIDTH)
 
     def _layout(self) -> None:
         top = QHBoxLayout()
@@ -179,7 +192,8 @@ class InsideList(QWidget):
 
     # ------------------------------------------------------------------ actions
 
-    def check_out_selected(self) -> OutboxEntry | None:
+    @async_slot()
+    async def check_out_selected(self) -> OutboxEntry | None:
         """Check the selected visitor out through the outbox, with the optional note."""
         row = self.selected_row()
         if row is None:
@@ -194,7 +208,7 @@ class InsideList(QWidget):
         assert row.log_id is not None
         note = self.note.text().strip() or None
         try:
-            entry = self._backend.check_out(row.log_id, notes=note, gate=self._gate_name or None)
+            entry = await self._session.check_out(row.log_id, notes=note, gate=self._gate_name or None)
         except StorageError as error:
             self._say(not_saved(error))
             return None

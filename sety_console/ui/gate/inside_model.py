@@ -14,7 +14,7 @@ from sety_console.api.models import CurrentVisitor
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.changes import ChangeSet
 
-from .backend import VisitorSource
+from .gate_session import VisitorSource
 from .inside_rows import InsideRow, check_in_row, visitor_row
 from .style import Tone, font
 from .wording import format_minutes, format_when, minutes_since, outbox_words
@@ -242,6 +242,8 @@ class InsideModel(QAbstractTableModel):
             entry = row.check_out or row.check_in
             if entry is not None:
                 return f"{'Checkout' if entry is row.check_out else 'Check-in'} {outbox_words(entry)}"
+            if column is Column.INSIDE:  # says when, also while "In since" is hidden on a narrow screen
+                return f"{self._text(row, column)}, in since {self._text(row, Column.SINCE)}"
             return f"{row.name}  {row.phone}".strip() if column is Column.VISITOR else self._text(row, column)
         return self._look(row, column, role)
 

@@ -27,7 +27,7 @@ class Pager(QWidget):
         layout.addWidget(self.previous_button)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.next_button)
-        self.show_pagination(Pagination(total=0))
+        self.show_pagination(Pagination(total=0, has_more=False))
 
     def show_pagination(self, pagination: Pagination) -> None:
         self.page, self.total_pages = pagination.page, pagination.total_pages

@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
 
 from sety_console.api.models import AccessLogStats
 from sety_console.core.local_time import display_zone
+from sety_console.core.wording import error_text
 from sety_console.ui.common.slots import async_slot
 
-from .backend import GateBackend
+from .gate_session import GateSession
 from .style import DETAIL_PT, Look, Tone
-from .wording import error_text, format_minutes
+from .wording import format_minutes
 
 REFRESH_KEY = "Ctrl+R"
 PERIODS = {"Today": 0, "Last 7 days": 6, "Last 30 days": 29}
@@ -45,9 +46,9 @@ def local_hours(stats: AccessLogStats) -> list[int]:
 class StatsPanel(QWidget):
     """Shows `AccessLogStats` for a period and gate; `refresh()` (Ctrl+R) reloads."""
 
-    def __init__(self, backend: GateBackend, *, parent: QWidget | None = None) -> None:
+    def __init__(self, session: GateSession, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._backend = backend
+        self._session = session
         self.stats: AccessLogStats | None = None
         self.period = QComboBox(self)
         self.period.addItems(list(PERIODS))
@@ -114,7 +115,7 @@ class StatsPanel(QWidget):
         days = PERIODS[self.period.currentText()]
         today = datetime.now().date()
         try:
-            stats = await self._backend.access_log_stats(
+            stats = await self._session.access_log_stats(
                 from_date=today - timedelta(days=days), to_date=today, gate=self.gate.text().strip() or None
             )
         except Exception as error:  # shown; the charts keep the last answer

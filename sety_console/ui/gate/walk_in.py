@@ -12,10 +12,11 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushBu
 from sety_console.api.models import AccessLogMethod, CreateAccessLogRequest
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.storage import StorageError
+from sety_console.ui.common.slots import async_slot
+from sety_console.ui.session_signals import SessionSignals
 
-from .backend import GateBackend
-from .bridge import GateBridge
 from .form_errors import describe
+from .gate_session import GateSession
 from .style import BUTTON_PT, DETAIL_PT, Look, Tone
 from .wording import clause, not_saved, outbox_words
 
@@ -48,19 +49,19 @@ class WalkInForm(QWidget):
 
     def __init__(
         self,
-        backend: GateBackend,
+        session: GateSession,
         gate_name: str = "",
         *,
-        bridge: GateBridge | None = None,
+        signals: SessionSignals | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._backend = backend
+        self._session = session
         self._gate_name = gate_name.strip()
         self._sent: dict[str, OutboxEntry] = {}
         self.inputs: dict[str, QLineEdit] = {}
         self._build()
-        (bridge or GateBridge(backend, self)).outbox_changed.connect(self._on_outbox)
+        (signals or SessionSignals(session, self)).outbox_changed.connect(self._on_outbox)
         self.set_gate_name(self._gate_name)
 
     def _build(self) -> None:
@@ -124,7 +125,8 @@ class WalkInForm(QWidget):
         values["gate"] = self._gate_name
         return values
 
-    def submit(self) -> OutboxEntry | None:
+    @async_slot()
+    async def submit(self) -> OutboxEntry | None:
         """Check the visitor in through the outbox; a clear sentence when something is missing."""
         if not self._gate_name:
             self._say("Set this workstation's gate name first.", Tone.WARN)
@@ -140,7 +142,7 @@ class WalkInForm(QWidget):
             self._say(describe(error, LABELS), Tone.WARN)
             return None
         try:
-            entry = self._backend.check_in(request)
+            entry = await self._session.check_in(request)
         except StorageError as error:
             self._say(not_saved(error), Tone.BAD)
             return None

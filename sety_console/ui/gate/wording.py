@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from sety_console.api.errors import SetyError
 from sety_console.api.models import AccessCode, ValidationReason
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.local_time import to_local
@@ -76,13 +75,6 @@ def format_minutes(minutes: float | None) -> str:
 def minutes_since(moment: datetime, now: datetime) -> int:
     """Whole minutes from `moment` to `now` (never negative)."""
     return max(0, int((now - moment).total_seconds() // 60))
-
-
-def error_text(error: BaseException) -> str:
-    """An error as one sentence: the server's message for a `SetyError`, else the exception's text."""
-    if isinstance(error, SetyError):
-        return str(error)
-    return str(error) or type(error).__name__
 
 
 _CODE_REFUSED = re.compile(r"not valid: (\w+)")

@@ -9,11 +9,12 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from sety_console.ui.session_signals import SessionSignals
+
 from .access_codes import AccessCodesPanel
 from .access_log import AccessLogPanel
-from .backend import GateBackend
-from .bridge import GateBridge
 from .code_entry import CodeEntryPanel, ResetDelays
+from .gate_session import GateSession
 from .inside import CHECKOUT_KEY, DISMISS_KEY, SEARCH_KEY, InsideList
 from .inside_model import utc_now
 from .stats import StatsPanel
@@ -50,7 +51,7 @@ SHORTCUTS: list[tuple[str, str]] = [
 class GateWorkspace(QWidget):
     """Everything a guard needs at a gate, usable with the keyboard only (see `shortcuts()`).
 
-    Args: `backend` (a `GateBackend`, normally the `ConsoleSession`); `gate_name` (this workstation's
+    Args: `session` (a `GateSession`, normally the `ConsoleSession`); `gate_name` (this workstation's
     gate, recorded on check-ins and checkouts; the shell keeps it in QSettings and calls
     `set_gate_name`); `clock` and `delays` for tests.
     Signals: `checked_in(OutboxEntry)`, `checked_out(OutboxEntry)`, `message(str)` (for the status bar).
@@ -62,7 +63,7 @@ class GateWorkspace(QWidget):
 
     def __init__(
         self,
-        backend: GateBackend,
+        session: GateSession,
         gate_name: str = "",
         *,
         clock: Callable[[], datetime] = utc_now,
@@ -71,15 +72,15 @@ class GateWorkspace(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("gateWorkspace")
-        self.bridge = GateBridge(backend, self)
+        self.signals = SessionSignals(session, self)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         gate_page = QSplitter(Qt.Orientation.Horizontal, self.tabs)
         self.code_entry = CodeEntryPanel(
-            backend, gate_name, bridge=self.bridge, delays=delays, parent=gate_page
+            session, gate_name, signals=self.signals, delays=delays, parent=gate_page
         )
         self.inside = InsideList(
-            backend, gate_name, bridge=self.bridge, clock=clock, shortcut_scope=gate_page, parent=gate_page
+            session, gate_name, signals=self.signals, clock=clock, shortcut_scope=gate_page, parent=gate_page
         )
         gate_page.addWidget(self.code_entry)
         gate_page.addWidget(self.inside)
@@ -88,10 +89,10 @@ class GateWorkspace(QWidget):
         gate_page.setChildrenCollapsible(False)
         self._gate_page = gate_page
         self._split_done = False
-        self.walk_in = WalkInForm(backend, gate_name, bridge=self.bridge)
-        self.codes = AccessCodesPanel(backend, bridge=self.bridge)
-        self.log = AccessLogPanel(backend)
-        self.stats = StatsPanel(backend)
+        self.walk_in = WalkInForm(session, gate_name, signals=self.signals)
+        self.codes = AccessCodesPanel(session, signals=self.signals)
+        self.log = AccessLogPanel(session)
+        self.stats = StatsPanel(session)
         self._pages: dict[str, QWidget] = {
             "gate": gate_page,
             "walk_in": _scrolled(self.walk_in),
@@ -165,8 +166,8 @@ class GateWorkspace(QWidget):
         self._loaded.update(("codes", "log", "stats"))
 
     def detach(self) -> None:
-        """Stop listening to the backend (the shell calls it before dropping the workspace)."""
-        self.bridge.detach()
+        """Stop listening to the session (the shell calls it before dropping the workspace)."""
+        self.signals.detach()
 
     # ------------------------------------------------------------------ focus
 
@@ -189,7 +190,8 @@ class GateWorkspace(QWidget):
         if not self._split_done:  # code entry 40 %, the list 60 %, whatever the size hints say
             self._split_done = True
             width = max(self.width(), 800)
-            self._gate_page.setSizes([int(width * 0.4), width - int(width * 0.4)])
+            share = 0.4 if width >= 1500 else 0.37  # a laptop screen: the list needs its host column
+            self._gate_page.setSizes([int(width * share), width - int(width * share)])
         if self.current_tab() == "gate":
             self.code_entry.reclaim_focus()
 

@@ -14,8 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import Incident
-
-from .queue_columns import category_name
+from sety_console.core.wording import category_name
 
 REASON_MAX_CHARS = 500
 """The contract's limit (CancelIncidentRequest.reason)."""

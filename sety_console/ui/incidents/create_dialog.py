@@ -22,20 +22,26 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import Category, CreateIncidentRequest, Severity
+from sety_console.core.wording import category_name
 from sety_console.ui.common.palette import Palette, colors
 
 from .create_validation import CreateForm, validate
-from .queue_columns import category_name
+
+DRILL_CHOICE_TEXT = "Drill (an exercise: nobody is dispatched for real)"
+FORCED_DRILL_TEXT = "Drill — always, in this training environment: nobody is dispatched for real"
 
 
 class CreateIncidentDialog(QDialog):
     """Category, severity, subject, location, title, description, drill.
 
-    Accepting validates first (Enter submits when valid, Esc cancels); after `accept()`,
+    With `drills_forced` (a test key or the sandbox) the Drill box is checked and says why it
+    cannot be changed. Accepting validates first (Enter submits when valid, Esc cancels); after `accept()`,
     `request()` is the `CreateIncidentRequest`, with an idempotency key generated once per dialog.
     """
 
-    def __init__(self, parent: QWidget | None = None, *, palette: Palette | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, palette: Palette | None = None, drills_forced: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("New incident")
         self.setMinimumWidth(760)
@@ -59,6 +65,11 @@ class CreateIncidentDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self._layout.addWidget(self.summary)
         self._layout.addWidget(self.buttons)
+        if drills_forced:  # the server would make it a drill anyway: say so instead of offering a choice
+            self.drill.setChecked(True)
+            self.drill.setEnabled(False)
+            self.drill.setText(FORCED_DRILL_TEXT)
+            self.drill.setToolTip("Test and sandbox keys make every incident a drill; a live key can choose.")
         self.category.setFocus()
 
     # --- building ------------------------------------------------------------------------------
@@ -77,7 +88,7 @@ class CreateIncidentDialog(QDialog):
         self.description = QPlainTextEdit(self)
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(int(self.description.fontMetrics().height() * 4.5))
-        self.drill = QCheckBox("Drill (an exercise: nobody is dispatched for real)", self)
+        self.drill = QCheckBox(DRILL_CHOICE_TEXT, self)
         self.phone.setPlaceholderText("+234 805 234 5678")
         self.lat.setPlaceholderText("e.g. 6.4474")
         self.lng.setPlaceholderText("e.g. 3.4746")

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QShowEvent
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -62,6 +62,8 @@ class IncidentDetail(QWidget):
     cancel_requested = Signal(str, str)
     show_on_map_requested = Signal(str)
     acknowledge_requested = Signal(str)
+    leave_requested = Signal()
+    """Esc in the panel: the control room returns to the queue's search box (a draft note stays)."""
 
     def __init__(
         self,
@@ -205,6 +207,11 @@ class IncidentDetail(QWidget):
         self._palette = palette
         self.show_incident(self._incident, self._pending, self._alert_log)
 
+    def set_drills_forced(self, forced: bool) -> None:
+        """Every incident is a drill (test key, sandbox): the window's badge says it, not each header."""
+        self.header.drills_forced = forced
+        self.show_incident(self._incident, self._pending, self._alert_log)
+
     def focus_note(self) -> None:
         if self._incident is not None:
             self.note_box.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -257,6 +264,12 @@ class IncidentDetail(QWidget):
     def _submit_note(self, text: str) -> None:
         if self._incident is not None:
             self.note_submitted.emit(self._incident.incident_id, text)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.leave_requested.emit()
+            return
+        super().keyPressEvent(event)
 
     def _tick(self) -> None:
         if self._incident is not None:

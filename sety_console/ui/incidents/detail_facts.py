@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import Incident
-from sety_console.core.rules import SlaClock, sla_clock, sla_targets
+from sety_console.core.rules import SlaUrgency, sla_clock, sla_targets
+from sety_console.core.sla_text import breach_reason, describe_sla
+from sety_console.core.wording import category_name
 from sety_console.ui.common.palette import Palette
 
 from .icons import category_icon
-from .queue_columns import category_name, format_age, format_duration, format_eta, sla_text
+from .queue_columns import format_age, format_duration, format_eta
 from .timeline import local_time
 
 _NONE = "—"
@@ -64,10 +66,17 @@ class DetailHeader(QWidget):
         self.category = QLabel(self)
         self.status = QLabel(self)
         self._incident: Incident | None = None
+        self.drills_forced = False
+        """Every incident is a drill (the window's badge says so): no chip on each one."""
         self.drill = QLabel("DRILL — an exercise: nobody is dispatched for real", self)
         self.drill.setWordWrap(True)
         self.clock = QLabel(self)
-        self.clock.setToolTip("SLA clock: time left to assign / arrive, or how long ago it was breached")
+        self.clock.setToolTip(
+            "SLA: time left to assign / arrive, amber when the responder's ETA is past the target, "
+            "or how long ago it was breached"
+        )
+        self.clock_detail = QLabel(self)
+        self.clock_detail.setWordWrap(True)
         self.status.setWordWrap(True)
         self.title = QLabel(self)
         self.description = QLabel(self)
@@ -90,6 +99,7 @@ class DetailHeader(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(chips)
         layout.addWidget(self.clock)
+        layout.addWidget(self.clock_detail)
         layout.addWidget(self.drill)
         layout.addWidget(self.title)
         layout.addWidget(self.description)
@@ -107,7 +117,7 @@ class DetailHeader(QWidget):
         self.category.setText(f"<b style='font-size:{size}pt'>{category_name(incident.category)}</b>")
         closed = "" if incident.status.is_active else f"; color:{palette.closed}"
         self.status.setText(f"<span style='font-size:{size}pt{closed}'>· {incident.status.label}</span>")
-        self.drill.setVisible(incident.is_drill)
+        self.drill.setVisible(incident.is_drill and not self.drills_forced)
         self.drill.setStyleSheet(
             f"background:{palette.drill.bg}; color:{palette.drill.fg}; font-weight:700; padding:2px 8px;"
             "border-radius:3px"
@@ -126,13 +136,17 @@ class DetailHeader(QWidget):
         incident = self._incident
         if incident is None:
             return
-        clock = sla_clock(incident, now)
-        swatch = palette.sla_swatch(clock.urgency)
+        words = describe_sla(incident, now)
+        swatch = palette.sla_swatch(words.urgency)
         background = f"background:{swatch.bg}; border-radius:3px;" if swatch.bg else ""
         self.clock.setStyleSheet(
             f"color:{swatch.fg}; font-size: 13pt; font-weight: 700; padding:2px 6px; {background}"
         )
-        self.clock.setText(f"SLA  {sla_text(clock)}")
+        self.clock.setText(f"SLA  {words.headline}")
+        self.clock_detail.setText(words.detail)
+        # The theme's text colour (readable in both themes); bold when a target is at risk or missed.
+        weight = "font-weight:600;" if words.urgency in (SlaUrgency.AT_RISK, SlaUrgency.BREACHED) else ""
+        self.clock_detail.setStyleSheet(f"{weight} padding:0 6px")
 
 
 class DetailFacts(QWidget):
@@ -145,7 +159,7 @@ class DetailFacts(QWidget):
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._boxes = [
-            self._box("SLA", ["Targets", "Assigned", "Arrived", "Breached"]),
+            self._box("SLA", ["Targets", "Assigned", "Arrived", "Breach"]),
             self._box("Subject", ["Name", "Phone", "Email", "Reference", "Details"]),
             self._box("Location", ["Address", "Landmark", "Coordinates"]),
             self._box("Responder", ["Unit", "Responder", "Vehicle", "ETA", "Distance", "Unit phone"]),
@@ -240,10 +254,13 @@ class DetailFacts(QWidget):
         if incident is None:
             return
         clock = sla_clock(incident, now)
-        self._set("Breached", _breach_text(incident, clock))
-        self.fields["Breached"].setStyleSheet(
-            f"color:{palette.failed}; font-weight:700" if clock.breached else ""
+        reason = breach_reason(incident, clock)
+        still_running = incident.status.is_active and clock.due_at is not None
+        self._set(
+            "Breach",
+            reason[:1].upper() + reason[1:] if reason else "None so far" if still_running else "None",
         )
+        self.fields["Breach"].setStyleSheet(f"color:{palette.failed}; font-weight:700" if reason else "")
 
 
 def _milestone(moment: datetime | None, seconds: float | None) -> str:
@@ -251,10 +268,3 @@ def _milestone(moment: datetime | None, seconds: float | None) -> str:
         return "not yet"
     after = f" (after {format_duration(seconds)})" if seconds is not None else ""
     return f"{local_time(moment)}{after}"
-
-
-def _breach_text(incident: Incident, clock: SlaClock) -> str:
-    if not clock.breached:
-        return "No"
-    reason = incident.sla.breach_reason if incident.sla else None
-    return f"Yes — {reason}" if reason else "Yes"

@@ -16,7 +16,7 @@ from sety_console.core.rules import SlaUrgency
 from sety_console.ui.common.palette import Palette
 
 from .icons import category_icon, color_chip
-from .queue_columns import Column, QueueRow, format_age, sla_text, sla_tooltip
+from .queue_columns import Column, QueueRow, format_age, sla_tooltip
 
 DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 DECORATION = int(Qt.ItemDataRole.DecorationRole)
@@ -32,7 +32,7 @@ Now = Callable[[], datetime]
 
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_LOUD = frozenset({SlaUrgency.CRITICAL, SlaUrgency.BREACHED})
+_LOUD = frozenset({SlaUrgency.AT_RISK, SlaUrgency.BREACHED})
 _SEVERITY_COLUMNS = (Column.SEVERITY,)
 
 
@@ -88,7 +88,7 @@ class QueueCells:
         if column == Column.AGE:
             return format_age((now() - row.incident.created_at).total_seconds())
         if column == Column.SLA:
-            return sla_text(row.clock(now, tick))
+            return row.sla(now, tick).headline
         return row.display[column]
 
     def _foreground(self, row: QueueRow, column: int, now: Now, tick: int) -> QColor | None:
@@ -99,7 +99,7 @@ class QueueCells:
                 color = self._severity[value] = QColor(self.palette.severity_color(value))
             return color
         if column == Column.SLA:
-            return self._sla[row.clock(now, tick).urgency][0]
+            return self._sla[row.sla(now, tick).urgency][0]
         if column == Column.DRILL:
             return self._drill[0]
         return self._closed if row.fields.terminal else None
@@ -107,7 +107,7 @@ class QueueCells:
     def _background(self, row: QueueRow, column: int, now: Now, tick: int, flash: float) -> QColor | None:
         # The SLA and drill colours keep their meaning even while a new row flashes.
         if column == Column.SLA:
-            background = self._sla[row.clock(now, tick).urgency][1]
+            background = self._sla[row.sla(now, tick).urgency][1]
             if background is not None:
                 return background
         if column == Column.DRILL and row.incident.is_drill:
@@ -130,7 +130,7 @@ class QueueCells:
     def _font(self, row: QueueRow, column: int, now: Now, tick: int) -> QFont | None:
         if column == Column.SEVERITY and row.incident.severity in (Severity.critical, Severity.high):
             return self._bold
-        if column == Column.SLA and row.clock(now, tick).urgency in _LOUD:
+        if column == Column.SLA and row.sla(now, tick).urgency in _LOUD:
             return self._bold
         if column == Column.DRILL:
             return self._bold
@@ -142,6 +142,5 @@ class QueueCells:
             age = format_age((now() - incident.created_at).total_seconds())
             return f"Created {to_local(incident.created_at):%Y-%m-%d %H:%M:%S %Z} ({age} ago)"
         if column == Column.SLA:
-            clock = row.clock(now, tick)
-            return f"{sla_text(clock)}\n{sla_tooltip(incident, clock)}"
+            return sla_tooltip(incident, row.sla(now, tick))
         return row.tooltips[column]

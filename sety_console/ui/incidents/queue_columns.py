@@ -6,15 +6,16 @@ Nothing here touches Qt: `QueueRow` caches the texts of one incident version so 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
-from sety_console.api.models import Category, Incident, IncidentStatus
+from sety_console.api.models import Incident, IncidentStatus
 from sety_console.core.local_time import to_local
-from sety_console.core.rules import PriorityKey, SlaClock, SlaPhase, priority_key, sla_clock, sla_targets
+from sety_console.core.rules import PriorityKey, SlaPhase, priority_key, sla_clock, sla_targets
+from sety_console.core.sla_text import SlaWords, describe_sla, duration_text, eta_text
+from sety_console.core.wording import category_name
 
 from .queue_filters import FilterFields, filter_fields
 
@@ -38,24 +39,17 @@ HEADERS: dict[Column, tuple[str, str]] = {
     Column.SUBJECT: ("Subject", "The person the incident is about"),
     Column.ADDRESS: ("Address / landmark", "Where it happens"),
     Column.AGE: ("Age", "Time since the incident was created: oldest first"),
-    Column.SLA: ("SLA", "Time left to assign / arrive, or how long ago it was breached: most urgent first"),
+    Column.SLA: (
+        "SLA",
+        "Time left to assign / arrive, amber when the responder's ETA is past the target, "
+        "or how long ago it was breached: most urgent first",
+    ),
     Column.RESPONDER: ("Responder · ETA", "Assigned unit and its estimated time of arrival"),
     Column.DRILL: ("Drill", "Drills (exercises) first"),
 }
 
-CATEGORY_NAMES = {
-    Category.sos: "SOS",
-    Category.vehicle: "Vehicle",
-    Category.location_threat: "Location threat",
-    Category.medical: "Medical",
-}
 _LIFECYCLE = {status: rank for rank, status in enumerate(IncidentStatus)}
 _NO_TEXT = "—"
-
-
-def category_name(category: Category) -> str:
-    """`SOS`, `Location threat`, … or `Unknown (raw)`."""
-    return CATEGORY_NAMES.get(category, category.label)
 
 
 def format_age(seconds: float) -> str:
@@ -73,22 +67,10 @@ def format_age(seconds: float) -> str:
     return f"{days}d {hours}h"
 
 
-def format_eta(seconds: int) -> str:
-    """`ETA 4 min` (rounded up), `ETA <1 min`."""
-    return "ETA <1 min" if seconds < 60 else f"ETA {math.ceil(seconds / 60)} min"
-
-
-def format_duration(seconds: float) -> str:
-    """`45 s`, `2 min`, `1 h 5 min`: for SLA targets and measured times."""
-    seconds = int(seconds)
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = seconds // 60
-    if minutes < 60:
-        rest = seconds % 60
-        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+format_eta = eta_text
+"""`ETA 4 min` (rounded up), `ETA <1 min` (the core's SLA vocabulary)."""
+format_duration = duration_text
+"""`45 s`, `2 min`, `1 h 5 min`: for SLA targets and measured times (the core's SLA vocabulary)."""
 
 
 def responder_text(incident: Incident) -> str:
@@ -165,23 +147,14 @@ def _responder_tooltip(incident: Incident) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def sla_text(clock: SlaClock) -> str:
-    """The clock's label, saying BREACHED whenever it is (also when the server says so early)."""
-    label = clock.label
-    if clock.breached and not label.lower().startswith("breached"):
-        return f"BREACHED · {label}"
-    return label
-
-
-def sla_tooltip(incident: Incident, clock: SlaClock) -> str:
-    """Targets, due time and the server's breach reason, in words."""
+def sla_tooltip(incident: Incident, words: SlaWords) -> str:
+    """The cell's words, then targets and the due time."""
     assign, arrive = sla_targets(incident)
-    lines = [f"Assign within {format_duration(assign)}, arrive within {format_duration(arrive)}"]
+    lines = [words.headline, words.detail]
+    lines.append(f"Targets: assign within {duration_text(assign)}, arrive within {duration_text(arrive)}")
+    clock = sla_clock(incident, incident.created_at)
     if clock.due_at is not None:
         lines.append(f"Due at {to_local(clock.due_at):%H:%M:%S}")
-    if clock.breached:
-        reason = incident.sla.breach_reason if incident.sla else None
-        lines.append(f"SLA breached{': ' + reason if reason else ''}")
     return "\n".join(lines)
 
 
@@ -226,7 +199,7 @@ def column_sort_key(column: int, row: QueueRow) -> Any:
 class QueueRow:
     """One incident version as the queue shows it; `key` is its place in the sorted view (None: hidden)."""
 
-    __slots__ = ("_clock", "_clock_tick", "_pkey", "_texts", "fields", "incident", "incident_id", "key")
+    __slots__ = ("_pkey", "_sla", "_sla_tick", "_texts", "fields", "incident", "incident_id", "key")
 
     def __init__(self, incident: Incident) -> None:
         self.incident = incident
@@ -235,8 +208,8 @@ class QueueRow:
         self.key: tuple[Any, PriorityKey] | None = None
         self._pkey: PriorityKey | None = None
         self._texts: tuple[tuple[str, ...], tuple[str, ...]] | None = None
-        self._clock: SlaClock | None = None
-        self._clock_tick = -1
+        self._sla: SlaWords | None = None
+        self._sla_tick = -1
 
     @property
     def pkey(self) -> PriorityKey:
@@ -257,9 +230,9 @@ class QueueRow:
             self._texts = _static_texts(self.incident)
         return self._texts[1]
 
-    def clock(self, now: Callable[[], datetime], tick: int) -> SlaClock:
-        """The SLA clock, computed at most once per refresh tick."""
-        if self._clock is None or self._clock_tick != tick:
-            self._clock = sla_clock(self.incident, now())
-            self._clock_tick = tick
-        return self._clock
+    def sla(self, now: Callable[[], datetime], tick: int) -> SlaWords:
+        """The SLA in words, computed at most once per refresh tick."""
+        if self._sla is None or self._sla_tick != tick:
+            self._sla = describe_sla(self.incident, now())
+            self._sla_tick = tick
+        return self._sla

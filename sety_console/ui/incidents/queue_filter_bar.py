@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -14,14 +14,16 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from sety_console.api.models import Category, Severity
+from sety_console.core.wording import category_name
 
-from .queue_columns import category_name
 from .queue_filters import UNKNOWN_KEY, DrillFilter, QueueFilters, StatusGroup
 
+SEARCH_MIN_WIDTH = 280
 SEARCH_DELAY_MS = 200
 """Typing pauses this long before the (50k-row) filter runs."""
 
@@ -101,14 +103,22 @@ class QueueFilterBar(QWidget):
 
     filters_changed = Signal(object)
     search_submitted = Signal()
-    """Enter in the search box: the queue moves focus to the results."""
+    """Enter or Down in the search box: the queue moves focus to the results."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("QueueFilterBar")
         self.setStyleSheet(_STYLE)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
+        # One line when there is room; on a narrow screen the search box takes a second line
+        # (the bar never forces the window wider than its screen).
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(6, 6, 6, 6)
+        rows.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
+        layout = self._top = QHBoxLayout()
+        self._bottom = QHBoxLayout()
+        rows.addLayout(self._top)
+        rows.addLayout(self._bottom)
+        self._two_lines = False
         self._status = QButtonGroup(self)
         for group in StatusGroup:
             button = QToolButton(self)
@@ -130,7 +140,7 @@ class QueueFilterBar(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search name, phone, reference, address, id  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(280)
+        self.search.setMinimumWidth(SEARCH_MIN_WIDTH)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._emit)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
@@ -146,6 +156,49 @@ class QueueFilterBar(QWidget):
 
     def filters(self) -> QueueFilters:
         return self._filters
+
+    @property
+    def two_lines(self) -> bool:
+        """True while the search box sits on a second line (a narrow queue)."""
+        return self._two_lines
+
+    def _filter_widgets(self) -> list[QWidget]:
+        return [*self._status.buttons(), self.category, self.severity, self.drills]
+
+    def _row_width(self, widgets: list[QWidget]) -> int:
+        shown = [w for w in widgets if not w.isHidden()]
+        spacing = self._top.spacing() if self._top.spacing() >= 0 else 6
+        return (
+            sum(
+                max(w.minimumSizeHint().width(), w.sizeHint().width() if w is not self.search else 0)
+                for w in shown
+            )
+            + spacing * max(0, len(shown) - 1)
+            + 12
+        )
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the wider of the two lines (the search box can always move down)."""
+        hint = super().minimumSizeHint()
+        filters = self._row_width(self._filter_widgets())
+        search = self._row_width([self.search, self.count])
+        return QSize(max(filters, search), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.arrange(event.size().width())
+
+    def arrange(self, width: int) -> None:
+        """Search on the same line when everything fits in `width`, else on a second line."""
+        two_lines = width < self._row_width([*self._filter_widgets(), self.search, self.count])
+        if two_lines == self._two_lines:
+            return
+        self._two_lines = two_lines
+        target, source = (self._bottom, self._top) if two_lines else (self._top, self._bottom)
+        for widget, stretch in ((self.search, 1), (self.count, 0)):
+            source.removeWidget(widget)
+            target.addWidget(widget, stretch)
+        self.updateGeometry()
 
     def set_filters(self, filters: QueueFilters) -> None:
         """Show `filters` in the controls without emitting `filters_changed`."""
@@ -193,9 +246,12 @@ class QueueFilterBar(QWidget):
         self._emit()
         self.search_submitted.emit()
 
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.search.hasFocus() and self.search.text():
             self.search.clear()
             self._emit()
+            return
+        if event.key() == Qt.Key.Key_Down and self.search.hasFocus():  # into the list, like Enter
+            self._submit_search()
             return
         super().keyPressEvent(event)

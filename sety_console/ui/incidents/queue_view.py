@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
@@ -12,7 +14,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from sety_console.ui.common.palette import Palette
@@ -20,35 +22,51 @@ from sety_console.ui.common.palette import Palette
 from .queue_cells import INCIDENT_ID_ROLE
 from .queue_columns import Column
 from .queue_filter_bar import QueueFilterBar
-from .queue_filters import QueueFilters
+from .queue_filters import DrillFilter, QueueFilters
 from .queue_model import IncidentQueueModel
 
 CLOCK_INTERVAL_MS = 1000
-# (smallest useful, comfortable) width of each column; the address column takes what is left.
+# (smallest useful, comfortable) width of each column at the base font; cells wrap onto their second
+# line before anything is elided (and an elided cell has a tooltip with all of it).
 _WIDTHS = {
-    Column.SEVERITY: (100, 150),
-    Column.CATEGORY: (105, 155),
-    Column.STATUS: (90, 125),
-    Column.SUBJECT: (105, 175),
-    Column.ADDRESS: (140, 300),
-    Column.AGE: (52, 70),
-    Column.SLA: (178, 215),
-    Column.RESPONDER: (140, 200),
+    Column.SEVERITY: (92, 130),
+    Column.CATEGORY: (92, 150),
+    Column.STATUS: (92, 125),
+    Column.SUBJECT: (116, 190),
+    Column.ADDRESS: (146, 320),
+    Column.AGE: (48, 66),
+    Column.SLA: (120, 215),
+    Column.RESPONDER: (108, 200),
     Column.DRILL: (56, 64),
 }
+_FIRST = (Column.SUBJECT, Column.ADDRESS)
+"""Who the incident is about and where: these get their comfortable width before any other column."""
+BASE_FONT_HEIGHT = 17
+"""Line height (pixels) the widths above are measured for; a larger font scales them."""
 
 
-def fit_widths(available: int) -> dict[Column, int]:
-    """Column widths for `available` pixels: comfortable when there is room, never below useful
-    (a narrow dock scrolls sideways rather than squeezing the address to nothing)."""
-    smallest = sum(low for low, _ in _WIDTHS.values())
-    comfortable = sum(high for _, high in _WIDTHS.values())
-    if available >= comfortable:
-        widths = {column: high for column, (_, high) in _WIDTHS.items()}
-        widths[Column.ADDRESS] += available - comfortable
-        return widths
-    share = max(0.0, (available - smallest) / (comfortable - smallest))
-    return {column: int(low + share * (high - low)) for column, (low, high) in _WIDTHS.items()}
+def fit_widths(
+    available: int, hidden: frozenset[Column] = frozenset(), scale: float = 1.0
+) -> dict[Column, int]:
+    """Column widths for `available` pixels: every shown column at least its useful width (a queue
+    narrower than that scrolls sideways), then subject and address up to comfortable, then the
+    others; what is left goes to the address."""
+    columns = {c: (int(lo * scale), int(hi * scale)) for c, (lo, hi) in _WIDTHS.items() if c not in hidden}
+    widths = {column: low for column, (low, _) in columns.items()}
+    spare = available - sum(widths.values())
+    for group in (
+        [c for c in _FIRST if c in columns],
+        [c for c in columns if c not in _FIRST],
+    ):
+        room = sum(columns[c][1] - columns[c][0] for c in group)
+        given = min(max(spare, 0), room)
+        for column in group:
+            widths[column] += int(given * (columns[column][1] - columns[column][0]) / room) if room else 0
+        spare -= given
+    leftover = available - sum(widths.values())  # what is left, and the pixels rounding dropped
+    if leftover > 0 and Column.ADDRESS in widths:
+        widths[Column.ADDRESS] += leftover
+    return widths
 
 
 class QueueTable(QTableView):
@@ -76,7 +94,9 @@ class QueueTable(QTableView):
             return
         self._fitting = True
         try:
-            for column, width in fit_widths(self.viewport().width()).items():
+            hidden = frozenset(c for c in Column if self.isColumnHidden(c))
+            scale = max(1.0, self.fontMetrics().height() / BASE_FONT_HEIGHT)
+            for column, width in fit_widths(self.viewport().width(), hidden, scale).items():
                 self.horizontalHeader().resizeSection(column, width)
         finally:
             self._fitting = False
@@ -127,7 +147,8 @@ class IncidentQueue(QWidget):
     """The live queue. Selection is by incident id and survives every update, sort and filter.
 
     Signals: `selection_changed(str | None)` when the selected incident changes,
-    `activated(str)` on Enter or double click. Actions for the shell's menus and the `?`
+    `activated(str)` on Enter or double click. Keyboard: Down or Enter in the search box moves into
+    the list, Enter opens the row, Esc goes back to the search box. Actions for the shell's menus and the `?`
     overlay: `next_action`, `previous_action`, `search_action` (see `shortcut_actions`).
     """
 
@@ -138,6 +159,7 @@ class IncidentQueue(QWidget):
         super().__init__(parent)
         self._model = model
         self._current: str | None = None
+        self._drills_forced = False
         self.filter_bar = QueueFilterBar(self)
         self.filter_bar.set_filters(model.filters())
         self.table = self._make_table(model)
@@ -166,16 +188,19 @@ class IncidentQueue(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
+        table.setWordWrap(True)  # a long name, address or SLA takes the row's second line
         table.setShowGrid(False)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
         table.setIconSize(QSize(18, 18))
         table.verticalHeader().hide()
         rows = table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(int(table.fontMetrics().height() * 2))
+        rows.setDefaultSectionSize(int(table.fontMetrics().lineSpacing() * 2 + 8))  # two lines of text
         header = table.horizontalHeader()
         header.setHighlightSections(False)
+        header.setTextElideMode(
+            Qt.TextElideMode.ElideRight
+        )  # a narrow column: "Responder…", tooltip says all
         header.setSortIndicatorClearable(True)  # third click: back to priority order
         table.fit_columns()
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -238,8 +263,23 @@ class IncidentQueue(QWidget):
 
     def set_filters(self, filters: QueueFilters) -> None:
         """Apply saved filters (the controls follow); the selection stays if still shown."""
+        filters = self._drill_proof(filters)
         self.filter_bar.set_filters(filters)
         self._on_filters_changed(filters)
+
+    def set_drills_forced(self, forced: bool) -> None:
+        """The server makes every incident a drill (test key, sandbox): the window's badge says so
+        once, so the Drill column and the drill filter (which could only hide everything) go."""
+        self._drills_forced = forced
+        self.table.setColumnHidden(Column.DRILL, forced)
+        self.filter_bar.drills.setVisible(not forced)
+        self.filter_bar.arrange(self.filter_bar.width())
+        self.table.fit_columns()
+        if forced and self._model.filters().drills is not DrillFilter.SHOWN:
+            self.set_filters(self._model.filters())
+
+    def _drill_proof(self, filters: QueueFilters) -> QueueFilters:
+        return replace(filters, drills=DrillFilter.SHOWN) if self._drills_forced else filters
 
     def set_palette(self, palette: Palette) -> None:
         """Theme change: the model's colours follow."""
@@ -262,6 +302,7 @@ class IncidentQueue(QWidget):
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
 
     def _on_filters_changed(self, filters: QueueFilters) -> None:
+        filters = self._drill_proof(filters)
         keep = self._current
         self._model.set_filter(filters)
         row = self._model.row_of(keep) if keep is not None else None
@@ -287,6 +328,13 @@ class IncidentQueue(QWidget):
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         if self._model.rowCount() and not self.table.selectionModel().selectedRows():
             self._select_row(0)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc in the list goes back to the search box (Esc there clears the search)."""
+        if event.key() == Qt.Key.Key_Escape and not self.filter_bar.search.hasFocus():
+            self.focus_search()
+            return
+        super().keyPressEvent(event)
 
     def _activate(self, index: QModelIndex) -> None:
         value = self._model.data(index, INCIDENT_ID_ROLE)

@@ -14,6 +14,8 @@ from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.local_time import to_local
 from sety_console.ui.common.palette import Palette
 
+_EVENT_NAMES = {TimelineEventType.sla_breached: "SLA breached"}
+"""Event names whose generic label would read oddly ("Sla breached")."""
 _ACTION_TEXT = {
     ActionKind.ADD_NOTE: "Note",
     ActionKind.CANCEL_INCIDENT: "Cancel incident",
@@ -59,7 +61,7 @@ def render_timeline(
     note = f"background-color:{palette.note.bg}; color:{palette.note.fg}"
     for event in sorted(incident.timeline, key=lambda e: e.timestamp):
         is_note = event.event is TimelineEventType.note_added
-        what = "Note" if is_note else html.escape(event.event.label)
+        what = "Note" if is_note else html.escape(_EVENT_NAMES.get(event.event, event.event.label))
         rows.append(
             _row(local_time(event.timestamp), what, event.message, event.author, note if is_note else "")
         )

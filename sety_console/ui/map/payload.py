@@ -18,6 +18,7 @@ from sety_console.api.models import (
     RouteSafety,
     SafeZone,
 )
+from sety_console.core.sla_text import sla_summary
 
 from .palette import category_key
 from .text import LatLng, category_label, enum_label, format_distance, format_hours, format_time
@@ -53,6 +54,7 @@ def incident_row(incident: Incident) -> IncidentRow:
         f"{enum_label(incident.severity)} · {category} · {enum_label(incident.status)}",
         loc.address or loc.landmark or "",
         f"Reported {format_time(incident.created_at)}" + (" · drill" if incident.is_drill else ""),
+        sla_summary(incident, format_time),
     ]
     detail = "\n".join(part for part in detail_parts if part)
     return (

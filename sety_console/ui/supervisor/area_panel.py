@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 from sety_console.api.models import DangerAnalytics
 from sety_console.core.analytics.area import AreaReading, read_area
 from sety_console.core.local_time import LocalZone, hours_text, local_text, utc_text
-from sety_console.core.wording import WEEKDAY_NAMES, WEEKDAYS
+from sety_console.core.wording import WEEKDAY_NAMES, WEEKDAYS, error_text
 from sety_console.ui.common.palette import colors
 from sety_console.ui.common.score_gauge import ScoreGauge
+from sety_console.ui.common.slots import run_task
 from sety_console.ui.common.theme import current_theme
 from sety_console.ui.supervisor.area_sections import (
     LegendLines,
@@ -48,7 +49,6 @@ from sety_console.ui.supervisor.area_sections import (
 from sety_console.ui.supervisor.backend import SupervisorBackend
 from sety_console.ui.supervisor.charts import BarChart
 from sety_console.ui.supervisor.places import EXAMPLE, PlaceError, SavedPlace, parse_lat_lng
-from sety_console.ui.supervisor.tasks import error_text, spawn
 
 __all__ = ["AreaAnalyticsPanel"]
 
@@ -162,7 +162,7 @@ class AreaAnalyticsPanel(QWidget):
         """Analyse `lat`, `lng` (a map click, a saved place); returns at once, loads in the background."""
         if self._task is not None and not self._task.done():
             self._task.cancel()
-        self._task = spawn(self.load(lat, lng, name), f"area analytics {lat:.4f},{lng:.4f}")
+        self._task = run_task(self.load(lat, lng, name), f"area analytics {lat:.4f},{lng:.4f}")
 
     def show_place(self, place: SavedPlace) -> None:
         self.show_point(place.lat, place.lng, place.name)

@@ -31,14 +31,14 @@ from PySide6.QtWidgets import (
 from sety_console.api.models import DangerAnalytics
 from sety_console.core.analytics.area import AreaReading, read_area
 from sety_console.core.local_time import LocalZone
-from sety_console.core.wording import WEEKDAYS
+from sety_console.core.wording import WEEKDAYS, error_text
 from sety_console.ui.common.palette import colors
 from sety_console.ui.common.score_gauge import ScoreGauge
+from sety_console.ui.common.slots import run_task
 from sety_console.ui.common.theme import current_theme
 from sety_console.ui.supervisor.backend import SupervisorBackend
 from sety_console.ui.supervisor.charts import BarChart
 from sety_console.ui.supervisor.places import SavedPlace
-from sety_console.ui.supervisor.tasks import error_text, spawn
 
 __all__ = ["MAX_PLACES", "ComparePlacesPanel", "PlaceColumn", "concurrency_for"]
 
@@ -166,7 +166,7 @@ class ComparePlacesPanel(QWidget):
         super().__init__(parent)
         self._backend = backend
         self.zone = zone or LocalZone()
-        self._task: asyncio.Task[list[DangerAnalytics | None]] | None = None
+        self._task: asyncio.Task[list[DangerAnalytics | None] | None] | None = None
         self.columns: list[PlaceColumn] = []
         self.choices = QListWidget()
         self.choices.setMaximumWidth(240)
@@ -279,7 +279,7 @@ class ComparePlacesPanel(QWidget):
             return
         if self._task is not None and not self._task.done():
             self._task.cancel()
-        self._task = spawn(self.compare(places), "compare places")
+        self._task = run_task(self.compare(places), "compare places")
 
     def _limit_choices(self, item: QListWidgetItem) -> None:
         if item.checkState() == Qt.CheckState.Checked and len(self.ticked_places()) > MAX_PLACES:

@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
 from sety_console.core.analytics.gathering import PageProgress, gather_stats
 from sety_console.core.analytics.stats import IncidentStats
 from sety_console.core.local_time import LocalZone, local_text, utc_text
+from sety_console.core.wording import error_text
 from sety_console.ui.common.palette import colors
+from sety_console.ui.common.slots import run_task
 from sety_console.ui.common.theme import current_theme
 from sety_console.ui.supervisor.backend import SupervisorBackend
 from sety_console.ui.supervisor.incident_views import IncidentStatsView
-from sety_console.ui.supervisor.tasks import error_text, spawn
 
 __all__ = ["IncidentAnalyticsPanel"]
 
@@ -120,7 +121,7 @@ class IncidentAnalyticsPanel(QWidget):
         """Start gathering the selected range (cancelling one already running)."""
         if self._task is not None and not self._task.done():
             self._task.cancel()
-        self._task = spawn(self.load(), "incident analytics")
+        self._task = run_task(self.load(), "incident analytics")
         return self._task
 
     async def run(self) -> IncidentStats | None:

@@ -41,6 +41,12 @@ def _wrap(label: str) -> str:
     return label.replace(" ", "\n", 1) if len(label) > 9 else label
 
 
+def _stagger(labels: list[str]) -> list[str]:
+    """Every other label below its neighbours' lines: labels never overlap on a 1366 px screen."""
+    depth = max((label.count("\n") + 1 for label in labels[::2]), default=1)
+    return [("\n" * depth + label) if i % 2 else label for i, label in enumerate(labels)]
+
+
 def heat_colour(count: int, top: int, palette: Palette) -> QColor:
     """From the view's background (0) to strong red (the busiest cell)."""
     base, hot = QColor(palette.base), QColor(palette.risk_color("danger"))
@@ -158,7 +164,7 @@ class IncidentStatsView(QWidget):
         self._show_numbers(stats, palette)
         categories = ordered_counts(stats.by_category, CATEGORY_ORDER)
         self.by_category.set_bars(
-            [_wrap(enum_label(Category(v))) for v, _ in categories], [n for _, n in categories]
+            _stagger([_wrap(enum_label(Category(v))) for v, _ in categories]), [n for _, n in categories]
         )
         severities = ordered_counts(stats.by_severity, SEVERITY_ORDER)
         self.by_severity.set_bars(
@@ -168,7 +174,7 @@ class IncidentStatsView(QWidget):
         )
         statuses = ordered_counts(stats.by_status, STATUS_ORDER)
         self.by_status.set_bars(
-            [_wrap(enum_label(IncidentStatus(v))) for v, _ in statuses],
+            _stagger([_wrap(enum_label(IncidentStatus(v))) for v, _ in statuses]),
             [n for _, n in statuses],
             [
                 palette.closed if IncidentStatus(v).is_terminal else self.by_status.colours.bar

@@ -38,12 +38,12 @@ from sety_console.core.handover import (
 )
 from sety_console.core.handover.report_html import build_report_html, report_title
 from sety_console.core.local_time import LocalZone, utc_text
-from sety_console.core.wording import enum_label
+from sety_console.core.wording import enum_label, error_text
 from sety_console.report_pdf import ReportError, build_report_document, write_pdf
 from sety_console.ui.common.palette import colors
+from sety_console.ui.common.slots import run_task
 from sety_console.ui.common.theme import current_theme
 from sety_console.ui.supervisor.backend import SupervisorBackend
-from sety_console.ui.supervisor.tasks import error_text, spawn
 
 __all__ = ["ChoiceButton", "HandoverPanel"]
 
@@ -149,6 +149,8 @@ class HandoverPanel(QWidget):
             button = QPushButton(f"Last {hours} h")
             button.clicked.connect(lambda _=False, h=hours: self.set_last_hours(h))
             controls.addWidget(button)
+        controls.addStretch(1)
+        actions = QHBoxLayout()  # a second row: the panel fits a 1366 px screen
         for widget in (
             self.categories,
             self.severities,
@@ -156,8 +158,8 @@ class HandoverPanel(QWidget):
             self.print_button,
             self.export_button,
         ):
-            controls.addWidget(widget)
-        controls.addStretch(1)
+            actions.addWidget(widget)
+        actions.addStretch(1)
         self.status = QLabel("Choose the shift and press Generate.")
         self.status.setWordWrap(True)
         self.preview = QTextBrowser()
@@ -165,6 +167,7 @@ class HandoverPanel(QWidget):
         self.preview.setStyleSheet("QTextBrowser { background: #ffffff; color: #111111; }")
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
+        layout.addLayout(actions)
         layout.addWidget(self.status)
         layout.addWidget(self.preview, 1)
 
@@ -196,7 +199,7 @@ class HandoverPanel(QWidget):
     def start(self) -> asyncio.Task[HandoverData | None]:
         if self._task is not None and not self._task.done():
             self._task.cancel()
-        self._task = spawn(self.generate(), "handover report")
+        self._task = run_task(self.generate(), "handover report")
         return self._task
 
     async def generate(self) -> HandoverData | None:

@@ -1,4 +1,4 @@
-"""What every workspace controller shares: the session, its Qt bridge, settings, window and alarms."""
+"""What every workspace controller shares: the session, its Qt signals, settings, window and alarms."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from sety_console.config import Settings
 from sety_console.core.local_time import LocalZone
 from sety_console.core.session import ConsoleSession
 from sety_console.ui.alarms import AlarmController
-from sety_console.ui.bridge import SessionBridge
 from sety_console.ui.common.palette import Palette, colors
 from sety_console.ui.main_window import MainWindow
+from sety_console.ui.session_signals import SessionSignals
 
 
 def utc_now() -> datetime:
@@ -26,7 +26,7 @@ class ShellContext:
     """Shared by the workspace controllers; built once by `build_workspaces`."""
 
     session: ConsoleSession
-    bridge: SessionBridge
+    signals: SessionSignals
     settings: Settings
     window: MainWindow
     alarms: AlarmController

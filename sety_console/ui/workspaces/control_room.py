@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from PySide6.QtCore import QObject, Qt
@@ -13,6 +13,7 @@ from sety_console.api.errors import RequestValidationError
 from sety_console.core.actions import ActionState, OutboxEntry
 from sety_console.core.changes import ChangeSet
 from sety_console.core.storage import StorageError
+from sety_console.ui.common.slots import async_slot
 from sety_console.ui.incidents.create_dialog import CreateIncidentDialog
 from sety_console.ui.incidents.detail import IncidentDetail
 from sety_console.ui.incidents.queue_model import IncidentQueueModel
@@ -42,7 +43,7 @@ class ControlRoom(QObject):
         self.detail = IncidentDetail(ctx.now, palette=ctx.palette)
         self.pending = PendingActionsPanel()
         self.host = WorkspaceHost(self.key, self.queue)
-        detail_dock = self.host.add_dock(
+        detail_dock = self.detail_dock = self.host.add_dock(
             "detail", "Incident", self.detail, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.host.add_dock(
@@ -56,16 +57,19 @@ class ControlRoom(QObject):
         self.new_incident_action.triggered.connect(lambda: self.open_create_dialog(None, None))
         ctx.window.addAction(self.new_incident_action)
         self._wire()
+        self.set_drills_forced(ctx.window.drills_forced)
+        ctx.window.environment_changed.connect(self.set_drills_forced)
         self.model.reset_from(session.incidents.values())
         self._refresh_pending()
 
     def _wire(self) -> None:
-        bridge, session = self.ctx.bridge, self.ctx.session
-        bridge.incidents_changed.connect(self._on_incidents)
-        bridge.outbox_changed.connect(self._on_outbox)
-        bridge.alerts_changed.connect(self._refresh_detail)
+        signals, session = self.ctx.signals, self.ctx.session
+        signals.incidents_changed.connect(self._on_incidents)
+        signals.outbox_changed.connect(self._on_outbox)
+        signals.alerts_changed.connect(self._refresh_detail)
         self.queue.selection_changed.connect(lambda _id: self._refresh_detail())
-        self.queue.activated.connect(lambda _id: self.detail.focus_note())
+        self.queue.activated.connect(lambda _id: self._open_detail())
+        self.detail.leave_requested.connect(self.queue.focus_search)
         self.detail.note_submitted.connect(lambda iid, text: self._act(lambda: session.add_note(iid, text)))
         self.detail.cancel_requested.connect(
             lambda iid, reason: self._act(lambda: session.cancel_incident(iid, reason))
@@ -120,25 +124,44 @@ class ControlRoom(QObject):
 
     # --- actions ------------------------------------------------------------------------------
 
-    def _act(self, submit: Callable[[], object]) -> None:
-        """Run one outbox submission; a storage failure or a refused input is told, never swallowed."""
+    @async_slot()
+    async def _act(self, submit: Callable[[], Awaitable[object]], saved: str = "") -> None:
+        """Run one outbox submission (it returns once the action is on disk); a storage failure or a
+        refused input is told, never swallowed; `saved` is said only once the action is stored."""
         try:
-            submit()
+            await submit()
         except StorageError as exc:
             self.ctx.tell(f"Your action could not be saved on this computer: {exc}", 20)
             log.error("outbox storage failed: %s", exc)
         except RequestValidationError as exc:
             self.ctx.tell(f"Not sent: {exc}", 20)
+        else:
+            if saved:
+                self.ctx.tell(saved)
+
+    def _open_detail(self) -> None:
+        """Enter on a row: the incident panel comes into view with the note box focused."""
+        self.detail_dock.show()
+        self.detail_dock.raise_()
+        self.detail.focus_note()
+
+    def set_drills_forced(self, forced: bool) -> None:
+        """Every incident is a drill (test key, sandbox): said once by the window's badge."""
+        self.queue.set_drills_forced(forced)
+        self.detail.set_drills_forced(forced)
 
     def open_create_dialog(self, lat: float | None, lng: float | None) -> None:
-        dialog = CreateIncidentDialog(self.ctx.window, palette=self.ctx.palette)
+        dialog = CreateIncidentDialog(
+            self.ctx.window, palette=self.ctx.palette, drills_forced=self.ctx.window.drills_forced
+        )
         if lat is not None and lng is not None:
             dialog.set_coordinates(lat, lng)
 
         def done(result: int) -> None:
             if result == CreateIncidentDialog.DialogCode.Accepted:
-                self._act(lambda: self.ctx.session.create_incident(dialog.request()))
-                self.ctx.tell("New incident saved; it appears in the queue as soon as the server has it.")
+                request = dialog.request()
+                saved = "New incident saved; it appears in the queue as soon as the server has it."
+                self._act(lambda: self.ctx.session.create_incident(request), saved)
             dialog.deleteLater()
 
         dialog.finished.connect(done)
@@ -156,7 +179,9 @@ class ControlRoom(QObject):
         return [
             *pairs,
             ("Ctrl+Enter", "Send the note being typed"),
+            ("Down or Enter (in search)", "Move into the list"),
             ("Space / Enter", "Open the selected incident"),
+            ("Esc", "Back to the search box"),
         ]
 
     async def ready(self) -> bool:

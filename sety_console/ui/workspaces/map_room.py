@@ -42,11 +42,15 @@ class MapRoom(QObject):
         self._wire()
         self._load_all()
 
+    def apply_basemap_settings(self) -> None:
+        """The tile server of the settings, applied at once (File → Settings…)."""
+        self.view.set_basemap(BasemapConfig(self.ctx.settings.tile_url, self.ctx.settings.tile_attribution))
+
     def _wire(self) -> None:
-        bridge, ws = self.ctx.bridge, self.workspace
-        bridge.incidents_changed.connect(self._on_incidents)
-        bridge.zones_changed.connect(lambda _change: self.view.set_zones(self.ctx.session.zones.values()))
-        bridge.alerts_changed.connect(self._on_alerts)
+        signals, ws = self.ctx.signals, self.workspace
+        signals.incidents_changed.connect(self._on_incidents)
+        signals.zones_changed.connect(lambda _change: self.view.set_zones(self.ctx.session.zones.values()))
+        signals.alerts_changed.connect(self._on_alerts)
         self.ctx.alarms.ringing_changed.connect(lambda _alerts: self._on_alerts())
         ws.incident_clicked.connect(self._on_marker_clicked)
         ws.new_incident_requested.connect(lambda lat, lng: self.ctx.new_incident_at(lat, lng))

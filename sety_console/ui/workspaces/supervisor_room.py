@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject
 
+from sety_console.ui.common.slots import run_task
 from sety_console.ui.incidents.queue_filters import QueueFilters
 from sety_console.ui.map.state import LAYERS
 from sety_console.ui.shortcuts_overlay import Shortcut
@@ -38,7 +39,7 @@ class SupervisorRoom(QObject):
         self.menu.setTitle("Saved &views")
         ctx.window.add_menu(self.menu)
         self._refreshed = False
-        self._task: asyncio.Future[None] | None = None
+        self._task: asyncio.Task[None] | None = None
 
     def _pass_filters(self) -> None:
         filters = self.control.queue.filters().to_dict()
@@ -68,7 +69,7 @@ class SupervisorRoom(QObject):
     def activate(self) -> None:
         if not self._refreshed:
             self._refreshed = True
-            self._task = asyncio.ensure_future(self.workspace.refresh())
+            self._task = run_task(self.workspace.refresh(), "supervisor analytics")
 
     def shortcuts(self) -> Sequence[Shortcut]:
         return [("Click on the map", "Show that point's analytics here")]

@@ -4,8 +4,7 @@ backends: the in-memory fake, and an adapter over the real sandbox once it is in
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Iterator
-from dataclasses import dataclass
+from collections.abc import Awaitable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,26 +12,36 @@ import pytest
 import qasync
 from pytestqt.qtbot import QtBot
 
+from sety_console.api import SetyClient
 from sety_console.api.models import CreateAccessLogRequest
+from sety_console.core.session import ConsoleSession
+from tests.sandbox_process import SandboxProcess
 
 from .demo import seed
-from .fakes import FakeGateBackend
+from .fakes import FakeGateSession
 
 SCREENSHOTS = Path("/tmp/sety-gate-screenshots")
 T = TypeVar("T")
 
 
-@pytest.fixture
-def fake(qloop: qasync.QEventLoop) -> FakeGateBackend:
-    """The fake backend with demo data: every verdict's code, 8 visitors inside, 80 past visits."""
-    backend = FakeGateBackend()
-    seed(backend)
-    return backend
+def finished(qtbot: QtBot, work: Awaitable[T], timeout_ms: int = 10_000) -> T:
+    """The result of a slot's task (or any awaitable), spinning Qt until it is done."""
+    task = asyncio.ensure_future(work)
+    qtbot.waitUntil(task.done, timeout=timeout_ms)
+    return task.result()
 
 
 @pytest.fixture
-def empty_fake(qloop: qasync.QEventLoop) -> FakeGateBackend:
-    return FakeGateBackend()
+def fake(qloop: qasync.QEventLoop) -> FakeGateSession:
+    """The fake session with demo data: every verdict's code, 8 visitors inside, 80 past visits."""
+    session = FakeGateSession()
+    seed(session)
+    return session
+
+
+@pytest.fixture
+def empty_fake(qloop: qasync.QEventLoop) -> FakeGateSession:
+    return FakeGateSession()
 
 
 @pytest.fixture(scope="session")
@@ -41,29 +50,16 @@ def screenshots() -> Path:
     return SCREENSHOTS
 
 
-@dataclass
-class Sandbox:
-    base_url: str
-    keys: dict[str, str]
-
-
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    """The real sandbox (uvicorn on 127.0.0.1) with three visitors inside, for end-to-end tests."""
-    server_module = pytest.importorskip("sety_console.sandbox.server")
-    client_module = pytest.importorskip("sety_console.api.client")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
+    """The real sandbox (its own process, on 127.0.0.1) with three visitors inside, for end-to-end tests."""
     folder = tmp_path_factory.mktemp("gate-sandbox")
-    server = server_module.SandboxServer(f"sqlite:///{folder}/sandbox.db", seed="none")
-    server.start()
-    try:
-        keys = server.issue_keys()
-        asyncio.run(_visitors_inside(client_module.SetyClient(server.base_url, keys["guard"])))
-        yield Sandbox(server.base_url, keys)
-    finally:
-        server.stop()
+    with SandboxProcess(folder / "sandbox.db") as server:
+        asyncio.run(_visitors_inside(SetyClient(server.base_url, server.keys["guard"])))
+        yield server
 
 
-async def _visitors_inside(client: Any) -> None:
+async def _visitors_inside(client: SetyClient) -> None:
     async with client:
         for name, gate in (
             ("Chidi Early", "Main Gate"),
@@ -84,12 +80,12 @@ def run(qtbot: QtBot, coroutine: Coroutine[Any, Any, T], timeout: int = 10_000) 
 
 
 @pytest.fixture
-def session(qtbot: QtBot, qloop: qasync.QEventLoop, sandbox: Sandbox, tmp_path: Path) -> Iterator[Any]:
+def session(
+    qtbot: QtBot, qloop: qasync.QEventLoop, sandbox: SandboxProcess, tmp_path: Path
+) -> Iterator[ConsoleSession]:
     """The real `ConsoleSession` over `SetyClient`, with the guard's key, polling and delivering."""
-    client_module = pytest.importorskip("sety_console.api.client")
-    session_module = pytest.importorskip("sety_console.core.session")
-    client = client_module.SetyClient(sandbox.base_url, sandbox.keys["guard"])
-    console = session_module.ConsoleSession(
+    client = SetyClient(sandbox.base_url, sandbox.keys["guard"])
+    console = ConsoleSession(
         client, data_dir=tmp_path / "data", operator_name="Guard Okafor", workstation="Main Gate"
     )
     console.set_focus("gate")

@@ -1,4 +1,4 @@
-"""Believable gate data for the fake backend: one code per verdict, visitors inside, two weeks of visits."""
+"""Believable gate data for the fake session: one code per verdict, visitors inside, two weeks of visits."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sety_console.api.models import AccessCodeStatus, AccessLogMethod, AccessLogStatus
 
-from .fakes import FakeGateBackend
+from .fakes import FakeGateSession
 
 GATES = ("Main Gate", "North Gate", "Service Gate")
 VALID, EXPIRED, NOT_YET, USED, REVOKED, UNKNOWN = "482913", "517204", "630118", "702455", "815390", "000000"
@@ -28,21 +28,21 @@ _NAMES = (
 _HOSTS = (("Mrs Adebayo", "B12"), ("Dr Okonkwo", "A3"), ("Mr Danjuma", "C7"), ("Ms Lawal", "D1"))
 
 
-def seed(backend: FakeGateBackend, *, inside: int = 8, past: int = 80) -> None:
+def seed(session: FakeGateSession, *, inside: int = 8, past: int = 80) -> None:
     """Codes for every verdict, `inside` visitors inside (two overstaying) and `past` visits."""
-    now = backend.now
+    now = session.now
     hour = timedelta(hours=1)
     common = {"host_name": "Mrs Adebayo", "host_unit": "B12", "visitor_phone": "+2348031234567"}
-    backend.add_code(code=VALID, visitor_name="Adaeze Okafor", purpose="Family visit", **common)
-    backend.add_code(code=EXPIRED, visitor_name="Uche Nnamdi", valid_until=now - 2 * hour, **common)
-    backend.add_code(code=NOT_YET, visitor_name="Lola Cole", valid_from=now + 20 * hour, **common)
-    backend.add_code(code=USED, visitor_name="Sani Abubakar", uses=1, status=AccessCodeStatus.used, **common)
-    backend.add_code(code=REVOKED, visitor_name="Dayo Smith", status=AccessCodeStatus.revoked, **common)
+    session.add_code(code=VALID, visitor_name="Adaeze Okafor", purpose="Family visit", **common)
+    session.add_code(code=EXPIRED, visitor_name="Uche Nnamdi", valid_until=now - 2 * hour, **common)
+    session.add_code(code=NOT_YET, visitor_name="Lola Cole", valid_from=now + 20 * hour, **common)
+    session.add_code(code=USED, visitor_name="Sani Abubakar", uses=1, status=AccessCodeStatus.used, **common)
+    session.add_code(code=REVOKED, visitor_name="Dayo Smith", status=AccessCodeStatus.revoked, **common)
     rng = random.Random(11)
     for index in range(inside):
         host, unit = _HOSTS[index % len(_HOSTS)]
         late = index < 2
-        code = backend.add_code(
+        code = session.add_code(
             visitor_name=_NAMES[index % len(_NAMES)],
             host_name=host,
             host_unit=unit,
@@ -50,7 +50,7 @@ def seed(backend: FakeGateBackend, *, inside: int = 8, past: int = 80) -> None:
             uses=1,
             status=AccessCodeStatus.used,
         )
-        backend.add_log(
+        session.add_log(
             visitor_name=code.visitor_name,
             visitor_phone=f"+23480{rng.randrange(10**7, 10**8)}",
             host_name=host,
@@ -61,20 +61,20 @@ def seed(backend: FakeGateBackend, *, inside: int = 8, past: int = 80) -> None:
             method=AccessLogMethod.access_code,
             checked_in_at=now - timedelta(minutes=rng.randrange(12, 300)),
         )
-    seed_past(backend, past, rng)
+    seed_past(session, past, rng)
 
 
-def seed_past(backend: FakeGateBackend, count: int, rng: random.Random) -> None:
+def seed_past(session: FakeGateSession, count: int, rng: random.Random) -> None:
     """Checked-out visits over the last 14 days, busier in the mornings and at the main gate."""
     for index in range(count):
         day = rng.randrange(0, 14)
         hour = rng.choice((7, 8, 8, 9, 9, 10, 11, 12, 13, 14, 16, 17, 17, 18, 19))
-        start = (backend.now - timedelta(days=day)).replace(hour=hour, minute=rng.randrange(60))
-        if start >= backend.now:
+        start = (session.now - timedelta(days=day)).replace(hour=hour, minute=rng.randrange(60))
+        if start >= session.now:
             start -= timedelta(days=1)
         minutes = rng.randrange(10, 300)
         host, unit = _HOSTS[index % len(_HOSTS)]
-        backend.add_log(
+        session.add_log(
             inside=False,
             visitor_name=_NAMES[index % len(_NAMES)],
             visitor_phone=f"+23481{rng.randrange(10**7, 10**8)}",

@@ -1,4 +1,4 @@
-"""An in-memory `GateBackend` for fast widget tests: the contract's access rules and a small outbox.
+"""An in-memory `GateSession` for fast widget tests: the contract's access rules and a small outbox.
 
 It behaves like the sandbox for the access operations (validation precedence, uses, 409 on a second
 checkout, filters on the log) and like the core's outbox (PENDING → SENDING → DONE / FAILED, retried
@@ -55,8 +55,8 @@ class FakeVisitorStore:
         return self.by_id.get(log_id)
 
 
-class FakeGateBackend:
-    """Satisfies `sety_console.ui.gate.backend.GateBackend` with data in memory."""
+class FakeGateSession:
+    """Satisfies `sety_console.ui.gate.gate_session.GateSession` with data in memory."""
 
     def __init__(self, now: datetime | None = None, *, auto_deliver: bool = True) -> None:
         self.now = now or datetime.now(UTC)
@@ -152,17 +152,21 @@ class FakeGateBackend:
 
     # ------------------------------------------------------------------ outbox
 
-    def create_access_code(self, request: CreateAccessCodeRequest) -> OutboxEntry:
+    async def create_access_code(self, request: CreateAccessCodeRequest) -> OutboxEntry:
         return self._submit(ActionKind.CREATE_ACCESS_CODE, request.body(), None)
 
-    def revoke_access_code(self, code_id: str) -> OutboxEntry:
+    async def revoke_access_code(self, code_id: str) -> OutboxEntry:
         return self._submit(ActionKind.REVOKE_ACCESS_CODE, {}, code_id)
 
-    def check_in(self, request: CreateAccessLogRequest) -> OutboxEntry:
+    async def check_in(self, request: CreateAccessLogRequest) -> OutboxEntry:
+        return self.queue_check_in(request)
+
+    def queue_check_in(self, request: CreateAccessLogRequest) -> OutboxEntry:
+        """`check_in` without awaiting (as if saved at once): for tests that script the outbox."""
         request = request.model_copy(update={"created_by": "guard on duty"})
         return self._submit(ActionKind.CHECK_IN, request.body(), None)
 
-    def check_out(self, log_id: str, notes: str | None = None, gate: str | None = None) -> OutboxEntry:
+    async def check_out(self, log_id: str, notes: str | None = None, gate: str | None = None) -> OutboxEntry:
         payload = {k: v for k, v in (("checkout_notes", notes), ("checkout_gate", gate)) if v}
         return self._submit(ActionKind.CHECK_OUT, payload, log_id)
 

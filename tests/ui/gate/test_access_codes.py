@@ -13,11 +13,12 @@ from sety_console.api.models import AccessCodeStatus
 from sety_console.core.actions import ActionKind, ActionState
 from sety_console.ui.gate.access_codes import AccessCodesPanel
 
-from .fakes import FakeGateBackend
+from .conftest import finished
+from .fakes import FakeGateSession
 
 
-def _panel(qtbot: QtBot, backend: FakeGateBackend) -> AccessCodesPanel:
-    panel = AccessCodesPanel(backend, page_size=4)
+def _panel(qtbot: QtBot, session: FakeGateSession) -> AccessCodesPanel:
+    panel = AccessCodesPanel(session, page_size=4)
     qtbot.addWidget(panel)
     panel.resize(1100, 640)
     panel.show()
@@ -27,7 +28,7 @@ def _panel(qtbot: QtBot, backend: FakeGateBackend) -> AccessCodesPanel:
 
 
 def test_create_shows_pending_then_the_six_digits_large_with_copy(
-    qtbot: QtBot, empty_fake: FakeGateBackend, screenshots: Path
+    qtbot: QtBot, empty_fake: FakeGateSession, screenshots: Path
 ) -> None:
     fake = empty_fake
     fake.auto_deliver = False
@@ -62,18 +63,18 @@ def test_create_shows_pending_then_the_six_digits_large_with_copy(
     assert panel.grab().save(str(screenshots / "code-created.png"))
 
 
-def test_form_explains_a_bad_window_and_sends_nothing(qtbot: QtBot, empty_fake: FakeGateBackend) -> None:
+def test_form_explains_a_bad_window_and_sends_nothing(qtbot: QtBot, empty_fake: FakeGateSession) -> None:
     panel = _panel(qtbot, empty_fake)
     form = panel.form
     qtbot.keyClicks(form.inputs["visitor_name"], "Ada")
     qtbot.keyClicks(form.inputs["host_name"], "Mrs Adebayo")
     form.valid_until.setDateTime(form.valid_from.dateTime().addSecs(-3600))
-    assert form.submit() is None
+    assert finished(qtbot, form.submit()) is None
     assert form.status.text() == "Valid until: must be later than valid_from."
     assert empty_fake.outbox == {}
 
 
-def test_list_by_status_pages_and_revoke_needs_two_presses(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_list_by_status_pages_and_revoke_needs_two_presses(qtbot: QtBot, fake: FakeGateSession) -> None:
     for index in range(5):
         fake.add_code(
             visitor_name=f"Guest {index}", host_name="Ms Lawal", valid_until=fake.now + timedelta(days=1)
@@ -94,9 +95,9 @@ def test_list_by_status_pages_and_revoke_needs_two_presses(qtbot: QtBot, fake: F
     panel.table.selectRow(0)
     target = panel.model.rows()[0]
     fake.auto_deliver = False
-    assert panel.revoke_selected() is None
+    assert finished(qtbot, panel.revoke_selected()) is None
     assert "again to revoke" in panel.message.text()
-    entry = panel.revoke_selected()
+    entry = finished(qtbot, panel.revoke_selected())
     assert entry is not None
     assert entry.target_id == target.code_id
     assert panel.model.index(0, 6).data() == "Revoking: queued"
@@ -105,5 +106,5 @@ def test_list_by_status_pages_and_revoke_needs_two_presses(qtbot: QtBot, fake: F
     assert panel.model.rows()[0].status is AccessCodeStatus.revoked
     assert panel.model.index(0, 6).data() == "Revoked"
     assert "✓ Code revoked" in panel.message.text()
-    assert panel.revoke_selected() is None
+    assert finished(qtbot, panel.revoke_selected()) is None
     assert "only active codes" in panel.message.text()

@@ -15,11 +15,11 @@ from sety_console.ui.gate.access_log import AccessLogPanel
 from sety_console.ui.gate.csv_export import CSV_HEADER, csv_row, write_csv
 from sety_console.ui.gate.log_filters import AccessLogFilters
 
-from .fakes import FakeGateBackend
+from .fakes import FakeGateSession
 
 
-def _panel(qtbot: QtBot, backend: FakeGateBackend) -> AccessLogPanel:
-    panel = AccessLogPanel(backend, page_size=10)
+def _panel(qtbot: QtBot, session: FakeGateSession) -> AccessLogPanel:
+    panel = AccessLogPanel(session, page_size=10)
     qtbot.addWidget(panel)
     panel.resize(1200, 700)
     panel.show()
@@ -31,7 +31,7 @@ def _read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(stream))
 
 
-def test_filters_reach_the_backend_and_pages_follow(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_filters_reach_the_backend_and_pages_follow(qtbot: QtBot, fake: FakeGateSession) -> None:
     panel = _panel(qtbot, fake)
     panel.status_filter.setCurrentText("Checked out")  # applies at once
     qtbot.waitUntil(lambda: panel.model.rowCount() == 10, timeout=3000)
@@ -57,7 +57,7 @@ def test_filters_reach_the_backend_and_pages_follow(qtbot: QtBot, fake: FakeGate
     assert '"kja"' in panel.message.text()
 
 
-def test_day_range_backwards_is_explained_and_not_sent(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_day_range_backwards_is_explained_and_not_sent(qtbot: QtBot, fake: FakeGateSession) -> None:
     panel = _panel(qtbot, fake)
     panel.from_enabled.setChecked(True)
     panel.to_enabled.setChecked(True)
@@ -79,7 +79,7 @@ def test_day_range_backwards_is_explained_and_not_sent(qtbot: QtBot, fake: FakeG
     ids=["all", "out-main", "search", "inside"],
 )
 def test_csv_export_holds_exactly_the_visits_the_active_filters_match(
-    qtbot: QtBot, fake: FakeGateBackend, tmp_path: Path, filters: AccessLogFilters
+    qtbot: QtBot, fake: FakeGateSession, tmp_path: Path, filters: AccessLogFilters
 ) -> None:
     fake.add_log(
         inside=False,
@@ -119,7 +119,7 @@ def _matches(log: object, filters: AccessLogFilters) -> bool:
     return _log_matches(log, filters.status, filters.gate, filters.from_date, filters.to_date, filters.search)  # type: ignore[arg-type]
 
 
-def test_export_fetches_every_page(qtbot: QtBot, fake: FakeGateBackend, tmp_path: Path) -> None:
+def test_export_fetches_every_page(qtbot: QtBot, fake: FakeGateSession, tmp_path: Path) -> None:
     for index in range(150):
         fake.add_log(
             inside=False,
@@ -138,7 +138,7 @@ def test_export_fetches_every_page(qtbot: QtBot, fake: FakeGateBackend, tmp_path
     assert [call["page"] for call in fake.list_calls] == [1, 2]
 
 
-def test_csv_cells_are_plain_and_formulas_are_defused(fake: FakeGateBackend, tmp_path: Path) -> None:
+def test_csv_cells_are_plain_and_formulas_are_defused(fake: FakeGateSession, tmp_path: Path) -> None:
     log = fake.add_log(
         inside=False,
         visitor_name="=cmd()",
@@ -163,7 +163,7 @@ def test_csv_cells_are_plain_and_formulas_are_defused(fake: FakeGateBackend, tmp
 
 
 def test_failed_export_writes_nothing_and_says_so(
-    qtbot: QtBot, fake: FakeGateBackend, tmp_path: Path
+    qtbot: QtBot, fake: FakeGateSession, tmp_path: Path
 ) -> None:
     panel = _panel(qtbot, fake)
     fake.online = False

@@ -14,11 +14,11 @@ from sety_console.ui.gate.code_entry import CodeEntryPanel, ResetDelays, normali
 from sety_console.ui.gate.style import Tone
 
 from .demo import EXPIRED, NOT_YET, REVOKED, UNKNOWN, USED, VALID
-from .fakes import FakeGateBackend
+from .fakes import FakeGateSession
 
 
-def _panel(qtbot: QtBot, backend: FakeGateBackend, **kwargs: object) -> CodeEntryPanel:
-    panel = CodeEntryPanel(backend, "Main Gate", **kwargs)  # type: ignore[arg-type]
+def _panel(qtbot: QtBot, session: FakeGateSession, **kwargs: object) -> CodeEntryPanel:
+    panel = CodeEntryPanel(session, "Main Gate", **kwargs)  # type: ignore[arg-type]
     qtbot.addWidget(panel)
     panel.resize(700, 560)
     panel.show()
@@ -31,7 +31,7 @@ def _scan(qtbot: QtBot, panel: CodeEntryPanel, code: str) -> None:
     qtbot.keyClick(panel.code_input, Qt.Key.Key_Return)
 
 
-def test_scanned_valid_code_shows_visitor_host_unit_and_window(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_scanned_valid_code_shows_visitor_host_unit_and_window(qtbot: QtBot, fake: FakeGateSession) -> None:
     panel = _panel(qtbot, fake)
     with qtbot.waitSignal(panel.answer_shown, timeout=3000) as answer:
         _scan(qtbot, panel, VALID)
@@ -57,7 +57,7 @@ def test_scanned_valid_code_shows_visitor_host_unit_and_window(qtbot: QtBot, fak
     ],
 )
 def test_every_invalid_reason_in_words(
-    qtbot: QtBot, fake: FakeGateBackend, code: str, words: str, detail: str
+    qtbot: QtBot, fake: FakeGateSession, code: str, words: str, detail: str
 ) -> None:
     panel = _panel(qtbot, fake)
     with qtbot.waitSignal(panel.answer_shown, timeout=3000):
@@ -69,7 +69,7 @@ def test_every_invalid_reason_in_words(
     assert "Do not admit" in panel.card.status
 
 
-def test_unknown_reason_reads_unknown_with_the_raw_value(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_unknown_reason_reads_unknown_with_the_raw_value(qtbot: QtBot, fake: FakeGateSession) -> None:
     async def validate(code: str) -> object:
         from sety_console.api.models import ValidationResult
 
@@ -84,7 +84,7 @@ def test_unknown_reason_reads_unknown_with_the_raw_value(qtbot: QtBot, fake: Fak
 
 
 def test_enter_on_valid_result_checks_in_with_the_workstation_gate(
-    qtbot: QtBot, fake: FakeGateBackend
+    qtbot: QtBot, fake: FakeGateSession
 ) -> None:
     panel = _panel(qtbot, fake)
     with qtbot.waitSignal(panel.answer_shown, timeout=3000):
@@ -101,7 +101,7 @@ def test_enter_on_valid_result_checks_in_with_the_workstation_gate(
 
 
 def test_typed_code_with_spaces_and_a_second_code_replacing_the_first(
-    qtbot: QtBot, fake: FakeGateBackend
+    qtbot: QtBot, fake: FakeGateSession
 ) -> None:
     panel = _panel(qtbot, fake)
     with qtbot.waitSignal(panel.answer_shown, timeout=3000):
@@ -114,7 +114,7 @@ def test_typed_code_with_spaces_and_a_second_code_replacing_the_first(
     assert normalise_code(" 48-29 13 ") == VALID
 
 
-def test_answer_resets_after_a_short_time_and_focus_returns(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_answer_resets_after_a_short_time_and_focus_returns(qtbot: QtBot, fake: FakeGateSession) -> None:
     panel = _panel(qtbot, fake, delays=ResetDelays(valid=200, invalid=200, done=200, unreachable=200))
     panel.activateWindow()
     with qtbot.waitSignal(panel.answer_shown, timeout=3000):
@@ -125,7 +125,7 @@ def test_answer_resets_after_a_short_time_and_focus_returns(qtbot: QtBot, fake: 
     assert panel.code_input.hasFocus()
 
 
-def test_escape_clears_the_answer(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_escape_clears_the_answer(qtbot: QtBot, fake: FakeGateSession) -> None:
     panel = _panel(qtbot, fake)
     with qtbot.waitSignal(panel.answer_shown, timeout=3000):
         _scan(qtbot, panel, VALID)
@@ -135,7 +135,7 @@ def test_escape_clears_the_answer(qtbot: QtBot, fake: FakeGateBackend) -> None:
 
 
 def test_unreachable_server_says_not_confirmed_and_ctrl_enter_queues(
-    qtbot: QtBot, fake: FakeGateBackend
+    qtbot: QtBot, fake: FakeGateSession
 ) -> None:
     fake.online = False
     panel = _panel(qtbot, fake)
@@ -153,7 +153,7 @@ def test_unreachable_server_says_not_confirmed_and_ctrl_enter_queues(
     assert "not confirmed" in panel.card.subject
 
 
-def test_no_gate_name_refuses_to_check_in(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_no_gate_name_refuses_to_check_in(qtbot: QtBot, fake: FakeGateSession) -> None:
     panel = _panel(qtbot, fake)
     panel.set_gate_name("")
     assert "Gate not set" in panel.gate_label.text()
@@ -165,7 +165,7 @@ def test_no_gate_name_refuses_to_check_in(qtbot: QtBot, fake: FakeGateBackend) -
     assert fake.outbox == {}
 
 
-def test_screenshots_valid_and_invalid(qtbot: QtBot, fake: FakeGateBackend, screenshots: Path) -> None:
+def test_screenshots_valid_and_invalid(qtbot: QtBot, fake: FakeGateSession, screenshots: Path) -> None:
     panel = _panel(qtbot, fake)
     with qtbot.waitSignal(panel.answer_shown, timeout=3000):
         _scan(qtbot, panel, VALID)

@@ -11,16 +11,16 @@ from pytestqt.qtbot import QtBot
 
 from sety_console.api.models import AccessLogStatus, CreateAccessCodeRequest
 from sety_console.core.actions import ActionState
-from sety_console.ui.gate.backend import GateBackend
+from sety_console.ui.gate.gate_session import GateSession
 from sety_console.ui.gate.inside_model import Column
 from sety_console.ui.gate.style import Tone
 from sety_console.ui.gate.workspace import GateWorkspace
 
-from .conftest import run
+from .conftest import finished, run
 
 
-def _workspace(qtbot: QtBot, backend: GateBackend) -> GateWorkspace:
-    workspace = GateWorkspace(backend, "Main Gate")
+def _workspace(qtbot: QtBot, session: GateSession) -> GateWorkspace:
+    workspace = GateWorkspace(session, "Main Gate")
     qtbot.addWidget(workspace)
     workspace.resize(1280, 800)
     workspace.show()
@@ -32,8 +32,11 @@ def _workspace(qtbot: QtBot, backend: GateBackend) -> GateWorkspace:
 def _issue(qtbot: QtBot, session: Any, **fields: Any) -> str:
     """An access code issued through the outbox; returns its digits."""
     fields.setdefault("valid_until", datetime.now(UTC) + timedelta(hours=4))
-    entry = session.create_access_code(
-        CreateAccessCodeRequest(host_name="Mrs Adebayo", host_unit="B12", **fields)
+    entry = finished(
+        qtbot,
+        session.create_access_code(
+            CreateAccessCodeRequest(host_name="Mrs Adebayo", host_unit="B12", **fields)
+        ),
     )
     qtbot.waitUntil(lambda: session.outbox.get(entry.action_id).state is ActionState.DONE, timeout=10_000)
     return str(session.outbox.get(entry.action_id).result["code"])
@@ -102,8 +105,8 @@ def test_refusals_from_the_sandbox_in_words(qtbot: QtBot, session: Any) -> None:
     qtbot.waitUntil(lambda: any(c.code == revoked for c in workspace.codes.model.rows()), timeout=10_000)
     row = next(i for i, c in enumerate(workspace.codes.model.rows()) if c.code == revoked)
     workspace.codes.table.selectRow(row)
-    workspace.codes.revoke_selected()
-    entry = workspace.codes.revoke_selected()
+    finished(qtbot, workspace.codes.revoke_selected())
+    entry = finished(qtbot, workspace.codes.revoke_selected())
     assert entry is not None
     qtbot.waitUntil(lambda: "✓ Code revoked" in workspace.codes.message.text(), timeout=10_000)
     workspace.show_tab("gate")
@@ -126,7 +129,7 @@ def test_code_created_in_the_workspace_admits_its_visitor(qtbot: QtBot, session:
     qtbot.keyClicks(form.inputs["visitor_name"], "Form Made Guest")
     qtbot.keyClicks(form.inputs["host_name"], "Dr Okonkwo")
     with qtbot.waitSignal(form.code_created, timeout=10_000) as created:
-        form.submit()
+        finished(qtbot, form.submit())
     code = created.args[0].code
     assert form.code_label.text() == code
     qtbot.keyClick(workspace, Qt.Key.Key_F2)

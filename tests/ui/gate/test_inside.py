@@ -16,7 +16,8 @@ from sety_console.ui.gate.inside import InsideList
 from sety_console.ui.gate.inside_model import Column
 from sety_console.ui.gate.style import Tone
 
-from .fakes import FakeGateBackend
+from .conftest import finished
+from .fakes import FakeGateSession
 
 
 class Clock:
@@ -27,8 +28,8 @@ class Clock:
         return self.now
 
 
-def _list(qtbot: QtBot, backend: FakeGateBackend, clock: Clock | None = None) -> InsideList:
-    widget = InsideList(backend, "Main Gate", clock=clock or Clock(backend.now))
+def _list(qtbot: QtBot, session: FakeGateSession, clock: Clock | None = None) -> InsideList:
+    widget = InsideList(session, "Main Gate", clock=clock or Clock(session.now))
     qtbot.addWidget(widget)
     widget.resize(900, 500)
     widget.show()
@@ -44,7 +45,7 @@ def _cell(widget: InsideList, key: str, column: Column, role: int = Qt.ItemDataR
 
 
 def test_lists_everyone_inside_with_overstays_first_in_words_and_colour(
-    qtbot: QtBot, fake: FakeGateBackend
+    qtbot: QtBot, fake: FakeGateSession
 ) -> None:
     widget = _list(qtbot, fake)
     assert widget.model.rowCount() == 8
@@ -56,7 +57,7 @@ def test_lists_everyone_inside_with_overstays_first_in_words_and_colour(
     assert widget.summary.text() == "8 inside  ·  2 OVERSTAY"
 
 
-def test_rows_update_in_place_and_the_selection_survives(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_rows_update_in_place_and_the_selection_survives(qtbot: QtBot, fake: FakeGateSession) -> None:
     widget = _list(qtbot, fake)
     chosen = widget.model.visible_keys()[4]
     assert widget.select_key(chosen)
@@ -78,7 +79,7 @@ def test_rows_update_in_place_and_the_selection_survives(qtbot: QtBot, fake: Fak
 
 
 def test_minutes_inside_tick_locally_and_an_overstay_appears_between_polls(
-    qtbot: QtBot, empty_fake: FakeGateBackend
+    qtbot: QtBot, empty_fake: FakeGateSession
 ) -> None:
     fake = empty_fake
     clock = Clock(fake.now)
@@ -100,7 +101,7 @@ def test_minutes_inside_tick_locally_and_an_overstay_appears_between_polls(
     assert "OVERSTAY" in widget.summary.text()
 
 
-def test_filter_by_gate_and_search(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_filter_by_gate_and_search(qtbot: QtBot, fake: FakeGateSession) -> None:
     widget = _list(qtbot, fake)
     gates = [widget.gate_filter.itemText(i) for i in range(widget.gate_filter.count())]
     assert gates == ["All gates", "Main Gate", "North Gate", "Service Gate"]
@@ -119,7 +120,7 @@ def test_filter_by_gate_and_search(qtbot: QtBot, fake: FakeGateBackend) -> None:
     assert "shown" in widget.summary.text()
 
 
-def test_checkout_with_one_key_and_a_note_then_the_row_goes(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_checkout_with_one_key_and_a_note_then_the_row_goes(qtbot: QtBot, fake: FakeGateSession) -> None:
     widget = _list(qtbot, fake)
     key = widget.model.visible_keys()[3]
     name = widget.model.row_at(3).name  # type: ignore[union-attr]
@@ -141,7 +142,7 @@ def test_checkout_with_one_key_and_a_note_then_the_row_goes(qtbot: QtBot, fake: 
 
 
 def test_already_checked_out_409_is_shown_as_done_not_as_an_error(
-    qtbot: QtBot, fake: FakeGateBackend
+    qtbot: QtBot, fake: FakeGateSession
 ) -> None:
     fake.auto_deliver = False
     widget = _list(qtbot, fake)
@@ -149,7 +150,7 @@ def test_already_checked_out_409_is_shown_as_done_not_as_an_error(
     out = {"status": AccessLogStatus.checked_out}
     fake.logs[key] = fake.logs[key].model_copy(update=out)  # already out through another gate
     widget.select_key(key)
-    entry = widget.check_out_selected()
+    entry = finished(qtbot, widget.check_out_selected())
     assert entry is not None
     fake.deliver(entry.action_id)
     assert fake.outbox[entry.action_id].state is ActionState.DONE
@@ -160,18 +161,18 @@ def test_already_checked_out_409_is_shown_as_done_not_as_an_error(
     fake.outbox_changed.emit(failed)
     assert _cell(widget, key, Column.STATUS) == "Already out ✓"
     assert _cell(widget, key, Column.STATUS, Qt.ItemDataRole.BackgroundRole) == Tone.DONE.background
-    assert widget.check_out_selected() is None  # a second Ctrl+O sends nothing more
+    assert finished(qtbot, widget.check_out_selected()) is None  # a second Ctrl+O sends nothing more
     assert "already checked out" in widget.feedback.text()
 
 
-def test_checkout_needs_a_selection(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_checkout_needs_a_selection(qtbot: QtBot, fake: FakeGateSession) -> None:
     widget = _list(qtbot, fake)
-    assert widget.check_out_selected() is None
+    assert finished(qtbot, widget.check_out_selected()) is None
     assert "Select a visitor first" in widget.feedback.text()
     assert fake.outbox == {}
 
 
-def test_search_then_arrow_then_checkout_with_the_keyboard_only(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_search_then_arrow_then_checkout_with_the_keyboard_only(qtbot: QtBot, fake: FakeGateSession) -> None:
     widget = _list(qtbot, fake)
     qtbot.keyClick(widget, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(widget.search, "Kemi")
@@ -183,13 +184,13 @@ def test_search_then_arrow_then_checkout_with_the_keyboard_only(qtbot: QtBot, fa
         qtbot.keyClick(widget.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
 
 
-def test_pending_check_in_is_a_row_until_the_store_has_it(qtbot: QtBot, empty_fake: FakeGateBackend) -> None:
+def test_pending_check_in_is_a_row_until_the_store_has_it(qtbot: QtBot, empty_fake: FakeGateSession) -> None:
     from sety_console.api.models import CreateAccessLogRequest
 
     fake = empty_fake
     fake.auto_deliver = False
     widget = _list(qtbot, fake)
-    entry = fake.check_in(
+    entry = fake.queue_check_in(
         CreateAccessLogRequest(visitor_name="Musa Bello", host_name="Dr Okonkwo", gate="Main Gate")
     )
     assert widget.model.visible_keys() == [entry.action_id]
@@ -204,13 +205,13 @@ def test_pending_check_in_is_a_row_until_the_store_has_it(qtbot: QtBot, empty_fa
     assert _cell(widget, log_id, Column.STATUS) == "Inside"
 
 
-def test_failed_check_in_stays_red_until_dismissed(qtbot: QtBot, empty_fake: FakeGateBackend) -> None:
+def test_failed_check_in_stays_red_until_dismissed(qtbot: QtBot, empty_fake: FakeGateSession) -> None:
     from sety_console.api.models import CreateAccessLogRequest
 
     fake = empty_fake
     fake.auto_deliver = False
     widget = _list(qtbot, fake)
-    entry = fake.check_in(CreateAccessLogRequest(access_code="999999", gate="Main Gate"))
+    entry = fake.queue_check_in(CreateAccessLogRequest(access_code="999999", gate="Main Gate"))
     fake.deliver(entry.action_id)
     assert _cell(widget, entry.action_id, Column.STATUS) == "Check-in FAILED"
     tip = _cell(widget, entry.action_id, Column.STATUS, Qt.ItemDataRole.ToolTipRole)
@@ -218,18 +219,18 @@ def test_failed_check_in_stays_red_until_dismissed(qtbot: QtBot, empty_fake: Fak
     assert tip.startswith("Check-in FAILED: Access code not valid: not_found")
     assert _cell(widget, entry.action_id, Column.VISITOR) == "Code 999999"
     widget.select_key(entry.action_id)
-    assert widget.check_out_selected() is None
+    assert finished(qtbot, widget.check_out_selected()) is None
     qtbot.keyClick(widget.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert widget.model.rowCount() == 0
 
 
-def test_screenshot_inside_list(qtbot: QtBot, fake: FakeGateBackend, screenshots: Path) -> None:
+def test_screenshot_inside_list(qtbot: QtBot, fake: FakeGateSession, screenshots: Path) -> None:
     from sety_console.api.models import CreateAccessLogRequest
 
     fake.auto_deliver = False
     widget = _list(qtbot, fake)
     fake.online = False
-    entry = fake.check_in(
+    entry = fake.queue_check_in(
         CreateAccessLogRequest(visitor_name="Offline Visitor", host_name="Ms Lawal", gate="Main Gate")
     )
     fake.deliver(entry.action_id)

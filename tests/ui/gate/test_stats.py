@@ -11,7 +11,7 @@ from sety_console.api.models import AccessLogStats, DayVisits, GateVisits, HourV
 from sety_console.ui.gate.stats import StatsPanel, local_hours
 from sety_console.ui.gate.style import Tone
 
-from .fakes import FakeGateBackend
+from .fakes import FakeGateSession
 
 
 def _stats() -> AccessLogStats:
@@ -27,7 +27,7 @@ def _stats() -> AccessLogStats:
 
 
 def test_figures_and_bars_match_the_stats(
-    qtbot: QtBot, empty_fake: FakeGateBackend, screenshots: Path
+    qtbot: QtBot, empty_fake: FakeGateSession, screenshots: Path
 ) -> None:
     panel = StatsPanel(empty_fake)
     qtbot.addWidget(panel)
@@ -50,7 +50,7 @@ def test_figures_and_bars_match_the_stats(
     assert panel.grab().save(str(screenshots / "stats.png"))
 
 
-def test_refresh_asks_for_the_period_and_gate(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_refresh_asks_for_the_period_and_gate(qtbot: QtBot, fake: FakeGateSession) -> None:
     panel = StatsPanel(fake)
     qtbot.addWidget(panel)
     qtbot.keyClicks(panel.gate, "Main Gate")

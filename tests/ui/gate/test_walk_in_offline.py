@@ -13,11 +13,12 @@ from sety_console.ui.gate.inside_model import Column
 from sety_console.ui.gate.style import Tone
 from sety_console.ui.gate.workspace import GateWorkspace
 
-from .fakes import FakeGateBackend
+from .conftest import finished
+from .fakes import FakeGateSession
 
 
-def _workspace(qtbot: QtBot, backend: FakeGateBackend) -> GateWorkspace:
-    workspace = GateWorkspace(backend, "North Gate")
+def _workspace(qtbot: QtBot, session: FakeGateSession) -> GateWorkspace:
+    workspace = GateWorkspace(session, "North Gate")
     qtbot.addWidget(workspace)
     workspace.resize(1280, 800)
     workspace.show()
@@ -33,7 +34,7 @@ def _type_walk_in(qtbot: QtBot, workspace: GateWorkspace, **values: str) -> None
 
 
 def test_walk_in_with_the_keyboard_records_every_field_and_the_workstation_gate(
-    qtbot: QtBot, empty_fake: FakeGateBackend
+    qtbot: QtBot, empty_fake: FakeGateSession
 ) -> None:
     workspace = _workspace(qtbot, empty_fake)
     qtbot.keyClick(workspace, Qt.Key.Key_F3)
@@ -68,25 +69,25 @@ def test_walk_in_with_the_keyboard_records_every_field_and_the_workstation_gate(
     assert log.gate == "North Gate"
 
 
-def test_walk_in_says_what_is_missing_and_sends_nothing(qtbot: QtBot, empty_fake: FakeGateBackend) -> None:
+def test_walk_in_says_what_is_missing_and_sends_nothing(qtbot: QtBot, empty_fake: FakeGateSession) -> None:
     workspace = _workspace(qtbot, empty_fake)
     form = workspace.walk_in
     _type_walk_in(qtbot, workspace, visitor_phone="+234")
-    assert form.submit() is None
+    assert finished(qtbot, form.submit()) is None
     assert form.status.text() == "Visitor name and Host: required."
     _type_walk_in(qtbot, workspace, visitor_name="Ada", host_name="Mrs Adebayo")
     form.method.setCurrentIndex(1)
-    entry = form.submit()
+    entry = finished(qtbot, form.submit())
     assert entry is not None
     assert entry.payload["method"] == "manual"
     workspace.set_gate_name("")
     _type_walk_in(qtbot, workspace, visitor_name="Ben", host_name="Mrs Adebayo")
-    assert form.submit() is None
+    assert finished(qtbot, form.submit()) is None
     assert "gate name" in form.status.text()
     assert len(empty_fake.outbox) == 1
 
 
-def test_refused_walk_in_comes_back_into_the_form(qtbot: QtBot, empty_fake: FakeGateBackend) -> None:
+def test_refused_walk_in_comes_back_into_the_form(qtbot: QtBot, empty_fake: FakeGateSession) -> None:
     from sety_console.api.errors import BadRequestError
 
     def refuse(payload: dict[str, object]) -> object:
@@ -95,7 +96,7 @@ def test_refused_walk_in_comes_back_into_the_form(qtbot: QtBot, empty_fake: Fake
     empty_fake._apply_check_in = refuse  # type: ignore[method-assign,assignment]
     workspace = _workspace(qtbot, empty_fake)
     _type_walk_in(qtbot, workspace, visitor_name="Ada Eze", host_name="Nobody", vehicle_plate="KJA-1")
-    workspace.walk_in.submit()
+    finished(qtbot, workspace.walk_in.submit())
     qtbot.waitUntil(lambda: "NOT checked in" in workspace.walk_in.status.text(), timeout=3000)
     assert "unknown host" in workspace.walk_in.status.text()
     assert workspace.walk_in.inputs["visitor_name"].text() == "Ada Eze"
@@ -103,7 +104,7 @@ def test_refused_walk_in_comes_back_into_the_form(qtbot: QtBot, empty_fake: Fake
 
 
 def test_offline_check_in_is_shown_pending_then_delivered_exactly_once(
-    qtbot: QtBot, empty_fake: FakeGateBackend
+    qtbot: QtBot, empty_fake: FakeGateSession
 ) -> None:
     fake = empty_fake
     fake.online = False
@@ -112,7 +113,7 @@ def test_offline_check_in_is_shown_pending_then_delivered_exactly_once(
     fake.outbox_changed.connect(lambda entry: states.append(entry.state))
     workspace.show_tab("walk_in")
     _type_walk_in(qtbot, workspace, visitor_name="Offline Okoro", host_name="Ms Lawal")
-    entry = workspace.walk_in.submit()
+    entry = finished(qtbot, workspace.walk_in.submit())
     assert entry is not None
     inside = workspace.inside
     qtbot.waitUntil(lambda: fake.outbox[entry.action_id].attempts == 1, timeout=3000)
@@ -141,7 +142,7 @@ def test_offline_check_in_is_shown_pending_then_delivered_exactly_once(
 
 
 def test_a_full_disk_is_told_and_the_form_keeps_what_was_typed(
-    qtbot: QtBot, empty_fake: FakeGateBackend, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, empty_fake: FakeGateSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     workspace = _workspace(qtbot, empty_fake)
     form = workspace.walk_in
@@ -151,6 +152,6 @@ def test_a_full_disk_is_told_and_the_form_keeps_what_was_typed(
 
     monkeypatch.setattr(empty_fake, "check_in", full_disk)
     _type_walk_in(qtbot, workspace, visitor_name="Ada Obi", host_name="Mrs Adebayo")
-    assert form.submit() is None
+    assert finished(qtbot, form.submit()) is None
     assert form.status.text().startswith("NOT SAVED on this computer (the disk of this computer is full)")
     assert form.inputs["visitor_name"].text() == "Ada Obi"  # nothing lost: the guard can try again

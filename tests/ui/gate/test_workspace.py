@@ -14,12 +14,13 @@ from pytestqt.qtbot import QtBot
 from sety_console.api.models import AccessLogStats, CreateAccessLogRequest
 from sety_console.ui.gate.workspace import GateWorkspace
 
+from .conftest import finished
 from .demo import REVOKED, VALID
-from .fakes import FakeGateBackend
+from .fakes import FakeGateSession
 
 
-def _workspace(qtbot: QtBot, backend: FakeGateBackend, size: tuple[int, int]) -> GateWorkspace:
-    workspace = GateWorkspace(backend, "Main Gate")
+def _workspace(qtbot: QtBot, session: FakeGateSession, size: tuple[int, int]) -> GateWorkspace:
+    workspace = GateWorkspace(session, "Main Gate")
     qtbot.addWidget(workspace)
     workspace.resize(*size)
     workspace.show()
@@ -28,7 +29,7 @@ def _workspace(qtbot: QtBot, backend: FakeGateBackend, size: tuple[int, int]) ->
 
 @pytest.mark.parametrize("size", [(1280, 800), (1024, 600)])
 def test_screenshots_of_every_tab(
-    qtbot: QtBot, fake: FakeGateBackend, screenshots: Path, size: tuple[int, int]
+    qtbot: QtBot, fake: FakeGateSession, screenshots: Path, size: tuple[int, int]
 ) -> None:
     workspace = _workspace(qtbot, fake, size)
     workspace.refresh()
@@ -46,7 +47,7 @@ def test_screenshots_of_every_tab(
         assert workspace.grab().save(str(screenshots / f"workspace-{tag}-{name}.png"))
 
 
-def test_shortcuts_are_documented_and_tabs_switch_by_key(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_shortcuts_are_documented_and_tabs_switch_by_key(qtbot: QtBot, fake: FakeGateSession) -> None:
     workspace = _workspace(qtbot, fake, (1024, 600))
     workspace.activateWindow()
     qtbot.waitUntil(workspace.isActiveWindow, timeout=3000)
@@ -68,19 +69,19 @@ def test_shortcuts_are_documented_and_tabs_switch_by_key(qtbot: QtBot, fake: Fak
     )
 
 
-def test_gate_name_setting_reaches_every_part(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_gate_name_setting_reaches_every_part(qtbot: QtBot, fake: FakeGateSession) -> None:
     workspace = _workspace(qtbot, fake, (1024, 600))
     workspace.set_gate_name(" Service Gate ")
     assert workspace.gate_name == "Service Gate"
     assert workspace.walk_in.gate_name == "Service Gate"
     assert workspace.code_entry.gate_label.text() == "Gate: Service Gate"
     workspace.inside.select_key(workspace.inside.model.visible_keys()[0])
-    entry = workspace.inside.check_out_selected()
+    entry = finished(qtbot, workspace.inside.check_out_selected())
     assert entry is not None
     assert entry.payload["checkout_gate"] == "Service Gate"
 
 
-def test_detach_stops_listening(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_detach_stops_listening(qtbot: QtBot, fake: FakeGateSession) -> None:
     workspace = _workspace(qtbot, fake, (1024, 600))
     before = workspace.inside.model.rowCount()
     workspace.detach()
@@ -103,17 +104,17 @@ def dark_theme(qapp: QApplication) -> Iterator[None]:
 @pytest.mark.usefixtures("dark_theme")
 @pytest.mark.parametrize("size", [(1280, 800), (1024, 600)])
 def test_screenshots_at_night_in_the_dark_theme(
-    qtbot: QtBot, fake: FakeGateBackend, screenshots: Path, size: tuple[int, int]
+    qtbot: QtBot, fake: FakeGateSession, screenshots: Path, size: tuple[int, int]
 ) -> None:
     fake.auto_deliver = False
     workspace = _workspace(qtbot, fake, size)
     fake.online = False
-    entry = fake.check_in(
+    entry = fake.queue_check_in(
         CreateAccessLogRequest(visitor_name="Night Visitor", host_name="Ms Lawal", gate="Main Gate")
     )
     fake.deliver(entry.action_id)
     fake.online = True
-    refused = fake.check_in(CreateAccessLogRequest(access_code="555555", gate="Main Gate"))
+    refused = fake.queue_check_in(CreateAccessLogRequest(access_code="555555", gate="Main Gate"))
     fake.deliver(refused.action_id)
     qtbot.keyClicks(workspace.code_entry.code_input, REVOKED)
     with qtbot.waitSignal(workspace.code_entry.answer_shown, timeout=3000):
@@ -126,17 +127,17 @@ def test_screenshots_at_night_in_the_dark_theme(
     assert workspace.inside.model.index(0, 1).data() == "Check-in FAILED"
 
 
-def _stats(fake: FakeGateBackend) -> AccessLogStats:
+def _stats(fake: FakeGateSession) -> AccessLogStats:
     from .fakes import _stats as compute
 
     logs = list(fake.logs.values())
     return compute(logs, (fake.now - timedelta(days=6)).date(), fake.now.date(), len(fake.visitors.by_id))
 
 
-def test_a_destroyed_workspace_is_never_called_again(qtbot: QtBot, fake: FakeGateBackend) -> None:
+def test_a_destroyed_workspace_is_never_called_again(qtbot: QtBot, fake: FakeGateSession) -> None:
     before = len(fake.visitors_changed._listeners), len(fake.outbox_changed._listeners)
     workspace = GateWorkspace(fake, "Main Gate")
-    assert len(fake.visitors_changed._listeners) == before[0] + 1  # one bridge for every part
+    assert len(fake.visitors_changed._listeners) == before[0] + 1  # one signals for every part
     workspace.deleteLater()
     qtbot.waitUntil(lambda: len(fake.visitors_changed._listeners) == before[0], timeout=3000)
     assert len(fake.outbox_changed._listeners) == before[1]
@@ -144,7 +145,7 @@ def test_a_destroyed_workspace_is_never_called_again(qtbot: QtBot, fake: FakeGat
 
 
 def test_a_scan_while_the_inside_list_has_the_keyboard_still_reaches_the_code_entry(
-    qtbot: QtBot, fake: FakeGateBackend
+    qtbot: QtBot, fake: FakeGateSession
 ) -> None:
     workspace = _workspace(qtbot, fake, (1024, 600))
     workspace.activateWindow()

@@ -174,7 +174,7 @@ def test_sort_keys_mean_what_the_headers_say(model: IncidentQueueModel) -> None:
     names = [n for n in column_after_sort(Column.SUBJECT) if n != "—"]
     assert names == sorted(names, key=str.casefold)
     assert column_after_sort(Column.SUBJECT)[-1] == "—"  # no name: last
-    assert column_after_sort(Column.SLA)[0].startswith("BREACHED")
+    assert column_after_sort(Column.SLA)[0].startswith("Breached")
     assert column_after_sort(Column.RESPONDER)[0].startswith("Patrol 7")
     assert column_after_sort(Column.DRILL)[0] == "DRILL"
     model.sort(Column.AGE, Qt.SortOrder.AscendingOrder)
@@ -255,10 +255,10 @@ def test_unknown_values_read_as_unknown_raw(model: IncidentQueueModel) -> None:
 
 
 def test_refresh_clocks_repaints_age_and_sla_only(model: IncidentQueueModel, clock: FakeClock) -> None:
-    row = model.row_of("inc_demo0001")  # critical SOS dispatching, 1 min old: "assign in 0:…"
+    row = model.row_of("inc_demo0001")  # critical SOS dispatching, 1 min old: "Assign in 0:…"
     assert row is not None
     before = model.data(model.index(row, Column.SLA))
-    assert before.startswith("assign in")
+    assert before.startswith("Assign in")
     log = SignalLog()
     log.watch("changed", model.dataChanged)
     clock.advance(90)
@@ -267,7 +267,7 @@ def test_refresh_clocks_repaints_age_and_sla_only(model: IncidentQueueModel, clo
     assert (top_left.column(), bottom_right.column()) == (Column.AGE, Column.SLA)  # type: ignore[attr-defined]
     assert (top_left.row(), bottom_right.row()) == (0, model.rowCount() - 1)  # type: ignore[attr-defined]
     after = model.data(model.index(row, Column.SLA))
-    assert after.startswith("BREACHED")
+    assert after.startswith("Breached 1:")
     background = model.data(model.index(row, Column.SLA), Qt.ItemDataRole.BackgroundRole)
     assert background.name() == colors("dark").sla_swatch(SlaUrgency.BREACHED).bg
 

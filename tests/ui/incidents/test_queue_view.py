@@ -17,7 +17,7 @@ from sety_console.ui.incidents.queue_cells import INCIDENT_ID_ROLE
 from sety_console.ui.incidents.queue_columns import Column
 from sety_console.ui.incidents.queue_filters import DrillFilter, QueueFilters, StatusGroup
 from sety_console.ui.incidents.queue_model import IncidentQueueModel
-from sety_console.ui.incidents.queue_view import IncidentQueue, fit_widths
+from sety_console.ui.incidents.queue_view import _WIDTHS, IncidentQueue, fit_widths
 
 from .factory import Store, make_incident
 
@@ -190,11 +190,40 @@ def test_header_click_sorts_and_shows_the_selection(
     assert queue.table.verticalScrollBar().value() == 0
 
 
-@pytest.mark.parametrize("width", [700, 1090, 1500, 2400])
-def test_columns_share_the_width(width: int) -> None:
+@pytest.mark.parametrize("width", [700, 880, 1090, 1500, 2400])
+def test_columns_share_the_width_subject_and_address_first(width: int) -> None:
     widths = fit_widths(width)
     assert set(widths) == set(Column)
-    assert widths[Column.ADDRESS] >= 140
-    assert widths[Column.SLA] >= 178  # "BREACHED 1:24:24 ago" in bold must fit
-    if width >= 1000:
-        assert sum(widths.values()) <= width
+    assert widths[Column.ADDRESS] >= 146
+    assert widths[Column.SUBJECT] >= 116
+    assert widths[Column.SLA] >= 120  # "Breached 1:24:24 ago" in bold, on two lines
+    smallest = sum(low for low, _ in _WIDTHS.values())
+    if width >= smallest:
+        assert sum(widths.values()) == width  # no sideways scrolling once every column fits
+    others = [c for c in Column if c not in (Column.SUBJECT, Column.ADDRESS)]
+    if any(widths[c] > _WIDTHS[c][0] for c in others):  # another column grew: subject and address did first
+        assert widths[Column.SUBJECT] >= _WIDTHS[Column.SUBJECT][1]
+        assert widths[Column.ADDRESS] >= _WIDTHS[Column.ADDRESS][1]
+
+
+def test_a_hidden_column_gives_its_width_to_the_others() -> None:
+    shown = fit_widths(880, frozenset({Column.DRILL}))
+    assert Column.DRILL not in shown
+    assert sum(shown.values()) == 880
+    assert shown[Column.SUBJECT] > fit_widths(880)[Column.SUBJECT]
+
+
+def test_the_search_box_takes_a_second_line_on_a_narrow_queue(
+    qtbot: QtBot, model: IncidentQueueModel
+) -> None:
+    queue = IncidentQueue(model)
+    qtbot.addWidget(queue)
+    queue.resize(1400, 500)
+    queue.show()
+    qtbot.waitUntil(lambda: not queue.filter_bar.two_lines, timeout=1000)
+    one_line = queue.filter_bar.height()
+    queue.resize(640, 500)
+    qtbot.waitUntil(lambda: queue.filter_bar.two_lines, timeout=1000)
+    qtbot.waitUntil(lambda: queue.filter_bar.height() > one_line, timeout=1000)  # the second line shows
+    assert queue.filter_bar.search.width() >= 200  # still a usable search box
+    assert queue.minimumSizeHint().width() <= 640  # the bar never makes the window wider

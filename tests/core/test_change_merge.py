@@ -1,4 +1,4 @@
-"""Merging change sets within one event-loop turn gives the same result as applying both."""
+"""`ChangeSet.then`: merging change sets within one event-loop turn gives the same result as applying both."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sety_console.core.changes import ChangeSet
-from sety_console.ui.bridge import merge
 
 
 def apply(existing: set[str], change: ChangeSet) -> tuple[set[str], set[str]]:
@@ -16,16 +15,16 @@ def apply(existing: set[str], change: ChangeSet) -> tuple[set[str], set[str]]:
 
 
 def test_added_then_removed_vanishes() -> None:
-    assert not merge(ChangeSet(added=("a",)), ChangeSet(removed=("a",)))
+    assert not ChangeSet(added=("a",)).then(ChangeSet(removed=("a",)))
 
 
 def test_removed_then_added_is_an_update() -> None:
-    merged = merge(ChangeSet(removed=("a",)), ChangeSet(added=("a",)))
+    merged = ChangeSet(removed=("a",)).then(ChangeSet(added=("a",)))
     assert merged == ChangeSet(updated=("a",))
 
 
 def test_added_then_updated_stays_added() -> None:
-    assert merge(ChangeSet(added=("a",)), ChangeSet(updated=("a",))) == ChangeSet(added=("a",))
+    assert ChangeSet(added=("a",)).then(ChangeSet(updated=("a",))) == ChangeSet(added=("a",))
 
 
 ids = st.sampled_from(["a", "b", "c", "d"])
@@ -49,7 +48,7 @@ def consistent_pair(draw: st.DrawFn) -> tuple[set[str], ChangeSet, ChangeSet]:
 @given(consistent_pair())
 def test_merge_matches_sequential_application(case: tuple[set[str], ChangeSet, ChangeSet]) -> None:
     existing, first, second = case
-    merged = merge(first, second)
+    merged = first.then(second)
     middle, _ = apply(existing, first)
     final, _ = apply(middle, second)
     assert apply(existing, merged)[0] == final

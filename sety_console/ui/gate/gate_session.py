@@ -2,7 +2,7 @@
 
 The widgets never import the session; the shell hands them any object with these members. Reads are
 coroutines (awaited from `qasync.asyncSlot` slots); every action goes through the outbox and returns
-an `OutboxEntry` at once, whose later states arrive on `outbox_changed`.
+its `OutboxEntry` once it is saved on disk, whose later states arrive on `outbox_changed`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sety_console.core.actions import OutboxEntry
 from sety_console.core.changes import ChangeSet
 from sety_console.core.events import Event
 
-__all__ = ["GateBackend", "VisitorSource"]
+__all__ = ["GateSession", "VisitorSource"]
 
 
 class VisitorSource(Protocol):
@@ -36,7 +36,7 @@ class VisitorSource(Protocol):
     def get(self, log_id: str, /) -> CurrentVisitor | None: ...
 
 
-class GateBackend(Protocol):
+class GateSession(Protocol):
     """The part of `ConsoleSession` the gate workspace uses.
 
     `visitors` is read afresh on every change (the poller may replace the store); `visitors_changed`
@@ -75,12 +75,14 @@ class GateBackend(Protocol):
         self, *, from_date: date | None = None, to_date: date | None = None, gate: str | None = None
     ) -> AccessLogStats: ...
 
-    def create_access_code(self, request: CreateAccessCodeRequest) -> OutboxEntry: ...
+    async def create_access_code(self, request: CreateAccessCodeRequest) -> OutboxEntry: ...
 
-    def revoke_access_code(self, code_id: str) -> OutboxEntry: ...
+    async def revoke_access_code(self, code_id: str) -> OutboxEntry: ...
 
-    def check_in(self, request: CreateAccessLogRequest) -> OutboxEntry: ...
+    async def check_in(self, request: CreateAccessLogRequest) -> OutboxEntry: ...
 
-    def check_out(self, log_id: str, notes: str | None = None, gate: str | None = None) -> OutboxEntry: ...
+    async def check_out(
+        self, log_id: str, notes: str | None = None, gate: str | None = None
+    ) -> OutboxEntry: ...
 
     def pending_for(self, target_id: str) -> list[OutboxEntry]: ...

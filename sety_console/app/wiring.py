@@ -1,0 +1,153 @@
+"""Builds the workspaces on the main window and wires them to the session, alarms and status bar;
+everything cross-workspace (show on map, select in queue, new incident here, acknowledge) is here."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QKeySequence
+
+from sety_console.config import Settings, save_settings
+from sety_console.core.local_time import LocalZone
+from sety_console.core.session import ConsoleSession
+from sety_console.ui.alarm_sounds_dialog import AlarmSoundsDialog
+from sety_console.ui.alarms import AlarmController
+from sety_console.ui.common.slots import set_failure_reporter
+from sety_console.ui.main_window import MainWindow
+from sety_console.ui.session_signals import SessionSignals
+from sety_console.ui.settings_dialog import SettingsDialog
+from sety_console.ui.workspaces.context import ShellContext, utc_now
+from sety_console.ui.workspaces.control_room import ControlRoom
+
+from .shell import Room, Shell
+
+
+async def build_shell(
+    window: MainWindow,
+    session: ConsoleSession,
+    settings: Settings,
+    qsettings: QSettings,
+    *,
+    source: str = "",
+    zone: LocalZone | None = None,
+    first: str | None = None,
+    control_built: Callable[[ControlRoom], None] | None = None,
+) -> Shell:
+    """Create every workspace on `window`, wired to `session`.
+
+    The control room comes first and is shown (with the snapshot's data) before the map, the gate and
+    the supervisor are built — their imports (folium, pyqtgraph) and widgets take the longest.
+    """
+    signals = SessionSignals(session, window)
+    alarms = AlarmController(
+        session.alerts,
+        now=utc_now,
+        operator=lambda: settings.operator_name,
+        sounds=settings.alarm_sounds,
+        repeat_seconds=settings.alarm_repeat_seconds,
+        window=window,
+        parent=window,
+    )
+    ctx = ShellContext(session, signals, settings, window, alarms, qsettings, source, zone or LocalZone())
+    set_failure_reporter(lambda message: ctx.tell(message, 20))
+    control = ControlRoom(ctx)
+    window.add_workspace(control.key, control.title, control.host, shortcuts=control.shortcuts)
+    if first in (None, control.key):
+        window.show_workspace(control.key)
+    if control_built is not None:
+        control_built(control)
+    await asyncio.sleep(0)  # paint the queue before building the rest
+
+    from sety_console.ui.workspaces.gate_room import GateRoom
+    from sety_console.ui.workspaces.map_room import MapRoom
+    from sety_console.ui.workspaces.supervisor_room import SupervisorRoom
+
+    map_room = MapRoom(ctx)
+    rooms: list[Room] = [control, map_room, GateRoom(ctx), SupervisorRoom(ctx, control, map_room)]
+    for room in rooms[1:]:
+        window.add_workspace(room.key, room.title, room.host, shortcuts=room.shortcuts)
+    shell = Shell(ctx, rooms, control, map_room)
+    ctx.show_on_map = map_room.show_incident
+    ctx.select_in_queue = control.queue.select
+    ctx.new_incident_at = control.open_create_dialog
+    control.queue.selection_changed.connect(
+        lambda incident_id: map_room.view.select_incident(incident_id, pan=True) if incident_id else None
+    )
+    _wire_alarms(ctx, control)
+    window.settings_requested.connect(partial(_edit_settings, ctx, rooms))
+    signals.connection_changed.connect(shell.on_connection)
+    window.workspace_changed.connect(session.set_focus)
+    window.workspace_changed.connect(shell.on_workspace_changed)
+    shell.open_first(first)
+    alarms.start()
+    return shell
+
+
+def _wire_alarms(ctx: ShellContext, control: ControlRoom) -> None:
+    """The Alarms menu: acknowledge (F8), snooze, mute, and the sound for each kind of alarm."""
+    window, alarms = ctx.window, ctx.alarms
+    alarms.banner_changed.connect(window.set_alarm_banner)
+    alarms.message.connect(ctx.tell)
+    ctx.signals.alerts_changed.connect(alarms.refresh)
+    menu = window.add_menu("&Alarms")
+
+    def add(text: str, keys: str | None, slot: Callable[[], object]) -> None:
+        action = menu.addAction(text)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+
+    add("Acknowledge", "F8", lambda: alarms.acknowledge(_ringing_selected(ctx, control)))
+    for minutes in (5, 15, 60):
+        add(
+            f"Snooze {minutes} min",
+            "Shift+F8" if minutes == 5 else None,
+            partial(_snooze, ctx, control, minutes),
+        )
+    menu.addSeparator()
+    for minutes in (5, 15, 30):
+        add(f"Mute sound {minutes} min", "Ctrl+F8" if minutes == 5 else None, partial(alarms.mute, minutes))
+    add("Unmute", None, alarms.unmute)
+    menu.addSeparator()
+    add("Alarm sounds…", None, partial(_edit_sounds, ctx))
+
+
+def _edit_settings(ctx: ShellContext, rooms: list[Room]) -> None:
+    from sety_console.ui.workspaces.gate_room import GateRoom
+    from sety_console.ui.workspaces.map_room import MapRoom
+
+    """File → Settings…: applied at once (operator, gate, basemap) and saved for the next start."""
+    dialog = SettingsDialog(ctx.settings, ctx.window)
+    if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+        return
+    dialog.apply_to(ctx.settings)
+    save_settings(ctx.settings)
+    ctx.session.operator_name = ctx.settings.operator_name
+    ctx.window.status.set_operator(ctx.settings.operator_name)
+    for room in rooms:
+        if isinstance(room, GateRoom):
+            room.workspace.set_gate_name(ctx.settings.gate_name)
+        if isinstance(room, MapRoom):
+            room.apply_basemap_settings()
+    ctx.tell("Settings saved.")
+
+
+def _snooze(ctx: ShellContext, control: ControlRoom, minutes: int) -> None:
+    ctx.alarms.snooze(minutes, _ringing_selected(ctx, control))
+
+
+def _edit_sounds(ctx: ShellContext) -> None:
+    dialog = AlarmSoundsDialog(ctx.settings.alarm_sounds, ctx.alarms.player, ctx.window)
+    if dialog.exec() == AlarmSoundsDialog.DialogCode.Accepted:
+        ctx.settings.alarm_sounds.update(dialog.chosen())
+        save_settings(ctx.settings)
+        ctx.tell("Alarm sounds saved.")
+
+
+def _ringing_selected(ctx: ShellContext, control: ControlRoom) -> str | None:
+    """The selected incident when it is ringing, else None (the most urgent alarm is meant)."""
+    selected = control.queue.current_id()
+    return selected if selected and ctx.alarms.is_ringing(selected) else None

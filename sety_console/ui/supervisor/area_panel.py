@@ -14,7 +14,7 @@ import logging
 from datetime import UTC, datetime
 from html import escape
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -126,11 +126,11 @@ class AreaAnalyticsPanel(QWidget):
     def _build_body(self) -> None:
         self.gauge = ScoreGauge()
         self.gauge.setMinimumSize(200, 200)
-        self.gauge.setMaximumSize(320, 320)
+        self.gauge.setMaximumSize(260, 260)
         self.factors = SectionBox("Why this score")
         self.comparison = SectionBox("Compared with area and city")
         self.prediction = SectionBox("Next 24 hours")
-        self.reasons = SectionBox("Why this outlook (the server's reasons)")
+        self.reasons = SectionBox("The outlook's reasons")
         self.patterns = SectionBox("Patterns")
         self.safe_zones = SectionBox("Nearest safe zones")
         label = self.zone.abbreviation()
@@ -139,17 +139,17 @@ class AreaAnalyticsPanel(QWidget):
         self.time_legend = LegendLines()
         body = QWidget()
         grid = QGridLayout(body)
-        grid.addWidget(self.gauge, 0, 0)
+        grid.addWidget(self.gauge, 0, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         grid.addWidget(self.factors, 0, 1)
         grid.addWidget(self.comparison, 0, 2)
         grid.addWidget(self.prediction, 0, 3)
         grid.addWidget(self.hour_chart, 1, 0, 1, 2)
         grid.addWidget(self.weekday_chart, 1, 2)
         grid.addWidget(self.time_legend, 1, 3)  # beside the charts: seen with them, never cut off
-        grid.addWidget(self.reasons, 2, 0)
-        grid.addWidget(self.patterns, 2, 1, 1, 2)
+        grid.addWidget(self.patterns, 2, 0, 1, 2)
+        grid.addWidget(self.reasons, 2, 2)
         grid.addWidget(self.safe_zones, 2, 3)
-        for column, stretch in enumerate((2, 3, 3, 3)):
+        for column, stretch in enumerate((1, 3, 3, 3)):  # the gauge column stays about the gauge's width
             grid.setColumnStretch(column, stretch)
         grid.setRowMinimumHeight(1, 250)
         self._scroll = QScrollArea()

@@ -49,6 +49,15 @@ class AlarmReason(Enum):
     def rank(self) -> int:
         return list(AlarmReason).index(self)
 
+    @property
+    def label(self) -> str:
+        """'SLA breached', 'new critical', 'escalated', 'SLA at risk'."""
+        return {
+            "sla_breached": "SLA breached",
+            "new_critical": "new critical",
+            "sla_at_risk": "SLA at risk",
+        }.get(self.value, self.value)
+
 
 SEVERITY_RANK = {Severity.critical: 0, Severity.high: 1, Severity.medium: 2, Severity.low: 3}
 
@@ -89,11 +98,7 @@ def reason_words(reason: AlarmReason, incident: Incident) -> str:
     """'SLA breached', 'new critical SOS', 'escalated', 'SLA at risk'."""
     if reason is AlarmReason.NEW_CRITICAL:
         return f"new {incident.severity.label.lower()} {category_name(incident.category)}"
-    return {
-        AlarmReason.SLA_BREACHED: "SLA breached",
-        AlarmReason.ESCALATED: "escalated",
-        AlarmReason.SLA_AT_RISK: "SLA at risk",
-    }[reason]
+    return reason.label
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 
 from sety_console.api.models import Category, OpenEnum
 from sety_console.core.local_time import to_local
@@ -24,6 +25,7 @@ class CoordinateError(ValueError):
     """A typed point that is not `lat, lng`; the message says what to type instead."""
 
 
+@lru_cache(maxsize=256)
 def category_label(category: Category | None) -> str:
     if category is None:
         return "—"
@@ -32,6 +34,7 @@ def category_label(category: Category | None) -> str:
     return _CATEGORY_LABELS.get(category.value, category.label)
 
 
+@lru_cache(maxsize=256)
 def enum_label(value: OpenEnum | None) -> str:
     return "—" if value is None else value.label
 
@@ -61,7 +64,9 @@ def format_distance(meters: float) -> str:
     return f"{meters / 1000:.1f} km"
 
 
+@lru_cache(maxsize=8192)
 def format_time(value: datetime | None) -> str:
+    """`10 Mar 19:00 WAT`, in the display zone (cached: the map formats the same times on every update)."""
     return "—" if value is None else f"{to_local(value):%d %b %H:%M %Z}"
 
 

@@ -135,6 +135,7 @@ class ConsoleSession(SessionReads):
         self.alerts_changed: Event[None] = self.alarms.changed
         self.incidents_changed.connect(lambda _: self.alarms.evaluate(self._clock.now()))
         self.connection_changed.connect(self._on_connection)
+        self.freshness_changed.connect(lambda _: self._observe_liveness(self._clock.now()))
         self.supervisor = TaskSupervisor(self._clock)
         self.supervisor.crashed.connect(self._on_crash)
         self._snapshot_shown = False
@@ -161,6 +162,7 @@ class ConsoleSession(SessionReads):
         Raises `OutboxStorageError` when the outbox cannot be opened (another console uses the folder).
         """
         await self.show_snapshot()
+        self._observe_liveness(self._clock.now())  # from now on the status follows the data's age
         await self.audit.open(self._clock.now())
         await self.outbox.open()
         await self.alarms.open()

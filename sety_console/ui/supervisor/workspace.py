@@ -14,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from sety_console.core.local_time import LocalZone
 from sety_console.ui.supervisor.area_panel import AreaAnalyticsPanel
 from sety_console.ui.supervisor.backend import SupervisorBackend
 from sety_console.ui.supervisor.compare import ComparePlacesPanel
@@ -43,16 +44,18 @@ class SupervisorWorkspace(QWidget):
         *,
         source: str = "",
         home: tuple[float, float] = CITY_CENTRE,
+        zone: LocalZone | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("SupervisorWorkspace")
         self._settings = settings if settings is not None else QSettings()
         self._home = home
         self.places = PlacesList(PlacesStore(self._settings))
-        self.area = AreaAnalyticsPanel(backend)
-        self.compare = ComparePlacesPanel(backend)
-        self.incidents = IncidentAnalyticsPanel(backend)
-        self.handover = HandoverPanel(backend, source=source)
+        self.zone = zone or LocalZone()
+        self.area = AreaAnalyticsPanel(backend, zone=self.zone)
+        self.compare = ComparePlacesPanel(backend, zone=self.zone)
+        self.incidents = IncidentAnalyticsPanel(backend, zone=self.zone)
+        self.handover = HandoverPanel(backend, source=source, zone=self.zone)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.area, "Area analytics")
         self.tabs.addTab(self.compare, "Compare places")

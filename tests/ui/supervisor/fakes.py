@@ -204,6 +204,10 @@ class FakeBackend:
     def budget(self) -> FakeBudget:
         return self._budget
 
+    async def get_incident(self, incident_id: str) -> Incident:
+        self.calls.append(("get_incident", incident_id))
+        return next(i for i in self.all_incidents if i.incident_id == incident_id)
+
     async def safety_score(self, lat: float, lng: float, radius_km: float = 2.0) -> SafetyScore:
         self.calls.append(("safety_score", (lat, lng)))
         return self.score

@@ -27,6 +27,10 @@ __all__ = ["DEFAULT_USER_AGENT", "IDEMPOTENCY_HEADER", "BaseClient", "check_idem
 
 log = logging.getLogger("sety_console.api")
 
+DEFAULT_TIMEOUT_S = 6.0
+"""Each attempt's limit: short enough that a hung server is noticed well within the 15 s after which
+the console calls its picture offline."""
+CONNECT_TIMEOUT_S = 3.0
 DEFAULT_USER_AGENT = f"sety-console/{__version__}"
 _KEY_CHARS = re.compile(r"^[\x21-\x7e]+$")  # printable ASCII, no spaces: anything else breaks the header
 _MAX_MESSAGE = 500
@@ -63,7 +67,7 @@ class BaseClient:
         api_key: str | None,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
-        timeout: float = 10.0,
+        timeout: float = DEFAULT_TIMEOUT_S,
         budget: RateBudget | None = None,
         retry: RetryPolicy | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
@@ -78,7 +82,11 @@ class BaseClient:
         self.idempotency_honoured = idempotency_honoured
         """True once the server is known to honour `Idempotency-Key` (told, or seen in a replay)."""
         self._http = httpx.AsyncClient(
-            base_url=url, headers=headers, timeout=timeout, transport=transport, follow_redirects=False
+            base_url=url,
+            headers=headers,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT_S)),
+            transport=transport,
+            follow_redirects=False,
         )
 
     def retarget(self, base_url: str, api_key: str | None) -> None:

@@ -37,9 +37,10 @@ __all__ = ["SetyClient"]
 class SetyClient(IncidentOperations, AccessOperations, IntelOperations, AdminOperations):
     """Async client of the Sety API; use it as `async with SetyClient(base_url, api_key) as client`.
 
-    `SetyClient(base_url, api_key, *, transport=None, timeout=10.0, budget=None, retry=None,
+    `SetyClient(base_url, api_key, *, transport=None, timeout=6.0, budget=None, retry=None,
     user_agent=...)`: `api_key` None sends no `Authorization` (only `health_check` works then);
     `transport` replaces the network (tests: `httpx.MockTransport`); `timeout` bounds each attempt in
-    seconds; `budget` may be shared by every client using the same key; `retry` is a `RetryPolicy`.
+    seconds (3 s to connect); `budget` may be shared by every client using the same key; `retry` is a
+    `RetryPolicy`.
     TLS certificates are always verified, and the key is never logged or shown in `repr`.
     """

@@ -11,10 +11,11 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 
 from sety_console.config import Settings, save_settings
+from sety_console.core.alarm_book import SHELVE_CHOICES
 from sety_console.core.session import ConsoleSession
 from sety_console.ui.alarm_sounds_dialog import AlarmSoundsDialog
 from sety_console.ui.alarms import AlarmController
-from sety_console.ui.common.slots import set_failure_reporter
+from sety_console.ui.common.slots import run_task, set_failure_reporter
 from sety_console.ui.main_window import MainWindow
 from sety_console.ui.session_signals import SessionSignals
 from sety_console.ui.settings_dialog import SettingsDialog
@@ -41,7 +42,7 @@ async def build_shell(
     """
     signals = SessionSignals(session, window)
     alarms = AlarmController(
-        session.alerts,
+        session.alarms,
         now=utc_now,
         operator=lambda: settings.operator_name,
         sounds=settings.alarm_sounds,
@@ -85,11 +86,16 @@ async def build_shell(
 
 
 def _wire_alarms(ctx: ShellContext, control: ControlRoom) -> None:
-    """The Alarms menu: acknowledge (F8), snooze, mute, and the sound for each kind of alarm."""
+    """The Alarms menu: F8 acknowledges and Shift+F8 shelves exactly the banner's alarm (and selects its
+    incident), Ctrl+F8 mutes; Test sound says whether sound works; a sound that cannot play stays said."""
     window, alarms = ctx.window, ctx.alarms
     alarms.banner_changed.connect(window.set_alarm_banner)
     alarms.message.connect(ctx.tell)
+    alarms.acted_on.connect(control.select)
     ctx.signals.alerts_changed.connect(alarms.refresh)
+    alarms.player.problem_changed.connect(window.status.set_sound_problem)
+    window.status.set_sound_problem(alarms.player.problem)
+    alarms.player.tested.connect(lambda result: ctx.tell(result, 20))
     menu = window.add_menu("&Alarms")
 
     def add(text: str, keys: str | None, slot: Callable[[], object]) -> None:
@@ -98,26 +104,29 @@ def _wire_alarms(ctx: ShellContext, control: ControlRoom) -> None:
             action.setShortcut(QKeySequence(keys))
         action.triggered.connect(slot)
 
-    add("Acknowledge", "F8", lambda: alarms.acknowledge(_ringing_selected(ctx, control)))
-    for minutes in (5, 15, 60):
-        add(
-            f"Snooze {minutes} min",
-            "Shift+F8" if minutes == 5 else None,
-            partial(_snooze, ctx, control, minutes),
-        )
+    add("Acknowledge the banner's alarm", "F8", alarms.acknowledge_shown)
+    for minutes in SHELVE_CHOICES:
+        keys = "Shift+F8" if minutes == SHELVE_CHOICES[0] else None
+        add(f"Shelve the banner's alarm {minutes} min", keys, partial(alarms.shelve_shown, minutes))
     menu.addSeparator()
     for minutes in (5, 15, 30):
-        add(f"Mute sound {minutes} min", "Ctrl+F8" if minutes == 5 else None, partial(alarms.mute, minutes))
-    add("Unmute", None, alarms.unmute)
+        keys = "Ctrl+F8" if minutes == 5 else None
+        add(f"Mute sound {minutes} min", keys, partial(_mute, alarms, minutes))
+    add("Unmute", None, lambda: run_task(alarms.unmute(), "unmuting the sound"))
     menu.addSeparator()
+    add("Test sound", None, alarms.player.test)
     add("Alarm sounds…", None, partial(_edit_sounds, ctx))
 
 
+def _mute(alarms: AlarmController, minutes: int) -> None:
+    run_task(alarms.mute(minutes), "muting the sound")
+
+
 def _edit_settings(ctx: ShellContext, rooms: list[Room]) -> None:
+    """File → Settings…: applied at once (operator, gate, basemap) and saved for the next start."""
     from sety_console.ui.workspaces.gate_room import GateRoom
     from sety_console.ui.workspaces.map_room import MapRoom
 
-    """File → Settings…: applied at once (operator, gate, basemap) and saved for the next start."""
     dialog = SettingsDialog(ctx.settings, ctx.window)
     if dialog.exec() != SettingsDialog.DialogCode.Accepted:
         return
@@ -133,19 +142,9 @@ def _edit_settings(ctx: ShellContext, rooms: list[Room]) -> None:
     ctx.tell("Settings saved.")
 
 
-def _snooze(ctx: ShellContext, control: ControlRoom, minutes: int) -> None:
-    ctx.alarms.snooze(minutes, _ringing_selected(ctx, control))
-
-
 def _edit_sounds(ctx: ShellContext) -> None:
     dialog = AlarmSoundsDialog(ctx.settings.alarm_sounds, ctx.alarms.player, ctx.window)
     if dialog.exec() == AlarmSoundsDialog.DialogCode.Accepted:
         ctx.settings.alarm_sounds.update(dialog.chosen())
         save_settings(ctx.settings)
         ctx.tell("Alarm sounds saved.")
-
-
-def _ringing_selected(ctx: ShellContext, control: ControlRoom) -> str | None:
-    """The selected incident when it is ringing, else None (the most urgent alarm is meant)."""
-    selected = control.queue.current_id()
-    return selected if selected and ctx.alarms.is_ringing(selected) else None

@@ -25,9 +25,6 @@ from sety_console.api.models import Incident, Severity
 from .rules import SlaClock, SlaPhase, is_high_priority, sla_clock
 from .wording import category_name
 
-STANDING_AFTER_S = 120.0
-"""An unacknowledged alarm older than this says for how long it has waited."""
-
 
 class AlarmState(Enum):
     UNACKNOWLEDGED = "unacknowledged"
@@ -150,11 +147,3 @@ class Alarm:
         """Smaller first: severity, reason, then the older alarm, then the id (a total, stable order)."""
         severity = SEVERITY_RANK.get(self.incident.severity, 4)
         return (severity, self.reason.rank, self.raised_at.timestamp(), self.incident_id)
-
-    def words(self, now: datetime) -> str:
-        """Why it alarms, in words: 'SLA breached · unacknowledged for 6 min'."""
-        text = reason_words(self.reason, self.incident)
-        waited = (now - self.raised_at).total_seconds()
-        if self.state is AlarmState.UNACKNOWLEDGED and waited >= STANDING_AFTER_S:
-            text += f" · unacknowledged for {int(waited // 60)} min"
-        return text

@@ -24,8 +24,17 @@ from sety_console.api.errors import (
 
 from .events import Event
 
-OFFLINE_AFTER_FAILURES = 3
-OFFLINE_AFTER_SECONDS = 20.0
+STALE_FACTOR = 2.0
+"""The picture is live while its data is younger than this many expected refresh intervals."""
+OFFLINE_AFTER_S = 15.0
+"""Past this age (or twice the expected interval, if longer) the picture is offline, not just late."""
+FOCUS_STREAM = {
+    "control-room": "incidents",
+    "map": "incidents",
+    "gate": "visitors",
+    "supervisor": "incidents",
+}
+"""The stream whose age decides whether a workspace shows a live picture."""
 
 WORKSPACES = ("control-room", "map", "gate", "supervisor")
 # Each workspace: scope sets of which ANY one suffices to read it (all scopes of a set are needed).
@@ -61,6 +70,9 @@ class ConnectionStatus:
     last_error: str | None = None
     missing_scopes: frozenset[str] = field(default_factory=frozenset)
     unavailable: dict[str, str] = field(default_factory=dict)  # workspace -> reason
+    stale: dict[str, datetime] = field(default_factory=dict)
+    """Streams ("incidents", "visitors", "zones") not live now → the time their data is from: clocks
+    and ages counted from it are projections and are shown as such."""
 
     @property
     def is_live(self) -> bool:
@@ -68,7 +80,11 @@ class ConnectionStatus:
 
 
 def _hhmm(when: datetime | None) -> str:
-    return when.astimezone().strftime("%H:%M") if when else "the start"
+    return when.astimezone().strftime("%H:%M:%S") if when else "the start"
+
+
+def _age_words(seconds: float) -> str:
+    return f"{int(seconds)} s" if seconds < 120 else f"{int(seconds // 60)} min"
 
 
 def workspace_reasons(missing: frozenset[str]) -> dict[str, str | None]:
@@ -92,7 +108,6 @@ class ConnectionMonitor:
         self.reconnected: Event[None] = Event()  # offline (or never online) -> online: resync
         self._failures = 0
         self._last_success: datetime | None = None
-        self._first_failure: datetime | None = None
         self._missing: set[str] = set()
         self._granted: set[str] = set()
         self._focus = "control-room"
@@ -100,6 +115,8 @@ class ConnectionMonitor:
         self._rate_limited_until: datetime | None = None
         self._snapshot_at: datetime | None = None
         self._problems: dict[str, datetime | None] = {}  # source -> when its part was last confirmed
+        self._fresh: dict[str, datetime | None] = {}  # stream -> when its data was last confirmed
+        self._expected: dict[str, float] = {}  # stream -> planned seconds between refreshes
         self._status = ConnectionStatus(
             ConnectionState.CONNECTING, "Connecting to Sety…", since=now, stale_since=None
         )
@@ -136,16 +153,31 @@ class ConnectionMonitor:
         return scope is None or scope not in self._missing
 
     def record_success(self, now: datetime) -> None:
-        was_live = self._status.state in (ConnectionState.ONLINE, ConnectionState.DEGRADED)
         self._failures = 0
-        self._first_failure = None
         self._hard = None
         self._last_success = now
         if self._rate_limited_until and now >= self._rate_limited_until:
             self._rate_limited_until = None
         self._publish(now, None)
-        if not was_live and self._status.is_live:
-            self.reconnected.emit(None)
+
+    def observe_data(
+        self, now: datetime, fresh: dict[str, datetime | None], expected: dict[str, float]
+    ) -> None:
+        """Each second: how old each stream's data is and how often it should be refreshed. Liveness is
+        judged from this age, not from the last error (a hung server raises no error)."""
+        self._fresh, self._expected = dict(fresh), dict(expected)
+        self._publish(now, self._status.last_error)
+
+    def _stale(self, now: datetime) -> dict[str, datetime]:
+        stale = {}
+        for stream, as_of in self._fresh.items():
+            expected = self._expected.get(stream)
+            if as_of is not None and expected and (now - as_of).total_seconds() > STALE_FACTOR * expected:
+                stale[stream] = as_of
+        return stale
+
+    def _offline_after(self, stream: str) -> float:
+        return max(OFFLINE_AFTER_S, STALE_FACTOR * self._expected.get(stream, 0.0) + 1.0)
 
     def record_problem(self, source: str, now: datetime, *, stale_since: datetime | None) -> None:
         """A part of the picture (`source`: "incidents", "visitors", …) could not be refreshed although the
@@ -177,53 +209,59 @@ class ConnectionMonitor:
             self._rate_limited_until = now + timedelta(seconds=error.retry_after)
         elif isinstance(error, TransportError | ServerError):
             self._failures += 1
-            self._first_failure = self._first_failure or now
         self._publish(now, str(error))
 
     def _state(self, now: datetime) -> ConnectionState:
         if self._hard is not None:
             return self._hard
-        if self._failures:
-            down_for = (now - (self._first_failure or now)).total_seconds()
-            never_up = self._last_success is None
-            if never_up or self._failures >= OFFLINE_AFTER_FAILURES or down_for >= OFFLINE_AFTER_SECONDS:
-                return ConnectionState.OFFLINE
-            return ConnectionState.DEGRADED
-        if self._last_success is None:
-            return ConnectionState.CONNECTING
+        if self._last_success is None:  # nothing confirmed yet in this session
+            return ConnectionState.OFFLINE if self._failures else ConnectionState.CONNECTING
         if self.available_workspaces().get(self._focus):
             return ConnectionState.FORBIDDEN
-        if self._rate_limited_until and now < self._rate_limited_until:
+        stream = FOCUS_STREAM.get(self._focus, "incidents")
+        as_of = self._fresh.get(stream)
+        if as_of is not None and (now - as_of).total_seconds() > self._offline_after(stream):
+            return ConnectionState.OFFLINE
+        if stream in self._stale(now) or self._problems:
             return ConnectionState.DEGRADED
-        if self._problems:
+        if self._rate_limited_until and now < self._rate_limited_until:
             return ConnectionState.DEGRADED
         return ConnectionState.ONLINE
 
     def _publish(self, now: datetime, last_error: str | None) -> None:
         state = self._state(now)
+        stream = FOCUS_STREAM.get(self._focus, "incidents")
+        stale = self._stale(now)
+        snapshot_at = self._snapshot_at
+        if self._last_success is None and snapshot_at is not None:  # only the snapshot so far
+            stale = dict.fromkeys(self._fresh, snapshot_at)
         if state in (ConnectionState.ONLINE, ConnectionState.FORBIDDEN):
             stale_since = None
-        elif state is ConnectionState.DEGRADED and self._problems:
+        elif state is ConnectionState.DEGRADED and self._problems and stream not in stale:
             stale_since = min((t for t in self._problems.values() if t), default=self._snapshot_at)
         else:
-            stale_since = self._last_success or self._snapshot_at
+            stale_since = self._fresh.get(stream) or self._last_success or self._snapshot_at
         unavailable = {k: v for k, v in self.available_workspaces().items() if v}
         status = ConnectionStatus(
             state=state,
-            message=self._message(state, stale_since),
+            message=self._message(state, stale_since, now),
             since=now if state != self._status.state else self._status.since,
             stale_since=stale_since,
             last_error=last_error,
             missing_scopes=frozenset(self._missing),
             unavailable=unavailable,
+            stale=stale,
         )
         if _differs(status, self._status):
+            back = status.is_live and not self._status.is_live
             self._status = status
             self.changed.emit(status)
+            if back:
+                self.reconnected.emit(None)
         else:
             self._status = replace(self._status, last_error=last_error)
 
-    def _message(self, state: ConnectionState, stale_since: datetime | None) -> str:
+    def _message(self, state: ConnectionState, stale_since: datetime | None, now: datetime) -> str:
         kept = "your actions are kept and will be sent."
         if state is ConnectionState.CONNECTING:
             if self._snapshot_at:
@@ -232,21 +270,24 @@ class ConnectionMonitor:
         if state is ConnectionState.ONLINE:
             return "Online — the picture is live."
         if state is ConnectionState.DEGRADED:
+            stream = FOCUS_STREAM.get(self._focus, "incidents")
+            as_of = self._fresh.get(stream)
+            if as_of is not None and stream in self._stale(now):
+                age = _age_words((now - as_of).total_seconds())
+                return f"Data is {age} old — retrying (as of {_hhmm(as_of)}); not live."
             if self._rate_limited_until:
                 until = _hhmm(self._rate_limited_until)
                 return f"Slowed down — the API's request limit is reached until {until}; updates may lag."
-            if self._problems and not self._failures:
-                parts = " and ".join(sorted(self._problems))
-                return (
-                    f"The {parts} could not be refreshed (unreadable answers or an internal error) — "
-                    f"shown as of {_hhmm(stale_since)}, not live; retrying."
-                )
-            return "Connection trouble — retrying; the picture may be a few seconds old."
+            parts = " and ".join(sorted(self._problems))
+            return (
+                f"The {parts} could not be refreshed (unreadable answers or an internal error) — "
+                f"shown as of {_hhmm(stale_since)}, not live; retrying."
+            )
         if state is ConnectionState.OFFLINE:
             return f"Offline since {_hhmm(stale_since)} — showing what we knew then; {kept}"
         if state is ConnectionState.UNAUTHORIZED:
             return (
-                "Sety refused the API key (unknown or revoked) — enter a valid key in Settings; "
+                "Sety refused the API key (unknown or revoked) — File → Connection… takes a new one; "
                 f"showing what we knew at {_hhmm(stale_since)}; {kept}"
             )
         if state is ConnectionState.SUSPENDED:
@@ -259,9 +300,10 @@ class ConnectionMonitor:
 
 
 def _differs(a: ConnectionStatus, b: ConnectionStatus) -> bool:
-    return (a.state, a.message, a.stale_since, a.missing_scopes) != (
+    return (a.state, a.message, a.stale_since, a.missing_scopes, a.stale) != (
         b.state,
         b.message,
         b.stale_since,
         b.missing_scopes,
+        b.stale,
     )

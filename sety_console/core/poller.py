@@ -70,6 +70,12 @@ MISSING_CHECKS_PER_RESYNC = 10
 AREA_SCOPE = {Area.INCIDENTS: "incidents:read", Area.VISITORS: "access:read", Area.ZONES: "intel:read"}
 
 
+DEFAULT_STEP_S = 1.0
+"""The expected seconds between incident polls before the budget is known."""
+MAX_EXPECTED_STEP_S = 5.0
+"""Never expect fresh data less often than this: a spent budget makes the picture stale, and says so."""
+
+
 class Poller:
     """Runs the poll plan against one client; `run()` until cancelled, or `step()` one area at a time."""
 
@@ -384,6 +390,23 @@ class Poller:
         if fresh_at is not None:
             self._incidents.mark_fresh(fresh_at)
         self.events.freshness_changed.emit(None)
+
+    def polls(self, area: Area) -> bool:
+        """False for an area the key's scopes do not allow (never polled)."""
+        return area not in self._disabled
+
+    def expected_interval(self, area: Area) -> float:
+        """Seconds between two refreshes of `area` as planned now: how old its data may get while the
+        picture still counts as live (the connection's liveness is judged against it)."""
+        step = self._pacer.interval()
+        step = DEFAULT_STEP_S if step is None else min(step, MAX_EXPECTED_STEP_S)
+        if area is Area.VISITORS:
+            return self.plan.interval(self.plan.visitors_interval_s, self._focus) + step
+        if area is Area.ZONES:
+            return self.plan.interval(self.plan.zones_interval_s, self._focus) + step
+        if self.mode is PollMode.FALLBACK:  # a sweep of every open incident, a page a request
+            return step * (len(self._incidents.open_incidents()) // self.plan.page_limit + 2)
+        return step
 
     @property
     def cursor(self) -> datetime | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,8 @@ from sety_console.api.models import (
 )
 
 from .actions import ActionKind, OutboxEntry
-from .alerts import AlertBook
+from .alarm_book import AlarmBook
+from .alarm_log import SqliteAlarmLog
 from .cache import Snapshot, SnapshotCache
 from .changes import ChangeSet
 from .clock import Clock, SystemClock
@@ -122,9 +124,10 @@ class ConsoleSession(SessionReads):
             quiet_margin_s=outbox_quiet_margin_s,
         )
         self.outbox_changed: Event[OutboxEntry] = self.outbox.changed
-        self.alerts = AlertBook(self.incidents, self.data_dir / "alerts.sqlite3")
-        self.alerts_changed: Event[None] = self.alerts.changed
-        self.incidents_changed.connect(lambda _: self.alerts.evaluate(self._clock.now()))
+        self._alarm_log = SqliteAlarmLog(self.data_dir / "alerts.sqlite3")
+        self.alarms = AlarmBook(self.incidents, self._alarm_log, workstation=workstation)
+        self.alerts_changed: Event[None] = self.alarms.changed
+        self.incidents_changed.connect(lambda _: self.alarms.evaluate(self._clock.now()))
         self.connection_changed.connect(self._on_connection)
         self.supervisor = TaskSupervisor(self._clock)
         self.supervisor.crashed.connect(self._on_crash)
@@ -147,12 +150,13 @@ class ConsoleSession(SessionReads):
 
     async def start(self) -> None:
         """Show the snapshot (stale) if not yet shown, open the outbox, then start polling, delivery and
-        the alert clock under the supervisor.
+        the alarm clock under the supervisor.
 
         Raises `OutboxStorageError` when the outbox cannot be opened (another console uses the folder).
         """
         await self.show_snapshot()
         await self.outbox.open()
+        await self.alarms.open()
         self._started.set()
         self.supervisor.spawn("sety-poller", self._poll)
         self.supervisor.spawn("sety-outbox", self.outbox.run)
@@ -174,7 +178,7 @@ class ConsoleSession(SessionReads):
         except OSError as exc:
             log.warning("could not save the snapshot: %s", exc)
         await self.outbox.close()
-        self.alerts.close()
+        await self._alarm_log.close()
 
     def set_focus(self, workspace: str) -> None:
         """ "control-room" | "map" | "gate" | "supervisor": where the poller spends its budget."""
@@ -204,7 +208,9 @@ class ConsoleSession(SessionReads):
         since_save = 0.0
         while True:
             await self._clock.sleep(ALERT_TICK_S)
-            self.alerts.evaluate(self._clock.now())
+            now = self._clock.now()
+            self.alarms.evaluate(now)
+            self._observe_liveness(now)
             since_save += ALERT_TICK_S
             if since_save >= SNAPSHOT_EVERY_S:
                 since_save = 0.0
@@ -212,6 +218,17 @@ class ConsoleSession(SessionReads):
                     await self.save_snapshot()
                 except OSError as exc:
                     log.warning("could not save the snapshot: %s", exc)
+
+    def _observe_liveness(self, now: datetime) -> None:
+        """Tell the connection how old each stream's data is, against how often it should refresh."""
+        areas = {"incidents": Area.INCIDENTS, "visitors": Area.VISITORS, "zones": Area.ZONES}
+        stores = {"incidents": self.incidents, "visitors": self.visitors, "zones": self.zones}
+        polled = {name: area for name, area in areas.items() if self.poller.polls(area)}
+        self.connection.observe_data(
+            now,
+            {name: stores[name].fresh_as_of for name in polled},
+            {name: self.poller.expected_interval(area) for name, area in polled.items()},
+        )
 
     def _on_crash(self, crash: Crash) -> None:
         """A background task ended unexpectedly: until it runs again, the picture is not trustworthy."""

@@ -27,6 +27,10 @@ class ConsoleStatusBar(QStatusBar):
         self.outbox = QLabel("")
         self.environment = QLabel("")
         self.operator = QLabel("")
+        self.sound = QLabel("No alarm sound")
+        self.sound.setObjectName("SoundProblem")
+        self.sound.setStyleSheet("color: #f85149; font-weight: 700;")
+        self.sound.hide()
         self.notice = QLabel("")
         self.notice.setStyleSheet("font-weight: 600;")
         self._notice_timer = QTimer(self, singleShot=True)
@@ -38,7 +42,7 @@ class ConsoleStatusBar(QStatusBar):
         self.addWidget(self.dot)
         self.addWidget(self.connection, 1)
         self.addWidget(self.notice, 1)
-        for label in (self.freshness, self.budget, self.outbox, self.environment, self.operator):
+        for label in (self.sound, self.freshness, self.budget, self.outbox, self.environment, self.operator):
             self.addPermanentWidget(label)
 
     def tell(self, text: str, seconds: int = 8) -> None:
@@ -75,6 +79,11 @@ class ConsoleStatusBar(QStatusBar):
             parts.append(f"{failed} refused")
         self.outbox.setText(" · ".join(parts) if parts else "All actions sent")
         self.outbox.setStyleSheet("color: #f85149; font-weight: 700;" if failed else "")
+
+    def set_sound_problem(self, problem: str | None) -> None:
+        """A warning that stays while alarm sounds cannot be heard (the reason in its tooltip)."""
+        self.sound.setVisible(bool(problem))
+        self.sound.setToolTip(f"{problem} Alarms → Test sound tries again." if problem else "")
 
     def set_environment(self, text: str) -> None:
         self.environment.setText(text)

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from sety_console.api.models import Incident
 from sety_console.core.alarm_book import AlarmAction, AlarmBook, AlarmError, AlarmRecord
-from sety_console.core.alarm_model import AlarmReason, AlarmState
+from sety_console.core.alarm_model import AlarmReason, AlarmState, reason_words
 from sety_console.core.stores import IncidentStore
 
 from .factories import T0, incident
@@ -49,7 +50,7 @@ async def test_priority_breached_critical_then_new_critical_then_by_age() -> Non
         new_high.incident_id,
     ]
     assert ringing[0].reason is AlarmReason.SLA_BREACHED
-    assert ringing[1].words(now) == "new critical SOS"
+    assert reason_words(ringing[1].reason, ringing[1].incident) == "new critical SOS"
     # the same order on every evaluation (no dependence on set order or the clock's jitter)
     for later in range(1, 20):
         again = book.ringing(now + timedelta(milliseconds=later))
@@ -116,3 +117,73 @@ async def test_actions_survive_a_restart() -> None:
     assert again.ringing(now) == []
     assert again.is_muted(now + timedelta(minutes=4))
     assert [r.by for r in again.history(sos.incident_id)] == ["Ada"]
+
+
+def _on_the_way(eta_seconds: int) -> Incident:
+    """A medium location threat (not high priority; arrival target 30 min) assigned after 60 s."""
+    assigned = T0 + timedelta(seconds=60)
+    return incident(
+        7,
+        severity="medium",
+        category="location_threat",
+        status="responding",
+        sla={
+            "response_target_seconds": 300,
+            "arrival_target_seconds": 1800,
+            "assigned_at": assigned,
+            "arrived_at": None,
+            "time_to_assign_seconds": 60,
+            "time_to_arrive_seconds": None,
+            "breached": False,
+            "breach_reason": None,
+        },
+        responder={
+            "responder_id": "rsp_1",
+            "name": "Sgt. Musa",
+            "assigned_at": assigned,
+            "eta_seconds": eta_seconds,
+        },
+    )
+
+
+async def test_an_eta_past_the_target_rings_as_at_risk_before_the_breach() -> None:
+    book, _ = await book_with(_on_the_way(eta_seconds=3600))  # 60 min to come, 29 min left at T0 + 1 min
+    now = T0 + timedelta(seconds=60)
+    (alarm,) = book.ringing(now)
+    assert alarm.reasons == (AlarmReason.SLA_AT_RISK,)
+    await book.acknowledge(alarm.incident_id, "Op Ada", now)
+    assert book.ringing(now + timedelta(minutes=5)) == []  # acknowledged: silent while only at risk
+    assert book.history(alarm.incident_id)[0].reasons == (AlarmReason.SLA_AT_RISK,)
+    breached = book.ringing(T0 + timedelta(minutes=31))  # the breach itself rings again
+    assert [a.unacknowledged for a in breached] == [(AlarmReason.SLA_BREACHED,)]
+
+
+async def test_an_eta_that_fits_never_rings() -> None:
+    book, _ = await book_with(_on_the_way(eta_seconds=600))
+    assert book.ringing(T0 + timedelta(seconds=60)) == []
+    # later, the responder is stuck: the same ETA no longer fits what is left
+    assert [a.reasons for a in book.ringing(T0 + timedelta(minutes=25))] == [(AlarmReason.SLA_AT_RISK,)]
+
+
+async def test_evaluate_emits_only_when_an_alarm_changes() -> None:
+    sos = incident(1, severity="critical")
+    book, _ = await book_with(sos)
+    seen: list[None] = []
+    book.changed.connect(seen.append)
+    now = T0 + timedelta(seconds=1)
+    assert book.evaluate(now)
+    assert not book.evaluate(now)
+    await book.acknowledge(sos.incident_id, "Op Ada", now)
+    assert len(seen) == 2
+
+
+async def test_the_sound_mute_is_bounded() -> None:
+    book, _ = await book_with(incident(1, severity="critical"))
+    now = T0 + timedelta(seconds=1)
+    with pytest.raises(AlarmError, match="1 to 30 minutes"):
+        await book.mute(45, "Ada", now)
+    await book.mute(5, "Ada", now)
+    assert book.ringing(now)  # muted alarms still show and flash
+    assert book.is_muted(now)
+    await book.unmute("Ada", now)
+    assert not book.is_muted(now)

@@ -9,7 +9,6 @@ from sety_console.api.errors import (
     PaymentRequiredError,
     PermissionDeniedError,
     RateLimitedError,
-    ServerError,
     SetyTimeoutError,
 )
 from sety_console.core.connection import ConnectionMonitor, ConnectionState
@@ -21,22 +20,40 @@ def at(seconds: float):
     return T0 + timedelta(seconds=seconds)
 
 
-def test_starts_connecting_then_online_then_degraded_then_offline() -> None:
+def test_liveness_follows_the_age_of_the_data_not_the_last_error() -> None:
+    """A hung server raises no error: the picture goes amber, then red, from the age of its data alone."""
     monitor = ConnectionMonitor(T0)
     states: list[ConnectionState] = []
     monitor.changed.connect(lambda s: states.append(s.state))
     assert monitor.status.state is ConnectionState.CONNECTING
     monitor.record_success(at(1))
-    monitor.record_failure(SetyTimeoutError(), at(2))
-    assert monitor.status.state is ConnectionState.DEGRADED
-    monitor.record_failure(ServerError(status=503), at(3))
-    monitor.record_failure(SetyTimeoutError(), at(4))
+    polled_every = {"incidents": 1.0}
+    monitor.observe_data(at(1), {"incidents": at(1)}, polled_every)
+    assert monitor.status.state is ConnectionState.ONLINE
+    monitor.observe_data(at(2.5), {"incidents": at(1)}, polled_every)  # 1.5 s old: live
+    assert monitor.status.state is ConnectionState.ONLINE
+    monitor.observe_data(at(4), {"incidents": at(1)}, polled_every)  # older than twice the interval
+    status = monitor.status
+    assert status.state is ConnectionState.DEGRADED
+    assert status.message.startswith("Data is 3 s old — retrying")
+    assert status.stale == {"incidents": at(1)}
+    monitor.observe_data(at(17), {"incidents": at(1)}, polled_every)  # past 15 s: offline
     status = monitor.status
     assert status.state is ConnectionState.OFFLINE
     assert status.stale_since == at(1)
-    assert status.message.startswith("Offline since ")
+    assert status.message.startswith(f"Offline since {at(1).astimezone():%H:%M:%S}")
     assert "your actions are kept and will be sent" in status.message
     assert states == [ConnectionState.ONLINE, ConnectionState.DEGRADED, ConnectionState.OFFLINE]
+
+
+def test_a_slow_plan_waits_longer_before_calling_the_data_stale() -> None:
+    monitor = ConnectionMonitor(T0)
+    monitor.record_success(at(0))
+    monitor.set_focus("gate", at(0))
+    monitor.observe_data(at(9), {"visitors": at(0)}, {"visitors": 6.0})  # the gate polls every 6 s
+    assert monitor.status.state is ConnectionState.ONLINE
+    monitor.observe_data(at(13), {"visitors": at(0)}, {"visitors": 6.0})
+    assert monitor.status.state is ConnectionState.DEGRADED
 
 
 def test_reconnect_is_announced_once() -> None:
@@ -44,10 +61,14 @@ def test_reconnect_is_announced_once() -> None:
     reconnects: list[None] = []
     monitor.reconnected.connect(reconnects.append)
     monitor.record_success(at(1))
+    monitor.observe_data(at(1), {"incidents": at(1)}, {"incidents": 1.0})
     for second in (2, 3, 4):
         monitor.record_failure(SetyTimeoutError(), at(second))
-    monitor.record_success(at(5))
-    monitor.record_success(at(6))
+    monitor.observe_data(at(20), {"incidents": at(1)}, {"incidents": 1.0})
+    assert monitor.status.state is ConnectionState.OFFLINE
+    monitor.record_success(at(21))
+    monitor.observe_data(at(21), {"incidents": at(21)}, {"incidents": 1.0})
+    monitor.record_success(at(22))
     assert len(reconnects) == 2  # the first success, and the one after the outage
     assert monitor.status.state is ConnectionState.ONLINE
     assert monitor.status.stale_since is None

@@ -43,12 +43,12 @@ class Console:
 @pytest.fixture
 def make_console(
     qtbot: QtBot, qloop: Any, server: SandboxProcess, keys: dict[str, str], tmp_path: Path
-) -> Iterator[Callable[[str], Console]]:
+) -> Iterator[Callable[..., Console]]:
     """Builds the console as `sety-console` does, signed in with a role's key; tears it down cleanly."""
     built: list[Console] = []
 
-    def build(role: str) -> Console:
-        client = SetyClient(server.base_url, keys[role])
+    def build(role: str, base_url: str | None = None) -> Console:
+        client = SetyClient(base_url or server.base_url, keys[role])
         session = ConsoleSession(client, data_dir=tmp_path / role, operator_name="Funke Adeyemi")
         settings = Settings(operator_name="Funke Adeyemi", alarm_repeat_seconds=2)
         ini = QSettings(str(tmp_path / f"{role}.ini"), QSettings.Format.IniFormat)
@@ -73,6 +73,6 @@ def make_console(
 
 
 @pytest.fixture
-def console(make_console: Callable[[str], Console]) -> Console:
+def console(make_console: Callable[..., Console]) -> Console:
     """The console with the admin key: every workspace available."""
     return make_console("admin")

@@ -147,5 +147,5 @@ def test_a_note_too_long_for_the_contract_is_told_not_lost_silently(
     incident = _create(server, keys["operator"], severity="low", category="medical")
     qtbot.waitUntil(lambda: control.model.row_of(incident["incident_id"]) is not None, timeout=3_000)
     control.detail.note_submitted.emit(incident["incident_id"], "x" * 2001)
-    qtbot.waitUntil(lambda: "Not sent" in console.window.status.notice.text(), timeout=3_000)
+    qtbot.waitUntil(lambda: "Not sent" in console.window.status.notice.text(), timeout=5_000)
     assert console.session.pending_for(incident["incident_id"]) == []

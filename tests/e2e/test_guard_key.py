@@ -11,7 +11,7 @@ from .conftest import Console
 
 
 def test_guard_key_opens_the_gate_and_explains_the_rest(
-    qtbot: QtBot, make_console: Callable[[str], Console]
+    qtbot: QtBot, make_console: Callable[..., Console]
 ) -> None:
     console = make_console("guard")
     window = console.window

@@ -78,6 +78,7 @@ class IncidentDetail(QWidget):
         self._incident: Incident | None = None
         self._pending: tuple[OutboxEntry, ...] = ()
         self._alert_log: tuple[str, ...] = ()
+        self._alarm: str | None = None
         self._drafts: dict[str, str] = {}
         self.cancel_dialog: CancelDialog | None = None
         self._sized = False
@@ -179,8 +180,12 @@ class IncidentDetail(QWidget):
         incident: Incident | None,
         pending: Sequence[OutboxEntry] = (),
         alert_log: Sequence[str] = (),
+        alarm: str | None = None,
     ) -> None:
-        """Show `incident` (None: nothing selected) with its pending outbox entries and alarm log."""
+        """Show `incident` (None: nothing selected) with its pending outbox entries and alarm log.
+
+        `alarm` is the alarm's state when it can be acknowledged ("Unacknowledged", "Shelved"), else None:
+        Acknowledge is offered only then (never on a cleared alarm or a cancelled incident)."""
         previous = self._incident
         same = previous is not None and incident is not None and previous.incident_id == incident.incident_id
         if previous is not None and not same:
@@ -189,6 +194,7 @@ class IncidentDetail(QWidget):
         mine = (e for e in pending if incident and e.target_id == incident.incident_id)
         self._pending = tuple(sorted(mine, key=lambda e: e.created_at))
         self._alert_log = tuple(alert_log)
+        self._alarm = alarm
         self.empty.setVisible(incident is None)
         self.splitter.setVisible(incident is not None)
         if incident is None:
@@ -205,12 +211,18 @@ class IncidentDetail(QWidget):
     def set_palette(self, palette: Palette) -> None:
         """Theme change: redraw with the new colours."""
         self._palette = palette
-        self.show_incident(self._incident, self._pending, self._alert_log)
+        self.show_incident(self._incident, self._pending, self._alert_log, self._alarm)
+
+    def set_projection(self, as_of: datetime | None) -> None:
+        """`as_of` while the data is not live: the SLA clock is marked as a projection from then."""
+        if as_of != self.header.projection_as_of:
+            self.header.projection_as_of = as_of
+            self.show_incident(self._incident, self._pending, self._alert_log, self._alarm)
 
     def set_drills_forced(self, forced: bool) -> None:
         """Every incident is a drill (test key, sandbox): the window's badge says it, not each header."""
         self.header.drills_forced = forced
-        self.show_incident(self._incident, self._pending, self._alert_log)
+        self.show_incident(self._incident, self._pending, self._alert_log, self._alarm)
 
     def focus_note(self) -> None:
         if self._incident is not None:
@@ -256,6 +268,11 @@ class IncidentDetail(QWidget):
         else:
             self.cancel_button.setToolTip("Cancel this incident (Ctrl+Shift+X); asks for a reason")
         self.cancel_action.setEnabled(self.cancel_button.isEnabled())
+        self.acknowledge_button.setVisible(self._alarm is not None)
+        self.acknowledge_button.setToolTip(
+            f"This incident's alarm is {self._alarm.lower()}" if self._alarm else ""
+        )
+        self.acknowledge_action.setEnabled(self._alarm is not None)
 
     def _emit_for_current(self, signal: SignalInstance) -> None:
         if self._incident is not None:

@@ -66,6 +66,8 @@ class DetailHeader(QWidget):
         self.category = QLabel(self)
         self.status = QLabel(self)
         self._incident: Incident | None = None
+        self.projection_as_of: datetime | None = None
+        """Set while the data is not live: the clock is a projection and says so."""
         self.drills_forced = False
         """Every incident is a drill (the window's badge says so): no chip on each one."""
         self.drill = QLabel("DRILL — an exercise: nobody is dispatched for real", self)
@@ -144,6 +146,16 @@ class DetailHeader(QWidget):
         )
         self.clock.setText(f"SLA  {words.headline}")
         self.clock_detail.setText(words.detail)
+        if self.projection_as_of is not None:
+            self.clock.setText(f"SLA  ≈ {words.headline}")
+            as_of = self.projection_as_of.astimezone()
+            self.clock_detail.setText(
+                f"{words.detail} — projection from data as of {as_of:%H:%M:%S}, not live."
+            )
+            self.clock.setStyleSheet(
+                f"color:{palette.closed}; font-size: 13pt; font-style: italic; padding:2px 6px;"
+            )
+            return
         # The theme's text colour (readable in both themes); bold when a target is at risk or missed.
         weight = "font-weight:600;" if words.urgency in (SlaUrgency.AT_RISK, SlaUrgency.BREACHED) else ""
         self.clock_detail.setStyleSheet(f"{weight} padding:0 6px")

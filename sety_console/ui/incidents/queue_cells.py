@@ -44,6 +44,14 @@ def flash_strength(elapsed: float, duration: float) -> float:
     return fade * pulse
 
 
+PROJECTED = "≈ "
+"""Before an age or an SLA clock counted on from data that is not live."""
+
+
+def projection_words(as_of: datetime) -> str:
+    return f"Projection: counted on from data as of {as_of.astimezone():%H:%M:%S}, not live."
+
+
 class QueueCells:
     """Role values of one cell, given its row, the time and the theme's palette."""
 
@@ -51,6 +59,10 @@ class QueueCells:
         self.set_palette(palette)
         self._bold = QFont()
         self._bold.setBold(True)
+        self._projected = QFont()
+        self._projected.setItalic(True)
+        self.projection_as_of: datetime | None = None
+        """Set while the data is not live: ages and SLA clocks count on from it and say so."""
 
     def set_palette(self, palette: Palette) -> None:
         self.palette = palette
@@ -84,13 +96,16 @@ class QueueCells:
         return None
 
     def _text(self, row: QueueRow, column: int, now: Now, tick: int) -> str:
+        mark = PROJECTED if self.projection_as_of is not None else ""
         if column == Column.AGE:
-            return format_age((now() - row.incident.created_at).total_seconds())
+            return mark + format_age((now() - row.incident.created_at).total_seconds())
         if column == Column.SLA:
-            return row.sla(now, tick).headline
+            return mark + row.sla(now, tick).headline
         return row.display[column]
 
     def _foreground(self, row: QueueRow, column: int, now: Now, tick: int) -> QColor | None:
+        if self.projection_as_of is not None and column in (Column.AGE, Column.SLA):
+            return self._closed
         if column == Column.SEVERITY:
             value = row.fields.severity
             color = self._severity.get(value)
@@ -127,6 +142,8 @@ class QueueCells:
         return None
 
     def _font(self, row: QueueRow, column: int, now: Now, tick: int) -> QFont | None:
+        if self.projection_as_of is not None and column in (Column.AGE, Column.SLA):
+            return self._projected
         if column == Column.SEVERITY and row.incident.severity in (Severity.critical, Severity.high):
             return self._bold
         if column == Column.SLA and row.sla(now, tick).urgency in _LOUD:
@@ -136,6 +153,12 @@ class QueueCells:
         return None
 
     def _tooltip(self, row: QueueRow, column: int, now: Now, tick: int) -> str:
+        tip = self._clock_tooltip(row, column, now, tick)
+        if self.projection_as_of is not None and column in (Column.AGE, Column.SLA):
+            return f"{projection_words(self.projection_as_of)}\n{tip}"
+        return tip
+
+    def _clock_tooltip(self, row: QueueRow, column: int, now: Now, tick: int) -> str:
         incident = row.incident
         if column == Column.AGE:
             age = format_age((now() - incident.created_at).total_seconds())

@@ -218,6 +218,14 @@ class IncidentQueueModel(QAbstractTableModel):
         if len(self._order):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._order) - 1, len(Column) - 1))
 
+    def set_projection(self, as_of: datetime | None) -> None:
+        """`as_of` while the incident data is not live (ages and SLA clocks become marked projections);
+        None once it is live again."""
+        if as_of == self._cells.projection_as_of:
+            return
+        self._cells.projection_as_of = as_of
+        self.refresh_clocks()
+
     def refresh_clocks(self) -> None:
         """Age and SLA columns count on: one cheap `dataChanged` over those two columns."""
         self._tick += 1

@@ -12,8 +12,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from sety_console.api.errors import RequestValidationError
 from sety_console.core.actions import ActionState, OutboxEntry
 from sety_console.core.changes import ChangeSet
+from sety_console.core.connection import ConnectionStatus
 from sety_console.core.storage import StorageError
-from sety_console.ui.common.slots import async_slot
+from sety_console.ui.alarm_list import AlarmList
+from sety_console.ui.common.slots import async_slot, run_task
 from sety_console.ui.incidents.create_dialog import CreateIncidentDialog
 from sety_console.ui.incidents.detail import IncidentDetail
 from sety_console.ui.incidents.queue_model import IncidentQueueModel
@@ -26,6 +28,7 @@ from sety_console.ui.workspaces.context import ShellContext
 log = logging.getLogger(__name__)
 FAILED_SHOWN_FOR = timedelta(hours=12)
 DETAIL_MIN_WIDTH = 480
+BOTTOM_DOCK_HEIGHT = 150  # alarms and pending actions: a few rows, the queue keeps the height
 
 
 class ControlRoom(QObject):
@@ -46,9 +49,16 @@ class ControlRoom(QObject):
         detail_dock = self.detail_dock = self.host.add_dock(
             "detail", "Incident", self.detail, Qt.DockWidgetArea.RightDockWidgetArea
         )
-        self.host.add_dock(
+        self.alarm_list = AlarmList(ctx.now)
+        pending_dock = self.host.add_dock(
             "pending", "My pending actions", self.pending, Qt.DockWidgetArea.BottomDockWidgetArea
         )
+        alarms_dock = self.host.add_dock(
+            "alarms", "Alarms", self.alarm_list, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.host.tabifyDockWidget(pending_dock, alarms_dock)
+        alarms_dock.raise_()
+        self.host.resizeDocks([alarms_dock], [BOTTOM_DOCK_HEIGHT], Qt.Orientation.Vertical)
         detail_dock.setMinimumWidth(DETAIL_MIN_WIDTH)  # the timeline is unreadable any narrower
         self.host.freeze_default()
         self.new_incident_action = QAction("New incident…", self.host)
@@ -65,6 +75,7 @@ class ControlRoom(QObject):
     def _wire(self) -> None:
         signals, session = self.ctx.signals, self.ctx.session
         signals.incidents_changed.connect(self._on_incidents)
+        signals.connection_changed.connect(self._on_connection)
         signals.outbox_changed.connect(self._on_outbox)
         signals.alerts_changed.connect(self._refresh_detail)
         self.queue.selection_changed.connect(lambda _id: self._refresh_detail())
@@ -75,7 +86,22 @@ class ControlRoom(QObject):
             lambda iid, reason: self._act(lambda: session.cancel_incident(iid, reason))
         )
         self.detail.show_on_map_requested.connect(self.ctx.show_on_map)
-        self.detail.acknowledge_requested.connect(self.ctx.alarms.acknowledge)
+        alarms = self.ctx.alarms
+        self.detail.acknowledge_requested.connect(
+            lambda iid: run_task(alarms.acknowledge(iid), "acknowledging the alarm")
+        )
+        alarms.alarms_changed.connect(self.alarm_list.show_alarms)
+        alarms.alarms_changed.connect(lambda _alarms: self._refresh_detail())
+        self.alarm_list.acknowledge_requested.connect(
+            lambda iid: run_task(alarms.acknowledge(iid), "acknowledging the alarm")
+        )
+        self.alarm_list.shelve_requested.connect(
+            lambda iid, minutes: run_task(alarms.shelve(iid, minutes), "shelving the alarm")
+        )
+        self.alarm_list.unshelve_requested.connect(
+            lambda iid: run_task(alarms.unshelve(iid), "unshelving the alarm")
+        )
+        self.alarm_list.show_requested.connect(self.select)
 
     # --- live data ----------------------------------------------------------------------------
 
@@ -92,6 +118,12 @@ class ControlRoom(QObject):
         current = self.queue.current_id()
         if current and (current in change.updated or change.full_resync):
             self._refresh_detail()
+
+    def _on_connection(self, status: ConnectionStatus) -> None:
+        """While the incidents are not live, ages and SLA clocks are marked as projections."""
+        as_of = status.stale.get("incidents")
+        self.model.set_projection(as_of)
+        self.detail.set_projection(as_of)
 
     def _on_outbox(self, entry: OutboxEntry) -> None:
         self._refresh_pending()
@@ -120,7 +152,9 @@ class ControlRoom(QObject):
             if e.target_id == incident_id and e.state is ActionState.FAILED
         ]
         log_lines = self.ctx.alarms.log_lines(incident_id) if incident_id else []
-        self.detail.show_incident(incident, [*pending, *refused], log_lines)
+        alarm = self.ctx.alarms.alarm_of(incident_id) if incident_id else None
+        state = alarm.state.label if alarm is not None and alarm.can_acknowledge else None
+        self.detail.show_incident(incident, [*pending, *refused], log_lines, state)
 
     # --- actions ------------------------------------------------------------------------------
 

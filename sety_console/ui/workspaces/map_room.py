@@ -51,7 +51,7 @@ class MapRoom(QObject):
         signals.incidents_changed.connect(self._on_incidents)
         signals.zones_changed.connect(lambda _change: self.view.set_zones(self.ctx.session.zones.values()))
         signals.alerts_changed.connect(self._on_alerts)
-        self.ctx.alarms.ringing_changed.connect(lambda _alerts: self._on_alerts())
+        self.ctx.alarms.alarms_changed.connect(lambda _alarms: self._on_alerts())
         ws.incident_clicked.connect(self._on_marker_clicked)
         ws.new_incident_requested.connect(lambda lat, lng: self.ctx.new_incident_at(lat, lng))
         ws.area_requested.connect(self._fetch_area)

@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from sety_console.api.models import Incident
-from sety_console.core.alerts import Alert, AlertReason
+from sety_console.core.alarm_model import Alarm, AlarmReason, AlarmState
+from sety_console.core.alarm_text import alarm_line
 from sety_console.core.rules import SlaUrgency
 from sety_console.core.sla_text import describe_sla
-from sety_console.ui.alarms import describe
 from sety_console.ui.common.palette import colors
 from sety_console.ui.incidents.detail import IncidentDetail
 from sety_console.ui.incidents.queue_columns import Column
@@ -60,21 +60,25 @@ def test_an_eta_past_the_target_reads_the_same_in_the_queue_and_the_detail(
     model.deleteLater()
 
 
+def _ringing(incident: Incident, reason: AlarmReason) -> Alarm:
+    return Alarm(incident, AlarmState.UNACKNOWLEDGED, (reason,), (reason,), NOW)
+
+
 def test_banner_says_why_in_the_same_words_and_never_repeats_the_name() -> None:
     incident = late_responder()
-    at_risk = Alert(incident.incident_id, (AlertReason.SLA_AT_RISK,), False, True, incident)
-    assert f"(SLA at risk: {MARGIN})" in describe(at_risk, NOW)
+    at_risk = _ringing(incident, AlarmReason.SLA_AT_RISK)
+    assert f"(SLA at risk: {MARGIN})" in alarm_line(at_risk, NOW)
     nowhere = make_incident("inc_noaddr000001", address=None, landmark=None, name="Bisi Lawal")
-    new = Alert(nowhere.incident_id, (AlertReason.NEW_HIGH_PRIORITY,), False, True, nowhere)
-    text = describe(new, NOW)
+    new = _ringing(nowhere, AlarmReason.NEW_CRITICAL)
+    text = alarm_line(new, NOW)
     assert text.count("Bisi Lawal") == 1
     assert text.endswith("Bisi Lawal, 6.44740, 3.47460")
     breached = make_incident(
         "inc_breached0001", status="dispatching", age=timedelta(seconds=278), breached=True,
         breach_reason="response_target_exceeded",
     )  # fmt: skip
-    alert = Alert(breached.incident_id, (AlertReason.SLA_BREACH,), False, True, breached)
-    assert "(SLA breached 2:38 ago: assignment target of 2 min exceeded)" in describe(alert, NOW)
+    alarm = _ringing(breached, AlarmReason.SLA_BREACHED)
+    assert "(SLA breached 2:38 ago: assignment target of 2 min exceeded)" in alarm_line(alarm, NOW)
 
 
 def test_map_popup_carries_the_sla_line_without_a_running_clock() -> None:

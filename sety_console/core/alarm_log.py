@@ -1,0 +1,118 @@
+"""This workstation's alarm actions, append-only in a local SQLite file, written on its own disk thread.
+
+The table is the one earlier versions wrote (`alert_actions`); older names are read as today's
+(`snoozed` → shelved, `new_high_priority` → new critical, `sla_breach` → SLA breached). Triggers refuse
+any UPDATE or DELETE: the file is a record of what operators did.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from .alarm_book import AlarmAction, AlarmRecord
+from .alarm_model import AlarmReason
+from .offload import DiskWorker
+from .storage import StorageError, describe_sqlite_error, open_database
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS alert_actions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    reasons TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    until TEXT
+);
+CREATE INDEX IF NOT EXISTS alert_actions_incident ON alert_actions (incident_id);
+CREATE TRIGGER IF NOT EXISTS alert_actions_no_update BEFORE UPDATE ON alert_actions
+BEGIN SELECT RAISE(ABORT, 'the alarm log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS alert_actions_no_delete BEFORE DELETE ON alert_actions
+BEGIN SELECT RAISE(ABORT, 'the alarm log is append-only'); END;
+"""
+_OLD_ACTIONS = {"snoozed": AlarmAction.SHELVED}
+_OLD_REASONS = {"new_high_priority": AlarmReason.NEW_CRITICAL, "sla_breach": AlarmReason.SLA_BREACHED}
+
+
+def _action(value: str) -> AlarmAction:
+    return _OLD_ACTIONS.get(value) or AlarmAction(value)
+
+
+def _reason(value: str) -> AlarmReason:
+    return _OLD_REASONS.get(value) or AlarmReason(value)
+
+
+class SqliteAlarmLog:
+    """An `AlarmLog` in `<profile>/alerts.sqlite3`; every call runs on the log's own thread."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._worker = DiskWorker("alarm-log")
+        self._db: sqlite3.Connection | None = None
+
+    async def load(self) -> list[AlarmRecord]:
+        return await self._worker.run(self._load)
+
+    async def append(self, record: AlarmRecord) -> None:
+        await self._worker.run(self._insert, record)
+
+    async def close(self) -> None:
+        await self._worker.run(self._close)
+        self._worker.shutdown()
+
+    # --- on the log's thread --------------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = open_database(self._path, _SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(alert_actions)")}
+            if "workstation" not in columns:
+                self._db.execute("ALTER TABLE alert_actions ADD COLUMN workstation TEXT NOT NULL DEFAULT ''")
+        return self._db
+
+    def _insert(self, record: AlarmRecord) -> None:
+        try:
+            self._connection().execute(
+                "INSERT INTO alert_actions (incident_id, action, reasons, by, at, until, workstation) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.incident_id,
+                    record.action.value,
+                    json.dumps([r.value for r in record.reasons]),
+                    record.by,
+                    record.at.isoformat(),
+                    record.until.isoformat() if record.until else None,
+                    record.workstation,
+                ),
+            )
+        except sqlite3.Error as exc:
+            raise StorageError(describe_sqlite_error(exc, self._path)) from exc
+
+    def _load(self) -> list[AlarmRecord]:
+        query = (
+            "SELECT incident_id, action, reasons, by, at, until, workstation FROM alert_actions ORDER BY seq"
+        )
+        try:
+            rows = self._connection().execute(query).fetchall()
+        except sqlite3.Error as exc:
+            raise StorageError(describe_sqlite_error(exc, self._path)) from exc
+        return [
+            AlarmRecord(
+                incident_id=row[0],
+                action=_action(row[1]),
+                reasons=tuple(_reason(r) for r in json.loads(row[2])),
+                by=row[3],
+                at=datetime.fromisoformat(row[4]),
+                until=datetime.fromisoformat(row[5]) if row[5] else None,
+                workstation=row[6] or "",
+            )
+            for row in rows
+        ]
+
+    def _close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -53,11 +53,17 @@ class Settings(BaseSettings):
 
     version: int = SETTINGS_VERSION
     api_url: str | None = None
-    operator_name: str = Field(default_factory=lambda: os.environ.get("USER", "") or "Operator")
+    operator_name: str = ""
+    """Who works at this workstation; asked at the first start (never a silent default)."""
     workstation: str = Field(default_factory=socket.gethostname)
     theme: Literal["dark", "light"] = "dark"
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     tile_attribution: str = "&copy; OpenStreetMap contributors"
+    tile_cache_mb: int = 200
+    """Street tiles kept on this computer per tile server (the least recently used go first)."""
+    offline_tile_url: str = ""
+    """A tile server whose usage policy allows bulk downloads ('Prepare this area for offline use')."""
+    offline_tile_attribution: str = ""
     service_area: tuple[float, float, float, float] = (3.10, 6.35, 3.75, 6.75)
     """[min_lng, min_lat, max_lng, max_lat] the map and the heatmap cover (Lagos by default)."""
     gate_name: str = "Main Gate"
@@ -67,6 +73,18 @@ class Settings(BaseSettings):
     alarm_repeat_seconds: int = 6
     sandbox_speed: float = 1.0
     sandbox_traffic_per_minute: float = 2.0
+
+
+def suggested_operator_name() -> str:
+    """The computer user's full name (or login) as a suggestion for the operator's name."""
+    try:
+        import pwd
+
+        entry = pwd.getpwuid(os.getuid())
+        full = entry.pw_gecos.split(",")[0].strip()
+        return full or entry.pw_name
+    except (ImportError, KeyError, AttributeError):
+        return os.environ.get("USERNAME") or os.environ.get("USER") or ""
 
 
 def settings_path() -> Path:

@@ -1,58 +1,107 @@
-/* Basemap: tile status, and the offline look (neutral background, coordinate grid, small note).
+/* Basemap: street tiles over a bundled coastline, area names where the streets are missing, and
+ * words that say which of them the operator is looking at.
  *
- * The tile layer reports each tile as loaded or failed; after failures with no tile loaded, or when
- * no tile has loaded within a few seconds, the map is "offline" until a tile loads again.
+ * The coastline (land, lagoons, lakes, creeks and rivers; coastline.js) lies under the tile layer,
+ * so wherever a tile is missing the land and water still show. Python tells whether the tile
+ * server answers (`setNetwork`); the page counts the tiles of the current view that loaded or
+ * failed. From both it picks the note, the attribution (only what is drawn is credited) and
+ * whether the area names show (they do wherever streets, which carry their own names, are missing).
  */
 (function () {
   "use strict";
 
-  const GRID_STEPS = [20, 10, 5, 2, 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001];
-  const FAILURES_BEFORE_OFFLINE = 2;
   const FIRST_TILE_TIMEOUT_MS = 4000;
+  const COLORS = { water: "#a9c9e4", land: "#f3efe6", coast: "#7fa3c4", river: "#86b1da", outside: "#dde2e7" };
 
   function Basemap(map, tileLayer, cfg, onStatus) {
     this.map = map;
     this.cfg = cfg;
     this.onStatus = onStatus;
     this.online = null;
-    this.failures = 0;
-    this.renderer = L.svg({ pane: "setyGrid", padding: 0.2 });
-    this.grid = L.layerGroup();
+    this.net = { up: null, since: "" };
+    this.view = { loaded: 0, failed: 0, pending: false };
+    this.credits = new Set();
+    this.coast = buildCoast(map, cfg);
+    this.areas = L.layerGroup();
+    this.areaRows = [];
     this.note = L.control({ position: "topright" });
     this.note.onAdd = () => {
       const div = L.DomUtil.create("div", "sety-offline-note");
       L.DomEvent.disableClickPropagation(div);
-      div.textContent = this.tiles ? "Basemap offline: map data only" : "No basemap configured";
       return div;
     };
-    map.on("moveend", () => this.online === false && this.drawGrid());
+    this.note.addTo(map);
     this.attach(tileLayer);
   }
 
-  Basemap.prototype.attach = function (tileLayer) {
-    this.tiles = tileLayer;
-    this.failures = 0;
-    clearTimeout(this.timer);
-    if (!tileLayer) {
-      this.setOnline(false);
-      return;
+  /* Land, water and rivers of the bundled cut, on a canvas below the tiles; beyond the cut's box
+   * the map stays neutral grey (no data), so the edge of the data never looks like a coast. */
+  function buildCoast(map, cfg) {
+    const group = L.layerGroup();
+    const data = window.SetyCoastline;
+    if (!data) return null;
+    const renderer = L.canvas({ pane: "setyCoast" });
+    const [w, s, e, n] = data.bbox;
+    const flat = { renderer: renderer, interactive: false, stroke: false, fillOpacity: 1 };
+    L.rectangle([[s, w], [n, e]], Object.assign({}, flat, { fillColor: COLORS.water })).addTo(group);
+    for (const shape of data.shapes) {
+      const land = shape.kind === "land";
+      L.polygon(shape.rings, {
+        renderer: renderer,
+        interactive: false,
+        fillOpacity: 1,
+        fillColor: land ? COLORS.land : COLORS.water,
+        color: COLORS.coast,
+        weight: 0.8,
+      }).addTo(group);
     }
-    let loaded = false;
-    tileLayer.on("tileload", () => {
-      loaded = true;
-      this.failures = 0;
-      this.setOnline(true);
-    });
-    tileLayer.on("tileerror", () => {
-      this.failures += 1;
-      if (!loaded || this.failures >= FAILURES_BEFORE_OFFLINE) this.setOnline(false);
-    });
-    this.timer = setTimeout(() => loaded || this.setOnline(false), FIRST_TILE_TIMEOUT_MS);
+    for (const line of data.rivers) {
+      L.polyline(line, { renderer: renderer, interactive: false, color: COLORS.river, weight: 1.6 }).addTo(group);
+    }
+    group.addTo(map);
+    return group;
+  }
+
+  Basemap.prototype.attach = function (tileLayer) {
+    if (this.tiles && this.tiles !== tileLayer) this.map.removeLayer(this.tiles);
+    this.tiles = tileLayer;
+    this.view = { loaded: 0, failed: 0, pending: Boolean(tileLayer) };
+    clearTimeout(this.timer);
+    if (tileLayer) {
+      this.tileCredit = tileLayer.options.attribution || "";
+      // Credited only while its tiles are drawn (see credit()), not merely because the layer exists.
+      if (this.tileCredit) this.map.attributionControl.removeAttribution(this.tileCredit);
+      tileLayer.getAttribution = () => null;
+      tileLayer.on("loading", () => {
+        this.view = { loaded: 0, failed: 0, pending: true };
+      });
+      tileLayer.on("tileload", () => {
+        this.view.loaded += 1;
+        this.setOnline(true);
+      });
+      tileLayer.on("tileerror", () => {
+        this.view.failed += 1;
+      });
+      tileLayer.on("load", () => {
+        this.view.pending = false;
+        if (!this.view.loaded) this.setOnline(false);
+        this.update();
+      });
+      this.timer = setTimeout(() => {
+        if (!this.view.loaded) {
+          this.view.pending = false;
+          this.setOnline(false);
+          this.update();
+        }
+      }, FIRST_TILE_TIMEOUT_MS);
+    } else {
+      this.setOnline(false);
+    }
+    this.update();
   };
 
   /* Replace the tile source at run time: {url, attribution, maxZoom}; an empty url means none. */
   Basemap.prototype.setBasemap = function (v) {
-    if (this.tiles) this.map.removeLayer(this.tiles);
     this.online = null;
     const layer = v.url
       ? L.tileLayer(v.url, { attribution: v.attribution || "", maxZoom: v.maxZoom || 19, subdomains: "abc" })
@@ -61,59 +110,93 @@
     this.attach(layer);
   };
 
+  /* From Python: {up: true|false|null, since: "14:02 UTC"}: does the tile server answer? */
+  Basemap.prototype.setNetwork = function (v) {
+    this.net = v || { up: null, since: "" };
+    this.update();
+  };
+
+  /* From Python: [[name, lat, lng]…], the areas the incidents fall in. */
+  Basemap.prototype.setAreas = function (rows) {
+    this.areaRows = rows || [];
+    this.areas.clearLayers();
+    for (const [name, lat, lng] of this.areaRows) {
+      L.marker([lat, lng], {
+        pane: "setyLabels",
+        interactive: false,
+        keyboard: false,
+        icon: L.divIcon({ className: "sety-area", html: `<span class="sety-label">${SetyMap.esc(name)}</span>`, iconSize: null }),
+      }).addTo(this.areas);
+    }
+    if (SetyMap.labels) SetyMap.labels.request();
+  };
+
   Basemap.prototype.setOnline = function (online) {
     if (this.online === online) return;
     this.online = online;
-    const container = this.map.getContainer();
-    if (online) {
-      L.DomUtil.removeClass(container, "sety-basemap-offline");
-      this.note.remove();
-      this.grid.remove();
-    } else {
-      L.DomUtil.addClass(container, "sety-basemap-offline");
-      this.note.remove();
-      this.note.addTo(this.map);
-      this.grid.addTo(this.map);
-      this.drawGrid();
-    }
     this.onStatus(online);
   };
 
-  function gridStep(span) {
-    for (const step of GRID_STEPS) if (span / step >= 4) return step;
-    return GRID_STEPS[GRID_STEPS.length - 1];
-  }
+  /* What is drawn now: "streets" (every tile of the view), "partial", or "coast" (no tiles). */
+  Basemap.prototype.drawn = function () {
+    if (!this.tiles) return "coast";
+    if (this.view.pending) return this.view.loaded ? "partial" : "waiting";
+    if (!this.view.loaded) return "coast";
+    return this.view.failed ? "partial" : "streets";
+  };
 
-  function label(value, step, positive, negative) {
-    const decimals = Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
-    return Math.abs(value).toFixed(decimals) + "°" + (value >= 0 ? positive : negative);
-  }
+  Basemap.prototype.update = function () {
+    let drawn = this.drawn();
+    if (drawn === "waiting" && this.lastDrawn) drawn = this.lastDrawn; // a pan keeps the look until its tiles answer
+    this.lastDrawn = drawn;
+    const container = this.map.getContainer();
+    L.DomUtil[drawn === "coast" ? "addClass" : "removeClass"](container, "sety-basemap-offline");
+    this.credit(this.tileCredit, this.tiles && this.view.loaded > 0);
+    this.credit(this.cfg.coastAttribution, Boolean(this.coast) && drawn !== "streets");
+    const wantAreas = drawn === "coast" || drawn === "partial";
+    if (wantAreas && !this.map.hasLayer(this.areas)) this.areas.addTo(this.map);
+    if (!wantAreas && this.map.hasLayer(this.areas)) this.map.removeLayer(this.areas);
+    const text = this.noteText(drawn);
+    const div = this.note.getContainer();
+    div.textContent = text;
+    div.style.display = text ? "" : "none";
+    if (SetyMap.labels) SetyMap.labels.request();
+  };
 
-  Basemap.prototype.drawGrid = function () {
-    this.grid.clearLayers();
-    const b = this.map.getBounds();
-    const step = gridStep(Math.max(b.getNorth() - b.getSouth(), b.getEast() - b.getWest()) / 1.5);
-    const style = { renderer: this.renderer, color: "#90a4ae", weight: 1, opacity: 0.5, interactive: false };
-    const west = b.getWest(), east = b.getEast(), south = b.getSouth(), north = b.getNorth();
-    const size = this.map.getSize();
-    // Labels sit just inside the left and top edges, clear of the zoom buttons and the offline note.
-    const text = (html, point, cls) => {
-      if ((cls === "lat" && point.y < 90) || (cls === "lng" && (point.x < 60 || point.x > size.x - 240))) return;
-      L.marker(this.map.containerPointToLatLng(point), {
-        pane: "setyGrid",
-        interactive: false,
-        keyboard: false,
-        icon: L.divIcon({ className: "sety-grid-label " + cls, html: html, iconSize: null }),
-      }).addTo(this.grid);
+  Basemap.prototype.credit = function (text, on) {
+    if (!text) return;
+    if (on && !this.credits.has(text)) {
+      this.credits.add(text);
+      this.map.attributionControl.addAttribution(text);
+    } else if (!on && this.credits.has(text)) {
+      this.credits.delete(text);
+      this.map.attributionControl.removeAttribution(text);
+    }
+  };
+
+  Basemap.prototype.noteText = function (drawn) {
+    const coast = this.coast ? "coastline and area names only" : "no map background here";
+    if (!this.tiles) return "No street map configured: " + coast;
+    if (drawn === "waiting") return "";
+    if (this.net.up === false) {
+      const down = `Tile server unreachable since ${this.net.since}: `;
+      if (drawn === "streets") return down + "streets from this computer's cache";
+      if (drawn === "partial") return down + "cached streets where seen before, elsewhere " + coast;
+      return down + coast;
+    }
+    if (drawn === "coast") return "Street tiles not loading: " + coast;
+    return "";
+  };
+
+  Basemap.prototype.state = function () {
+    const control = this.map.attributionControl.getContainer();
+    return {
+      basemapDrawn: this.lastDrawn || this.drawn(),
+      basemapNote: this.note.getContainer().style.display === "none" ? "" : this.note.getContainer().textContent,
+      attribution: control ? control.textContent : "",
+      areaNames: this.map.hasLayer(this.areas) ? this.areaRows.map((r) => r[0]) : [],
+      coastShapes: this.coast ? this.coast.getLayers().length : 0,
     };
-    for (let lat = Math.ceil(south / step) * step; lat <= north; lat += step) {
-      L.polyline([[lat, west], [lat, east]], style).addTo(this.grid);
-      text(label(lat, step, "N", "S"), L.point(4, this.map.latLngToContainerPoint([lat, west]).y), "lat");
-    }
-    for (let lng = Math.ceil(west / step) * step; lng <= east; lng += step) {
-      L.polyline([[south, lng], [north, lng]], style).addTo(this.grid);
-      text(label(lng, step, "E", "W"), L.point(this.map.latLngToContainerPoint([north, lng]).x, 4), "lng");
-    }
   };
 
   window.SetyMap.Basemap = Basemap;

@@ -1,8 +1,10 @@
-/* Sety map page: the bridge to Python, batch dispatch, layers, legend and the right-click menu.
+/* Sety map page: the bridge to Python, batch dispatch, layers, view, legend and the right-click menu.
  *
- * Python pushes batches (sety_console/ui/map/state.py) through QWebChannel; every batch is applied
- * in one go and acknowledged with bridge.ack(seq, ms) on the next animation frame.
- * basemap.js, incidents.js and intel.js add their parts to the SetyMap namespace defined here.
+ * Python pushes batches (sety_console/ui/map/state.py) through QWebChannel. A batch updates the
+ * page's data at once; the incident pins are redrawn once in the next animation frame, whatever
+ * number of batches arrived, and that frame acknowledges each batch with bridge.ack(seq, ms):
+ * "drawn", not just "received". basemap.js, incidents.js, labels.js and intel.js add their parts
+ * to the SetyMap namespace defined here.
  */
 (function () {
   "use strict";
@@ -14,6 +16,8 @@
     layers: {},
     lastSeq: 0,
     errors: [],
+    autoFit: true,
+    waiting: [],
   };
   window.SetyMap = SetyMap;
 
@@ -46,18 +50,24 @@
   function build(map, tileLayer, cfg) {
     SetyMap.map = map;
     SetyMap.cfg = cfg;
+    // Fitting the view to the incidents may stop between zoom levels: a whole level either way
+    // often leaves half the map empty or cuts incidents off. Buttons and the wheel still step by 1.
+    map.options.zoomSnap = 0.25;
     map.attributionControl.setPrefix(cfg.attributionPrefix);
-    pane(map, "setyGrid", 250, false);
+    pane(map, "setyCoast", 150, false); // under the tiles (200): shows where a tile is missing
     pane(map, "setyZones", 410, true);
+    pane(map, "setyLabels", 440, false);
     pane(map, "setyRoute", 450, true);
     pane(map, "setyUnits", 460, false);
+    pane(map, "setyPins", 620, true); // over units (600), under tooltips (650)
+    SetyMap.labels = new SetyMap.Labels(map);
     SetyMap.basemap = new SetyMap.Basemap(map, tileLayer, cfg, (online) =>
       SetyMap.call("basemapStatus", online)
     );
     SetyMap.incidents = new SetyMap.Incidents(map, cfg);
     SetyMap.intel = new SetyMap.Intel(map, cfg);
     SetyMap.layers = {
-      incidents: SetyMap.incidents.cluster,
+      incidents: SetyMap.incidents.layer,
       responders: SetyMap.incidents.units,
       zones: SetyMap.intel.zones,
       heatmap: SetyMap.intel.heat,
@@ -67,8 +77,21 @@
     for (const name of ["heatmap", "zones", "route", "safe_zones", "responders", "incidents"]) {
       SetyMap.layers[name].addTo(map);
     }
-    addLegend(map, cfg);
+    SetyMap.addLegend(map, cfg);
     installMenu(map);
+    // A resized map that still shows the automatic view fits it again (the operator has not moved it).
+    map.on("resize", () => {
+      if (SetyMap.pendingFit) fit(...SetyMap.pendingFit);
+      else if (SetyMap.refit && SetyMap.lastFit) fit(SetyMap.lastFit[0], SetyMap.lastFit[1], true);
+    });
+    fitArea(map, cfg, true);
+    // The first incidents fit the view, unless the operator already moved the map.
+    for (const type of ["mousedown", "wheel", "keydown", "touchstart"]) {
+      L.DomEvent.on(map.getContainer(), type, () => {
+        SetyMap.autoFit = false;
+        SetyMap.refit = false;
+      });
+    }
     map.on("click", (e) => SetyMap.call("mapClicked", e.latlng.lat, e.latlng.lng));
     const zoomClass = () => L.DomUtil[map.getZoom() < 13 ? "addClass" : "removeClass"](map.getContainer(), "sety-far");
     map.on("zoomend", zoomClass);
@@ -92,6 +115,8 @@
   /* Order matters: incidents before selection, zones before the route that highlights them. */
   const STEPS = [
     ["basemap", (v) => SetyMap.basemap.setBasemap(v)],
+    ["tileNet", (v) => SetyMap.basemap.setNetwork(v)],
+    ["areas", (v) => SetyMap.basemap.setAreas(v)],
     ["inc", (v) => SetyMap.incidents.apply(v)],
     ["zones", (v) => SetyMap.intel.setZones(v)],
     ["heat", (v) => SetyMap.intel.setHeat(v)],
@@ -115,12 +140,26 @@
         console.error("SetyMap: could not apply " + key + ": " + (err && err.stack ? err.stack : err));
       }
     }
-    const ms = performance.now() - started;
-    SetyMap.lastSeq = batch.seq;
-    const ack = () => SetyMap.call("ack", batch.seq, ms);
-    if (document.hidden) setTimeout(ack, 0);
-    else requestAnimationFrame(ack);
+    if (batch.inc && SetyMap.autoFit && !("view" in batch)) fitIncidents(true, true);
+    SetyMap.waiting.push([batch.seq, performance.now() - started]);
+    if (SetyMap.waiting.length === 1) {
+      if (document.hidden) setTimeout(drawFrame, 0);
+      else requestAnimationFrame(drawFrame);
+    }
   };
+
+  /* One frame: the pins of every batch since the last frame drawn at once, then each batch acked. */
+  function drawFrame() {
+    const started = performance.now();
+    SetyMap.incidents.render();
+    const drawMs = performance.now() - started;
+    const batches = SetyMap.waiting;
+    SetyMap.waiting = [];
+    for (const [seq, ms] of batches) {
+      SetyMap.lastSeq = seq;
+      SetyMap.call("ack", seq, ms + drawMs);
+    }
+  }
 
   function setLayers(visible) {
     for (const [name, on] of Object.entries(visible)) {
@@ -133,48 +172,51 @@
 
   function setView(v) {
     const map = SetyMap.map;
+    SetyMap.autoFit = false;
+    SetyMap.refit = false;
+    SetyMap.pendingFit = null;
     if (v.center) map.setView(v.center, v.zoom || map.getZoom(), { animate: false });
-    else if (v.fit === "incidents") {
-      const bounds = SetyMap.incidents.cluster.getBounds();
-      if (bounds.isValid()) map.fitBounds(bounds, { padding: [40, 40], maxZoom: 15 });
+    else if (v.fit === "incidents") fitIncidents(false) || fitArea(map, SetyMap.cfg);
+    else if (v.fit === "active") fitIncidents(true) || fitIncidents(false) || fitArea(map, SetyMap.cfg);
+    else if (v.fit === "area") fitArea(map, SetyMap.cfg);
+  }
+
+  /* Room for what sits on the map's edges: the legend on the right, the notes at the top. */
+  function padding() {
+    const legend = document.querySelector(".sety-legend");
+    const right = legend && legend.offsetWidth < SetyMap.map.getSize().x / 2 ? legend.offsetWidth + 30 : 40;
+    return { paddingTopLeft: [50, 50], paddingBottomRight: [right, 40] };
+  }
+
+  /* Fit the (open, with `activeOnly`) incidents; false when there are none. `auto`: the page chose
+   * this view itself (it is fitted again when the map is resized, until the operator moves it). */
+  function fitIncidents(activeOnly, auto) {
+    const bounds = SetyMap.incidents.bounds(activeOnly);
+    if (!bounds.isValid()) return false;
+    SetyMap.autoFit = false;
+    fit(bounds, 14, Boolean(auto));
+    return true;
+  }
+
+  function fitArea(map, cfg, auto) {
+    const [w, s, e, n] = cfg.serviceArea;
+    fit(L.latLngBounds([[s, w], [n, e]]), 18, Boolean(auto));
+    return true;
+  }
+
+  /* A map not shown yet has no size (another workspace is in front): fitting it then would zoom
+   * all the way in, so the fit waits for the first real size. */
+  function fit(bounds, maxZoom, auto) {
+    const map = SetyMap.map;
+    SetyMap.lastFit = [bounds, maxZoom];
+    SetyMap.refit = auto;
+    const size = map.getSize();
+    if (!size.x || !size.y) {
+      SetyMap.pendingFit = [bounds, maxZoom, auto];
+      return;
     }
-  }
-
-  function legendRows(colors, labels, shape) {
-    return Object.keys(colors)
-      .map(
-        (k) =>
-          `<span class="item"><span class="sw ${shape}" style="background:${colors[k]}"></span>` +
-          `${SetyMap.esc(labels[k] || k)}</span>`
-      )
-      .join("");
-  }
-
-  function safeBadges(cfg) {
-    return ["police_station", "hospital", "fire_station"]
-      .map((kind) => {
-        const [letter, color] = cfg.safeZoneBadges[kind];
-        return `<span class="item"><span class="badge" style="--c:${color}">${letter}</span>${cfg.safeZoneLabels[kind]}</span>`;
-      })
-      .join("");
-  }
-
-  function addLegend(map, cfg) {
-    const legend = L.control({ position: "bottomright" });
-    legend.onAdd = () => {
-      const div = L.DomUtil.create("div", "sety-legend");
-      div.innerHTML =
-        `<h5>Incident severity</h5><div>${legendRows(cfg.severityColors, cfg.severityLabels, "dot")}</div>` +
-        `<div class="note"><span class="sw dot ring"></span>pulsing ring: critical, not acknowledged</div>` +
-        `<h5>Danger-zone risk</h5><div>${legendRows(cfg.riskColors, cfg.riskLabels, "sq")}</div>` +
-        `<h5>Route safety</h5><div>${legendRows(cfg.safetyColors, cfg.safetyLabels, "ln")}</div>` +
-        `<h5>Also shown</h5><div><span class="item"><span class="sw unit"></span>unit (dashed: en route)</span>` +
-        `<span class="item"><span class="sw heat"></span>incident density</span></div>` +
-        `<div>${safeBadges(cfg)}</div>`;
-      L.DomEvent.disableClickPropagation(div);
-      return div;
-    };
-    legend.addTo(map);
+    SetyMap.pendingFit = null;
+    map.fitBounds(bounds, Object.assign({ maxZoom: maxZoom, animate: false }, padding()));
   }
 
   function installMenu(map) {
@@ -229,7 +271,9 @@
         errors: SetyMap.errors.slice(),
       },
       SetyMap.incidents.state(),
-      SetyMap.intel.state()
+      SetyMap.intel.state(),
+      SetyMap.basemap.state(),
+      { labelsPlaced: SetyMap.labels.placed, labelsHidden: SetyMap.labels.hidden, autoFit: SetyMap.autoFit }
     );
   };
 })();

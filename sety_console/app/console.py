@@ -64,6 +64,9 @@ def run(args: argparse.Namespace, out: Callable[[str], None] | None = None) -> i
     from PySide6.QtWidgets import QApplication
 
     from sety_console.assets import asset_path
+    from sety_console.ui.map.tile_scheme import register_tile_scheme
+
+    register_tile_scheme()  # the map's tiles come through the console; QtWebEngine wants it declared first
 
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -103,6 +106,7 @@ class ConsoleApp:
         interactive = not (args.self_test or args.screenshot)
         window = self._new_window(qsettings, show=interactive)
         await asyncio.sleep(0)  # the first paint happens here, before the heavy imports
+        await self._know_the_operator(window, ask=interactive)
         server = await choose_server(self.settings, args, window)
         while server is not None:
             try:
@@ -117,6 +121,25 @@ class ConsoleApp:
             old.close()
             old.deleteLater()
         return 1
+
+    async def _know_the_operator(self, window: MainWindow, *, ask: bool) -> None:
+        """First start: ask who works here (the computer user's name suggested); saved in settings.json.
+        Headless runs (screenshot, self-test) take the suggestion without asking."""
+        if self.settings.operator_name:
+            return
+        suggestion = config.suggested_operator_name()
+        if ask:
+            from sety_console.ui.operator_dialog import OperatorDialog
+
+            dialog = OperatorDialog(suggestion, window)
+            done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+            dialog.finished.connect(lambda code: None if done.done() else done.set_result(code))
+            dialog.open()
+            await done
+            suggestion = dialog.chosen() or suggestion
+        self.settings.operator_name = suggestion or "Operator"
+        config.save_settings(self.settings)
+        window.status.set_operator(self.settings.operator_name)
 
     def _new_window(self, qsettings: QSettings, *, show: bool) -> MainWindow:
         from sety_console.ui.main_window import MainWindow
@@ -141,7 +164,7 @@ class ConsoleApp:
 
         from . import checks
         from .quit_guard import QuitGuard
-        from .wiring import build_shell
+        from .wiring import build_shell, tile_library
 
         window.set_environment(server.environment, server.label)
         if server.environment == "sandbox":
@@ -164,6 +187,7 @@ class ConsoleApp:
             source=server.label,
             first=args.workspace,
             control_built=trace.watch_queue if trace is not None else None,
+            tiles=tile_library(self.settings),
         )
         outcome: asyncio.Future[int | Server] = asyncio.get_running_loop().create_future()
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction
 
 from sety_console.core.connection import ConnectionStatus
 from sety_console.ui.shortcuts_overlay import Shortcut
@@ -43,6 +44,8 @@ class Shell(QObject):
         self.rooms = {room.key: room for room in rooms}
         self.control_room = control_room
         self.map_room = map_room
+        self.actions: list[QAction] = []
+        """Window actions this session added (removed again when the session ends)."""
         self._status_timer = QTimer(self, interval=STATUS_REFRESH_MS)
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start()
@@ -85,6 +88,8 @@ class Shell(QObject):
 
     def close(self) -> None:
         self._status_timer.stop()
+        for action in self.actions:
+            action.deleteLater()
         self.ctx.alarms.stop()
         for room in self.rooms.values():
             closer = getattr(room, "close", None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
@@ -13,6 +14,8 @@ from PySide6.QtGui import QKeySequence
 from sety_console.config import Settings, save_settings
 from sety_console.core.alarm_book import SHELVE_CHOICES
 from sety_console.core.session import ConsoleSession
+from sety_console.core.storage import StorageError
+from sety_console.tiles.library import TileLibrary
 from sety_console.ui.alarm_sounds_dialog import AlarmSoundsDialog
 from sety_console.ui.alarms import AlarmController
 from sety_console.ui.common.slots import run_task, set_failure_reporter
@@ -34,6 +37,7 @@ async def build_shell(
     source: str = "",
     first: str | None = None,
     control_built: Callable[[ControlRoom], None] | None = None,
+    tiles: TileLibrary | None = None,
 ) -> Shell:
     """Create every workspace on `window`, wired to `session`.
 
@@ -50,7 +54,7 @@ async def build_shell(
         window=window,
         parent=window,
     )
-    ctx = ShellContext(session, signals, settings, window, alarms, qsettings, source)
+    ctx = ShellContext(session, signals, settings, window, alarms, qsettings, source, tiles=tiles)
     set_failure_reporter(lambda message: ctx.tell(message, 20))
     control = ControlRoom(ctx)
     window.add_workspace(control.key, control.title, control.host, shortcuts=control.shortcuts)
@@ -77,6 +81,7 @@ async def build_shell(
     )
     _wire_alarms(ctx, control)
     window.settings_requested.connect(partial(_edit_settings, ctx, rooms))
+    shell.actions.append(window.add_file_action("Export audit log…", partial(_export_audit, ctx)))
     signals.connection_changed.connect(shell.on_connection)
     window.workspace_changed.connect(session.set_focus)
     window.workspace_changed.connect(shell.on_workspace_changed)
@@ -116,6 +121,43 @@ def _wire_alarms(ctx: ShellContext, control: ControlRoom) -> None:
     menu.addSeparator()
     add("Test sound", None, alarms.player.test)
     add("Alarm sounds…", None, partial(_edit_sounds, ctx))
+
+
+def _export_audit(ctx: ShellContext) -> None:
+    """File → Export audit log…: every action of this profile as CSV (ISO 8601 times with offsets)."""
+    from datetime import datetime
+
+    from PySide6.QtWidgets import QFileDialog
+
+    suggested = Path(documents_folder()) / f"sety-audit-{datetime.now():%Y%m%d-%H%M}.csv"
+    path, _ = QFileDialog.getSaveFileName(ctx.window, "Export audit log", str(suggested), "CSV (*.csv)")
+    if path:
+        run_task(_write_audit(ctx, Path(path)), "exporting the audit log")
+
+
+async def _write_audit(ctx: ShellContext, path: Path) -> None:
+    try:
+        count = await ctx.session.audit.export_csv(path)
+    except (OSError, StorageError) as exc:
+        ctx.tell(f"The audit log could not be exported: {exc}", 20)
+        return
+    ctx.tell(f"Exported {count} action{'s' if count != 1 else ''} to {path}.", 20)
+
+
+def documents_folder() -> str:
+    from PySide6.QtCore import QStandardPaths
+
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+
+
+def tile_library(settings: Settings) -> TileLibrary:
+    """The map's tiles: an MBTiles cache per tile server in the cache dir, offline packs in the data
+    dir, fetched by httpx (the only place the fetcher is built: the ui gets it injected)."""
+    from sety_console.config import cache_dir, data_dir
+    from sety_console.tiles.fetch import HttpTileFetcher
+
+    cache_bytes = max(settings.tile_cache_mb, 10) * 1024 * 1024
+    return TileLibrary(cache_dir() / "tiles", data_dir() / "tiles", HttpTileFetcher, cache_bytes=cache_bytes)
 
 
 def _mute(alarms: AlarmController, minutes: int) -> None:

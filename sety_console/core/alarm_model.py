@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from sety_console.api.models import Incident, Severity
+from sety_console.api.models import Incident, IncidentStatus, Severity
 
 from .rules import SlaClock, SlaPhase, is_high_priority, sla_clock
 from .wording import category_name
@@ -49,6 +49,20 @@ class AlarmReason(Enum):
     def rank(self) -> int:
         return list(AlarmReason).index(self)
 
+    @property
+    def label(self) -> str:
+        """'SLA breached', 'new critical', 'escalated', 'SLA at risk'."""
+        return {
+            "sla_breached": "SLA breached",
+            "new_critical": "new critical",
+            "sla_at_risk": "SLA at risk",
+        }.get(self.value, self.value)
+
+
+WAITING_FOR_HELP = frozenset(
+    {IncidentStatus.created, IncidentStatus.dispatching, IncidentStatus.assigned, IncidentStatus.responding}
+)
+"""A new critical incident alarms until help is on scene (then its condition has returned to normal)."""
 
 SEVERITY_RANK = {Severity.critical: 0, Severity.high: 1, Severity.medium: 2, Severity.low: 3}
 
@@ -61,7 +75,7 @@ def alarm_reasons(incident: Incident, now: datetime) -> tuple[AlarmReason, ...]:
     found = []
     if clock.breached and clock.phase in (SlaPhase.ASSIGN, SlaPhase.ARRIVE):
         found.append(AlarmReason.SLA_BREACHED)
-    if is_high_priority(incident):
+    if is_high_priority(incident) and incident.status in WAITING_FOR_HELP:
         found.append(AlarmReason.NEW_CRITICAL)
     if any(entry.event == "escalated" for entry in incident.timeline):
         found.append(AlarmReason.ESCALATED)
@@ -89,11 +103,7 @@ def reason_words(reason: AlarmReason, incident: Incident) -> str:
     """'SLA breached', 'new critical SOS', 'escalated', 'SLA at risk'."""
     if reason is AlarmReason.NEW_CRITICAL:
         return f"new {incident.severity.label.lower()} {category_name(incident.category)}"
-    return {
-        AlarmReason.SLA_BREACHED: "SLA breached",
-        AlarmReason.ESCALATED: "escalated",
-        AlarmReason.SLA_AT_RISK: "SLA at risk",
-    }[reason]
+    return reason.label
 
 
 @dataclass(frozen=True, slots=True)

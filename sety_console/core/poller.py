@@ -72,6 +72,8 @@ AREA_SCOPE = {Area.INCIDENTS: "incidents:read", Area.VISITORS: "access:read", Ar
 
 DEFAULT_STEP_S = 1.0
 """The expected seconds between incident polls before the budget is known."""
+MIN_EXPECTED_STEP_S = 1.0
+"""A poll takes time to land: data up to two seconds old still counts as live, whatever the budget."""
 MAX_EXPECTED_STEP_S = 5.0
 """Never expect fresh data less often than this: a spent budget makes the picture stale, and says so."""
 
@@ -399,7 +401,7 @@ class Poller:
         """Seconds between two refreshes of `area` as planned now: how old its data may get while the
         picture still counts as live (the connection's liveness is judged against it)."""
         step = self._pacer.interval()
-        step = DEFAULT_STEP_S if step is None else min(step, MAX_EXPECTED_STEP_S)
+        step = DEFAULT_STEP_S if step is None else min(max(step, MIN_EXPECTED_STEP_S), MAX_EXPECTED_STEP_S)
         if area is Area.VISITORS:
             return self.plan.interval(self.plan.visitors_interval_s, self._focus) + step
         if area is Area.ZONES:

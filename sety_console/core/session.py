@@ -42,6 +42,8 @@ from sety_console.api.models import (
 from .actions import ActionKind, OutboxEntry
 from .alarm_book import AlarmBook
 from .alarm_log import SqliteAlarmLog
+from .audit import AuditLog
+from .audit_recorder import AuditRecorder
 from .cache import Snapshot, SnapshotCache
 from .changes import ChangeSet
 from .clock import Clock, SystemClock
@@ -126,9 +128,14 @@ class ConsoleSession(SessionReads):
         self.outbox_changed: Event[OutboxEntry] = self.outbox.changed
         self._alarm_log = SqliteAlarmLog(self.data_dir / "alerts.sqlite3")
         self.alarms = AlarmBook(self.incidents, self._alarm_log, workstation=workstation)
+        self.audit = AuditLog(self.data_dir / "audit.sqlite3")
+        self._auditor = AuditRecorder(self.audit, self._clock, workstation, lambda: self.operator_name)
+        self.outbox.changed.connect(self._auditor.on_outbox)
+        self.alarms.recorded.connect(self._auditor.on_alarm)
         self.alerts_changed: Event[None] = self.alarms.changed
         self.incidents_changed.connect(lambda _: self.alarms.evaluate(self._clock.now()))
         self.connection_changed.connect(self._on_connection)
+        self.freshness_changed.connect(lambda _: self._observe_liveness(self._clock.now()))
         self.supervisor = TaskSupervisor(self._clock)
         self.supervisor.crashed.connect(self._on_crash)
         self._snapshot_shown = False
@@ -155,6 +162,8 @@ class ConsoleSession(SessionReads):
         Raises `OutboxStorageError` when the outbox cannot be opened (another console uses the folder).
         """
         await self.show_snapshot()
+        self._observe_liveness(self._clock.now())  # from now on the status follows the data's age
+        await self.audit.open(self._clock.now())
         await self.outbox.open()
         await self.alarms.open()
         self._started.set()
@@ -179,6 +188,8 @@ class ConsoleSession(SessionReads):
             log.warning("could not save the snapshot: %s", exc)
         await self.outbox.close()
         await self._alarm_log.close()
+        await self._auditor.drain()
+        await self.audit.close()
 
     def set_focus(self, workspace: str) -> None:
         """ "control-room" | "map" | "gate" | "supervisor": where the poller spends its budget."""

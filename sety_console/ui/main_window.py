@@ -120,10 +120,11 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
+        file_menu = self.file_menu = menu.addMenu("&File")
         file_menu.addAction("Settings…").triggered.connect(self.settings_requested.emit)
         file_menu.addAction("Connection…").triggered.connect(self.connection_settings_requested.emit)
-        quit_action = file_menu.addAction("Quit")
+        file_menu.addSeparator()
+        quit_action = self._quit_action = file_menu.addAction("Quit")
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # the platform theme may bind no Quit key
         quit_action.triggered.connect(self.close)
         self.view_menu = menu.addMenu("&View")
@@ -147,6 +148,13 @@ class MainWindow(QMainWindow):
                 self, "Sety Console", f"Sety Console {__version__}\nDispatcher console."
             )
         )
+
+    def add_file_action(self, text: str, slot: Callable[[], object]) -> QAction:
+        """An item in the File menu, above Quit (the composition root adds what needs a session)."""
+        action = QAction(text, self)
+        action.triggered.connect(slot)
+        self.file_menu.insertAction(self._quit_action, action)
+        return action
 
     def add_menu(self, menu: QMenu | str) -> QMenu:
         """Put `menu` (or a new menu with that title) in the menu bar, before Help."""

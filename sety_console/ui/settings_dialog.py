@@ -19,6 +19,10 @@ class SettingsDialog(QDialog):
         self.tile_url = QLineEdit(settings.tile_url)
         self.tile_url.setPlaceholderText("https://tiles.example.org/{z}/{x}/{y}.png")
         self.attribution = QLineEdit(settings.tile_attribution)
+        self.offline_url = QLineEdit(settings.offline_tile_url)
+        self.offline_url.setPlaceholderText(
+            "A server whose policy allows bulk downloads (not tile.openstreetmap.org)"
+        )
         self.problem = QLabel("")
         self.problem.setStyleSheet("color: #f85149; font-weight: 600;")
         form = QFormLayout()
@@ -26,6 +30,7 @@ class SettingsDialog(QDialog):
         form.addRow("This workstation's gate", self.gate)
         form.addRow("Map tiles URL", self.tile_url)
         form.addRow("Map tiles attribution", self.attribution)
+        form.addRow("Tiles for offline use", self.offline_url)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -45,6 +50,9 @@ class SettingsDialog(QDialog):
         url = self.tile_url.text().strip()
         if url and not all(part in url for part in ("{z}", "{x}", "{y}")):
             return "The tiles URL needs {z}, {x} and {y} (or leave it empty for no basemap)."
+        offline = self.offline_url.text().strip()
+        if offline and not all(part in offline for part in ("{z}", "{x}", "{y}")):
+            return "The offline tiles URL needs {z}, {x} and {y} (or leave it empty)."
         return ""
 
     def _check_then_accept(self) -> None:
@@ -57,3 +65,4 @@ class SettingsDialog(QDialog):
         settings.gate_name = self.gate.text().strip()
         settings.tile_url = self.tile_url.text().strip()
         settings.tile_attribution = self.attribution.text().strip()
+        settings.offline_tile_url = self.offline_url.text().strip()

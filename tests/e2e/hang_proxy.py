@@ -1,5 +1,6 @@
-"""A TCP relay in front of the sandbox that can stop answering: connections stay open, nothing comes back
-(a hung server, not a dead one: no error reaches the client until its own timeout)."""
+"""A TCP relay in front of the sandbox that can stop answering — connections stay open, nothing comes
+back (a hung server, not a dead one: no error reaches the client until its own timeout) — or refuse
+connections altogether (the network is down: the client knows at once that nothing was sent)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class HangingProxy:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="hanging-proxy", daemon=True)
         self._server: asyncio.Server | None = None
+        self._links: set[asyncio.StreamWriter] = set()
 
     def url(self, base_url: str) -> str:
         """`base_url` (the sandbox's) with the proxy's port instead."""
@@ -29,6 +31,24 @@ class HangingProxy:
         ).result(10)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
+
+    def refuse(self) -> None:
+        """Stop listening and cut every open connection: new ones are refused."""
+
+        async def close() -> None:
+            assert self._server is not None
+            self._server.close()
+            for writer in list(self._links):
+                writer.close()
+            await self._server.wait_closed()
+
+        asyncio.run_coroutine_threadsafe(close(), self._loop).result(10)
+
+    def accept(self) -> None:
+        """Listen again, on the same port."""
+        self._server = asyncio.run_coroutine_threadsafe(
+            asyncio.start_server(self._relay, "127.0.0.1", self.port), self._loop
+        ).result(10)
 
     def __exit__(self, *exc: object) -> None:
         async def stop() -> None:
@@ -48,9 +68,13 @@ class HangingProxy:
         except OSError:
             writer.close()
             return
-        await asyncio.gather(
-            self._pump(reader, up_writer), self._pump(up_reader, writer), return_exceptions=True
-        )
+        self._links.update((writer, up_writer))
+        try:
+            await asyncio.gather(
+                self._pump(reader, up_writer), self._pump(up_reader, writer), return_exceptions=True
+            )
+        finally:
+            self._links.difference_update((writer, up_writer))
 
     async def _pump(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
         try:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from sety_console.api.models import Incident
 from sety_console.core.actions import ActionKind, OutboxEntry
+from sety_console.core.audit import AuditEntry
 from sety_console.ui.common.palette import Palette, colors
 
 from .cancel_dialog import CancelDialog
@@ -79,6 +80,7 @@ class IncidentDetail(QWidget):
         self._pending: tuple[OutboxEntry, ...] = ()
         self._alert_log: tuple[str, ...] = ()
         self._alarm: str | None = None
+        self._actions: tuple[AuditEntry, ...] = ()
         self._drafts: dict[str, str] = {}
         self.cancel_dialog: CancelDialog | None = None
         self._sized = False
@@ -181,6 +183,7 @@ class IncidentDetail(QWidget):
         pending: Sequence[OutboxEntry] = (),
         alert_log: Sequence[str] = (),
         alarm: str | None = None,
+        actions: Sequence[AuditEntry] = (),
     ) -> None:
         """Show `incident` (None: nothing selected) with its pending outbox entries and alarm log.
 
@@ -195,6 +198,7 @@ class IncidentDetail(QWidget):
         self._pending = tuple(sorted(mine, key=lambda e: e.created_at))
         self._alert_log = tuple(alert_log)
         self._alarm = alarm
+        self._actions = tuple(actions)
         self.empty.setVisible(incident is None)
         self.splitter.setVisible(incident is not None)
         if incident is None:
@@ -204,25 +208,25 @@ class IncidentDetail(QWidget):
         now = self._now()
         self.header.show_incident(incident, self._palette, now)
         self.facts.show_incident(incident, self._palette, now)
-        html = render_timeline(incident, self._pending, self._alert_log, self._palette)
+        html = render_timeline(incident, self._pending, self._alert_log, self._palette, self._actions)
         self.timeline.set_timeline_html(html, same_incident=same)
         self._update_buttons()
 
     def set_palette(self, palette: Palette) -> None:
         """Theme change: redraw with the new colours."""
         self._palette = palette
-        self.show_incident(self._incident, self._pending, self._alert_log, self._alarm)
+        self.show_incident(self._incident, self._pending, self._alert_log, self._alarm, self._actions)
 
     def set_projection(self, as_of: datetime | None) -> None:
         """`as_of` while the data is not live: the SLA clock is marked as a projection from then."""
         if as_of != self.header.projection_as_of:
             self.header.projection_as_of = as_of
-            self.show_incident(self._incident, self._pending, self._alert_log, self._alarm)
+            self.show_incident(self._incident, self._pending, self._alert_log, self._alarm, self._actions)
 
     def set_drills_forced(self, forced: bool) -> None:
         """Every incident is a drill (test key, sandbox): the window's badge says it, not each header."""
         self.header.drills_forced = forced
-        self.show_incident(self._incident, self._pending, self._alert_log, self._alarm)
+        self.show_incident(self._incident, self._pending, self._alert_log, self._alarm, self._actions)
 
     def focus_note(self) -> None:
         if self._incident is not None:

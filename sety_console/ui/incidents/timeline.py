@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from sety_console.api.models import Incident, TimelineEventType
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
+from sety_console.core.audit import AuditEntry
+from sety_console.core.audit_timeline import our_actions, provenance
 from sety_console.ui.common.palette import Palette
 
 _EVENT_NAMES = {TimelineEventType.sla_breached: "SLA breached"}
@@ -53,17 +55,24 @@ def _row(time: str, what: str, message: str, author: str | None, style: str = ""
 
 
 def render_timeline(
-    incident: Incident, pending: Sequence[OutboxEntry], alert_log: Sequence[str], palette: Palette
+    incident: Incident,
+    pending: Sequence[OutboxEntry],
+    alert_log: Sequence[str],
+    palette: Palette,
+    actions: Sequence[AuditEntry] = (),
 ) -> str:
-    """The whole timeline as HTML."""
+    """The whole timeline as HTML; entries this console's operators caused say who, where, and — when the
+    action reached the server late — when it was entered and when the server had it (`actions`: the
+    audit trail of this incident)."""
     rows = []
     note = f"background-color:{palette.note.bg}; color:{palette.note.fg}"
-    for event in sorted(incident.timeline, key=lambda e: e.timestamp):
+    ours = our_actions(incident, actions)
+    for index, event in sorted(enumerate(incident.timeline), key=lambda pair: pair[1].timestamp):
         is_note = event.event is TimelineEventType.note_added
         what = "Note" if is_note else html.escape(_EVENT_NAMES.get(event.event, event.event.label))
-        rows.append(
-            _row(local_time(event.timestamp), what, event.message, event.author, note if is_note else "")
-        )
+        action = ours.get(index)
+        author = provenance(action, event.timestamp, local_time) if action else event.author
+        rows.append(_row(local_time(event.timestamp), what, event.message, author, note if is_note else ""))
     for entry in pending:
         if entry.target_id != incident.incident_id or entry.kind not in _ACTION_TEXT:
             continue

@@ -30,12 +30,25 @@ log = logging.getLogger(__name__)
 DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_ATTRIBUTION = "&copy; OpenStreetMap contributors"
 DEFAULT_CENTER = (6.5244, 3.3792)  # Lagos
+DEFAULT_SERVICE_AREA = (3.10, 6.35, 3.75, 6.75)
+"""(min_lng, min_lat, max_lng, max_lat): Lagos, as `Settings.service_area`."""
 DEFAULT_ZOOM = 12
+COAST_ATTRIBUTION = "Coastline: GSHHG (LGPL)"
 ASSETS = "assets"
 
-_VENDOR_JS = ("leaflet.js", "jquery.min.js", "leaflet.markercluster.js", "leaflet-heat.js")
-_VENDOR_CSS = ("leaflet.css", "MarkerCluster.css", "MarkerCluster.Default.css")
-_OWN_JS = ("map.js", "basemap.js", "incidents.js", "intel.js")
+_VENDOR_JS = ("leaflet.js", "jquery.min.js", "leaflet-heat.js")
+_VENDOR_CSS = ("leaflet.css",)
+_OWN_JS = (
+    "coastline.js",
+    "map.js",
+    "legend.js",
+    "labels.js",
+    "basemap.js",
+    "units.js",
+    "rings.js",
+    "incidents.js",
+    "intel.js",
+)
 _OWN_CSS = ("map.css",)
 _QWEBCHANNEL = "qwebchannel.js"
 _ICONS_CSS = "icons.css"
@@ -109,14 +122,18 @@ def _stable_ids(element: Element) -> None:
         _stable_ids(child)
 
 
-def build_page_html(basemap: BasemapConfig, center: tuple[float, float] = DEFAULT_CENTER) -> str:
+def build_page_html(basemap: BasemapConfig, service_area: tuple[float, ...] = DEFAULT_SERVICE_AREA) -> str:
     """The page's HTML: folium's base map plus our scripts and the `SetyMap.init` call."""
-    fmap = folium_map(basemap, center)
+    west, south, east, north = service_area
+    fmap = folium_map(basemap, ((south + north) / 2, (west + east) / 2))
     tiles = next((c for c in fmap._children.values() if isinstance(c, folium.TileLayer)), None)
     root = fmap.get_root()
     header = root.header  # type: ignore[attr-defined]
     # Folium adds its links to the header while rendering, after anything added here; adding them
     # first (folium re-adds them under the same names, keeping their place) puts Leaflet before us.
+    # Positions by left/top instead of 3D transforms: each translate3d makes a compositing layer,
+    # and hundreds of them (tiles, unit markers) made every frame slow without a GPU.
+    header.add_child(Element("<script>window.L_DISABLE_3D = true;</script>"), name="sety_no3d")
     for name, url in fmap.default_js:
         header.add_child(JavascriptLink(url), name=name)
     for name, url in fmap.default_css:
@@ -125,7 +142,13 @@ def build_page_html(basemap: BasemapConfig, center: tuple[float, float] = DEFAUL
         header.add_child(Element(f'<script src="{ASSETS}/{name}"></script>'), name=name)
     for name in (_ICONS_CSS, *_OWN_CSS):
         header.add_child(Element(f'<link rel="stylesheet" href="{ASSETS}/{name}"/>'), name=name)
-    config = {**js_config(), "maxZoom": basemap.max_zoom, "attributionPrefix": "Leaflet"}
+    config = {
+        **js_config(),
+        "maxZoom": basemap.max_zoom,
+        "attributionPrefix": "Leaflet",
+        "serviceArea": list(service_area),
+        "coastAttribution": COAST_ATTRIBUTION,
+    }
     _stable_ids(root)
     init = _SetyInit(tiles.get_name() if tiles else "null", _script_json(config))
     init._id = "sety"
@@ -156,14 +179,18 @@ def _copy_tree(source: Path, target: Path) -> None:
 
 
 def _icons_css() -> bytes:
-    """Category glyphs as CSS masks (data URIs), so any icon colours render as white glyphs."""
+    """Category glyphs as background images (data URIs) recoloured white, and dark brown on the
+    medium (yellow) pins. Plain images, not CSS masks: masks made every moved pin slow to paint."""
     icons = asset_path("icons", "categories")
     rules = []
     for item in sorted(icons.iterdir(), key=lambda t: t.name):
         if item.name.endswith(".svg"):
-            data = base64.b64encode(item.read_bytes()).decode("ascii")
-            url = f'url("data:image/svg+xml;base64,{data}")'
-            rules.append(f".cat-{item.name[:-4]} {{ -webkit-mask-image: {url}; mask-image: {url}; }}")
+            svg = item.read_text(encoding="utf-8")
+            name = item.name[:-4]
+            for selector, colour in ((f".cat-{name}", "#ffffff"), (f".sev-medium .cat-{name}", "#3e2723")):
+                recoloured = svg.replace('fill="#263238"', f'fill="{colour}"').encode()
+                data = base64.b64encode(recoloured).decode("ascii")
+                rules.append(f'{selector} {{ background-image: url("data:image/svg+xml;base64,{data}"); }}')
     return ("\n".join(rules) + "\n").encode()
 
 
@@ -190,17 +217,21 @@ def install_assets(directory: Path) -> None:
     _write_if_changed(assets / _QWEBCHANNEL, _qwebchannel_js())
 
 
-_built: dict[tuple[BasemapConfig, Path], Path] = {}
+_built: dict[tuple[BasemapConfig, Path, tuple[float, ...]], Path] = {}
 
 
-def ensure_page(basemap: BasemapConfig | None = None, directory: Path | None = None) -> Path:
+def ensure_page(
+    basemap: BasemapConfig | None = None,
+    directory: Path | None = None,
+    service_area: tuple[float, ...] = DEFAULT_SERVICE_AREA,
+) -> Path:
     """The page file for `basemap`, built and written once per process; returns its path."""
     basemap = basemap or BasemapConfig()
     directory = directory or default_page_dir()
-    key = (basemap, directory)
+    key = (basemap, directory, tuple(service_area))
     if key not in _built:
         install_assets(directory)
-        html = build_page_html(basemap).encode("utf-8")
+        html = build_page_html(basemap, tuple(service_area)).encode("utf-8")
         page = directory / f"map-{hashlib.sha256(html).hexdigest()[:12]}.html"
         _write_if_changed(page, html)
         log.info("Map page written to %s", page)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sety_console.api.models import Incident
 
+from .areas import AreaIndex, load_areas
 from .payload import IncidentRow, incident_row, on_earth
 
 LAYERS = ("incidents", "responders", "zones", "heatmap", "safe_zones", "route")
@@ -19,7 +20,7 @@ LAYERS = ("incidents", "responders", "zones", "heatmap", "safe_zones", "route")
 
 log = logging.getLogger(__name__)
 
-SECTIONS = ("basemap", "zones", "heat", "safe", "routePoints", "route", "probe")
+SECTIONS = ("basemap", "tileNet", "areas", "zones", "heat", "safe", "routePoints", "route", "probe")
 """Whole-value sections of a batch; each replaces the page's previous value."""
 
 
@@ -38,6 +39,7 @@ class MapState:
         self._selected: str | None = None
         self._selection: dict[str, Any] | None = None
         self._view: dict[str, Any] | None = None
+        self._area_index = AreaIndex(load_areas())
 
     # -- incidents -------------------------------------------------------------------------
 
@@ -66,16 +68,22 @@ class MapState:
                 removed.append(key)
                 continue
             row = incident_row(incident)
-            if self._incidents.get(key) != row:
+            old = self._incidents.get(key)
+            if old != row:
                 self._incidents[key] = row
                 self._upserted.add(key)
                 self._removed.discard(key)
                 count += 1
+                if old is None or old[1:3] != row[1:3]:
+                    self._area_index.update(key, row[1], row[2], incident.location.address)
         for key in removed:
             if self._incidents.pop(key, None) is not None:
                 self._upserted.discard(key)
                 self._removed.add(key)
+                self._area_index.remove(key)
                 count += 1
+        if count:
+            self.set_section("areas", self._area_index.rows())
         return count
 
     def replace_incidents(self, incidents: Iterable[Incident]) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 
 from sety_console.api.models import Category, OpenEnum
 
@@ -23,6 +24,7 @@ class CoordinateError(ValueError):
     """A typed point that is not `lat, lng`; the message says what to type instead."""
 
 
+@lru_cache(maxsize=256)
 def category_label(category: Category | None) -> str:
     if category is None:
         return "—"
@@ -31,6 +33,7 @@ def category_label(category: Category | None) -> str:
     return _CATEGORY_LABELS.get(category.value, category.label)
 
 
+@lru_cache(maxsize=256)
 def enum_label(value: OpenEnum | None) -> str:
     return "—" if value is None else value.label
 
@@ -60,7 +63,9 @@ def format_distance(meters: float) -> str:
     return f"{meters / 1000:.1f} km"
 
 
+@lru_cache(maxsize=8192)
 def format_time(value: datetime | None) -> str:
+    """`10 Mar 18:00 UTC` (cached: the map formats the same report times on every update)."""
     return "—" if value is None else value.strftime("%d %b %H:%M UTC")
 
 

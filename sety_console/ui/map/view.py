@@ -10,22 +10,27 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineCore import QWebEnginePage
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from sety_console.api.models import DangerZone, HeatmapResponse, Incident, RouteSafety, SafeZone
+from sety_console.tiles.library import TileLibrary
+from sety_console.tiles.source import NetworkState
+from sety_console.tiles.tilemath import BBox
 
 from .bridge import MapBridge
-from .page import BasemapConfig, default_page_dir, ensure_page
+from .page import DEFAULT_SERVICE_AREA, BasemapConfig, default_page_dir, ensure_page
 from .payload import heat_payload, route_payload, route_points_payload, safe_zones_payload, zone_rows
 from .state import MapState
 from .text import LatLng
+from .tile_scheme import TileSchemeHandler, install_tile_handler
 from .webpage import MapPage, map_profile
 
 log = logging.getLogger(__name__)
@@ -49,7 +54,9 @@ class MapView(QWidget):
     rendered = Signal(int)
     """The page applied and painted batch `seq` (see `flush`)."""
     basemap_status_changed = Signal(bool)
-    """True when tiles load, False when the map fell back to the offline look."""
+    """True when tiles load, False when the map fell back to the coastline."""
+    tile_server_changed = Signal(object)
+    """The tile server became reachable or unreachable (a `tiles.source.NetworkState`)."""
 
     def __init__(
         self,
@@ -57,7 +64,10 @@ class MapView(QWidget):
         *,
         basemap: BasemapConfig | None = None,
         page_dir: Path | None = None,
+        tiles: TileLibrary | None = None,
+        service_area: BBox = DEFAULT_SERVICE_AREA,
     ) -> None:
+        """`tiles`: where tiles come from (cache, packs, server); None: the page asks the server itself."""
         super().__init__(parent)
         page_dir = page_dir or default_page_dir()
         self._state = MapState()
@@ -72,7 +82,16 @@ class MapView(QWidget):
 
         self._web = QWebEngineView(self)
         self._web.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        page = MapPage(map_profile(page_dir / "profile"), self._web)
+        profile = map_profile(page_dir / "profile")
+        page = MapPage(profile, self._web)
+        self._tiles: TileSchemeHandler | None = None
+        if tiles is not None:
+            self._tiles = install_tile_handler(profile, tiles)
+            self._tiles.network_changed.connect(self._on_tile_network)
+            # A page from a file may then load tiles from the sety-tiles scheme (it never navigates).
+            page.settings().setAttribute(
+                QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, True
+            )
         self._bridge = MapBridge(self)
         channel = QWebChannel(page)
         channel.registerObject("bridge", self._bridge)
@@ -83,7 +102,8 @@ class MapView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._web)
 
-        self._page_url = QUrl.fromLocalFile(str(ensure_page(basemap, page_dir)))
+        page_file = ensure_page(self._page_basemap(basemap or BasemapConfig()), page_dir, service_area)
+        self._page_url = QUrl.fromLocalFile(str(page_file))
         self._web.load(self._page_url)
 
     def _connect(self, page: QWebEnginePage) -> None:
@@ -146,8 +166,13 @@ class MapView(QWidget):
         self._set("probe", list(point) if point else None)
 
     def select_incident(self, incident_id: str | None, *, pan: bool = True) -> None:
-        """Highlight one incident (None: none) and, with `pan`, bring it into view."""
-        self._state.select(incident_id, pan)
+        """Highlight one incident (None: none) and, with `pan`, bring it into view.
+
+        A map nobody sees (another workspace is in front) only highlights: a row picked in the
+        queue must not move the view the operator will come back to (it opens fitted to the
+        open incidents); "Show on map" brings the map forward first, so it pans.
+        """
+        self._state.select(incident_id, pan and self.isVisible())
         self._schedule()
 
     def set_layer_visible(self, name: str, visible: bool) -> None:
@@ -160,16 +185,41 @@ class MapView(QWidget):
 
     def set_basemap(self, basemap: BasemapConfig) -> None:
         """Switch the tile source without reloading the page."""
-        value = {"url": basemap.tile_url, "attribution": basemap.attribution, "maxZoom": basemap.max_zoom}
+        shown = self._page_basemap(basemap)
+        value = {"url": shown.tile_url, "attribution": shown.attribution, "maxZoom": shown.max_zoom}
         self._set("basemap", value)
+
+    def reopen_tiles(self) -> None:
+        """Pick up offline packs added since the start (after 'Prepare this area for offline use')."""
+        if self._tiles is not None:
+            self._tiles.reopen()
+
+    def _page_basemap(self, basemap: BasemapConfig) -> BasemapConfig:
+        """The basemap as the page sees it: through the console's tile handler when there is one."""
+        if self._tiles is None or not basemap.tile_url:
+            return basemap
+        return BasemapConfig(
+            self._tiles.page_template(basemap.tile_url), basemap.attribution, basemap.max_zoom
+        )
+
+    def _on_tile_network(self, state: NetworkState) -> None:
+        since = ""
+        if state.down_since is not None:
+            since = datetime.fromtimestamp(state.down_since, UTC).strftime("%H:%M UTC")
+        self._set("tileNet", {"up": state.up, "since": since})
+        self.tile_server_changed.emit(state)
 
     def center_on(self, lat: float, lng: float, zoom: int | None = None) -> None:
         self._state.set_view({"center": [lat, lng], "zoom": zoom})
         self._schedule()
 
-    def fit_incidents(self) -> None:
-        """Zoom to show every incident."""
-        self._state.set_view({"fit": "incidents"})
+    def fit_incidents(self, *, active_only: bool = False) -> None:
+        """Zoom to show every incident (the open ones with `active_only`), else the service area."""
+        self._state.set_view({"fit": "active" if active_only else "incidents"})
+        self._schedule()
+
+    def fit_service_area(self) -> None:
+        self._state.set_view({"fit": "area"})
         self._schedule()
 
     def _set(self, section: str, value: object) -> None:
@@ -255,6 +305,11 @@ class MapView(QWidget):
     def last_apply_ms(self) -> float:
         """Milliseconds the page spent applying the last confirmed batch."""
         return self._last_apply_ms
+
+    @property
+    def tile_server(self) -> NetworkState | None:
+        """Whether the tile server answers (None without the console's tile handler)."""
+        return self._tiles.network if self._tiles is not None else None
 
     @property
     def basemap_online(self) -> bool | None:

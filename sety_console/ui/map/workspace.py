@@ -14,10 +14,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from sety_console.api.models import DangerAnalytics, HeatmapResponse, RouteSafety, SafetyScore
+from sety_console.tiles.library import TileLibrary
+from sety_console.tiles.tilemath import BBox
 
 from .area_panel import AreaPanel
 from .layers_panel import LayersPanel
-from .page import BasemapConfig
+from .offline_dialog import OfflineDialog
+from .offline_panel import OfflinePanel
+from .page import DEFAULT_SERVICE_AREA, BasemapConfig
 from .route_panel import RoutePanel
 from .text import LatLng
 from .view import MapView
@@ -48,16 +52,24 @@ class MapWorkspace(QWidget):
         *,
         basemap: BasemapConfig | None = None,
         page_dir: Path | None = None,
+        tiles: TileLibrary | None = None,
+        service_area: BBox = DEFAULT_SERVICE_AREA,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("MapWorkspace")
-        self.map_view = MapView(basemap=basemap, page_dir=page_dir)
+        self.tiles = tiles
+        self.service_area = service_area
+        self.offline_server = ("", "")
+        self.map_view = MapView(basemap=basemap, page_dir=page_dir, tiles=tiles, service_area=service_area)
         self.layers_panel = LayersPanel()
+        self.offline_panel = OfflinePanel(available=tiles is not None)
+        self.offline_dialog: OfflineDialog | None = None
         self.area_panel = AreaPanel()
         self.route_panel = RoutePanel()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.area_panel, "Area check")
         self.tabs.addTab(self.route_panel, "Route safety")
+        self.tabs.addTab(self.offline_panel, "Offline streets")
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
@@ -87,6 +99,26 @@ class MapWorkspace(QWidget):
         route.points_changed.connect(view.set_route_points)
         route.route_requested.connect(self._on_route_requested)
         route.pick_changed.connect(self._on_pick_changed)
+        view.tile_server_changed.connect(self.offline_panel.show_network)
+        self.offline_panel.prepare_requested.connect(self.open_offline_dialog)
+
+    def set_offline_server(self, url: str, attribution: str = "") -> None:
+        """The tile server (allowing bulk downloads) that 'Prepare for offline use' downloads from."""
+        self.offline_server = (url, attribution)
+
+    def open_offline_dialog(self) -> OfflineDialog | None:
+        """Show 'Prepare this area for offline use' (one at a time); None without a tile library."""
+        if self.tiles is None:
+            return None
+        if self.offline_dialog is None or not self.offline_dialog.isVisible():
+            url, attribution = self.offline_server
+            self.offline_dialog = OfflineDialog(
+                self.tiles, url, self.service_area, attribution=attribution, parent=self
+            )
+            self.offline_dialog.finished_with.connect(lambda _result: self.map_view.reopen_tiles())
+        self.offline_dialog.show()
+        self.offline_dialog.raise_()
+        return self.offline_dialog
 
     def _on_pick_changed(self, role: str) -> None:
         if role:

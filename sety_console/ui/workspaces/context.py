@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings
 
 from sety_console.config import Settings
 from sety_console.core.session import ConsoleSession
+from sety_console.tiles.library import TileLibrary
 from sety_console.ui.alarms import AlarmController
 from sety_console.ui.common.palette import Palette, colors
 from sety_console.ui.main_window import MainWindow
@@ -32,6 +33,8 @@ class ShellContext:
     qsettings: QSettings
     source: str = ""
     """What the environment badge says (live / test / sandbox), printed on reports."""
+    tiles: TileLibrary | None = None
+    """The map's tile cache and fetcher, built by the composition root (None: tiles straight from the web)."""
     now: Callable[[], datetime] = utc_now
     # Cross-workspace requests, set by `build_workspaces` once every workspace exists.
     show_on_map: Callable[[str], None] = field(default=lambda incident_id: None)

@@ -154,7 +154,8 @@ class ControlRoom(QObject):
         log_lines = self.ctx.alarms.log_lines(incident_id) if incident_id else []
         alarm = self.ctx.alarms.alarm_of(incident_id) if incident_id else None
         state = alarm.state.label if alarm is not None and alarm.can_acknowledge else None
-        self.detail.show_incident(incident, [*pending, *refused], log_lines, state)
+        actions = self.ctx.session.audit.for_target(incident_id) if incident_id else []
+        self.detail.show_incident(incident, [*pending, *refused], log_lines, state, actions)
 
     # --- actions ------------------------------------------------------------------------------
 

@@ -33,8 +33,10 @@ class MapRoom(QObject):
     def __init__(self, ctx: ShellContext) -> None:
         super().__init__(ctx.window)
         self.ctx = ctx
-        basemap = BasemapConfig(tile_url=ctx.settings.tile_url, attribution=ctx.settings.tile_attribution)
-        self.workspace = MapWorkspace(basemap=basemap)
+        settings = ctx.settings
+        basemap = BasemapConfig(tile_url=settings.tile_url, attribution=settings.tile_attribution)
+        self.workspace = MapWorkspace(basemap=basemap, tiles=ctx.tiles, service_area=settings.service_area)
+        self.workspace.set_offline_server(settings.offline_tile_url, settings.offline_tile_attribution)
         self.view = self.workspace.map_view
         self.host = WorkspaceHost(self.key, self.workspace)
         self.host.freeze_default()
@@ -44,7 +46,9 @@ class MapRoom(QObject):
 
     def apply_basemap_settings(self) -> None:
         """The tile server of the settings, applied at once (File → Settings…)."""
-        self.view.set_basemap(BasemapConfig(self.ctx.settings.tile_url, self.ctx.settings.tile_attribution))
+        settings = self.ctx.settings
+        self.view.set_basemap(BasemapConfig(settings.tile_url, settings.tile_attribution))
+        self.workspace.set_offline_server(settings.offline_tile_url, settings.offline_tile_attribution)
 
     def _wire(self) -> None:
         signals, ws = self.ctx.signals, self.workspace

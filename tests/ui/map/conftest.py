@@ -54,7 +54,8 @@ def settle(view: MapView) -> dict[str, Any]:
     """Push what is pending, wait for the page's rendered acknowledgement, return its state."""
     seq = view.flush()
     wait_until(lambda: view.rendered_seq >= seq, 10, f"rendered ack {seq}")
-    return js(view, "SetyMap.state()")
+    state: dict[str, Any] = js(view, "SetyMap.state()")
+    return state
 
 
 def click_at(
@@ -62,9 +63,9 @@ def click_at(
 ) -> None:
     """A real mouse click on the map at (lat, lng)."""
     x, y = js(view, f"(p => [p.x, p.y])(SetyMap.map.latLngToContainerPoint([{lat}, {lng}]))")
-    QTest.mouseClick(
-        view.web_view.focusProxy(), button, Qt.KeyboardModifier.NoModifier, QPoint(round(x), round(y))
-    )
+    target = view.web_view.focusProxy()
+    assert target is not None
+    QTest.mouseClick(target, button, Qt.KeyboardModifier.NoModifier, QPoint(round(x), round(y)))
 
 
 def click_marker(view: MapView, lat: float, lng: float) -> None:

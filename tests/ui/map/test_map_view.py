@@ -38,12 +38,16 @@ def test_page_loads_once_from_a_file_and_answers_through_the_bridge(workspace: M
     assert state["errors"] == []
 
 
-def test_without_tiles_the_map_goes_offline_and_fetches_only_tiles(view: MapView) -> None:
+def test_without_tiles_the_map_shows_the_coastline_and_credits_only_that(view: MapView) -> None:
     wait_until(lambda: view.basemap_online is False, 10, "the basemap to be reported offline")
-    note = js(view, "(document.querySelector('.sety-offline-note') || {}).textContent")
-    assert note == "Basemap offline: map data only"
+    state = wait_until(
+        lambda: (s := js(view, "SetyMap.state()"))["basemapDrawn"] == "coast" and s, 10, "coast"
+    )
+    assert state["basemapNote"] == "Street tiles not loading: coastline and area names only"
+    assert state["coastShapes"] > 3
+    assert "GSHHG" in state["attribution"]
+    assert "OpenStreetMap" not in state["attribution"]  # no tile is drawn, so none is credited
     assert js(view, "document.querySelectorAll('.leaflet-control-scale').length") == 1
-    assert js(view, "SetyMap.basemap.grid.getLayers().length") > 4
     requested = js(view, "performance.getEntriesByType('resource').map(e => e.name)")
     tile_prefix = DEFAULT_TILE_URL.split("{", 1)[0]
     assert requested, "the basemap should at least have tried to fetch tiles"
@@ -54,10 +58,11 @@ def test_switching_the_basemap_needs_no_reload(view: MapView) -> None:
     note = "(document.querySelector('.sety-offline-note') || {}).textContent"
     view.set_basemap(BasemapConfig(tile_url=""))
     settle(view)
-    assert js(view, note) == "No basemap configured"
+    assert js(view, note) == "No street map configured: coastline and area names only"
     view.set_basemap(BasemapConfig())
     settle(view)
-    wait_until(lambda: js(view, note) == "Basemap offline: map data only", 10, "the tiles to fail again")
+    expected = "Street tiles not loading: coastline and area names only"
+    wait_until(lambda: js(view, note) == expected, 10, "the tiles to fail again")
     assert js(view, "SetyMap.basemap.tiles._url") == DEFAULT_TILE_URL
     assert view.page_loads == 1
 
@@ -77,10 +82,9 @@ def test_a_100_incident_diff_updates_markers_without_reloading(view: MapView) ->
     assert view.pushed_seq == seq_before + 1
     assert state["incidents"] == 500 + 10 - 10
     moved = changed[0]
-    marker = f"SetyMap.incidents.markers.get('{moved.incident_id}')"
-    at = js(view, f"(m => [m.getLatLng().lat, m.getLatLng().lng])({marker})")
+    at = js(view, f"SetyMap.incidents.position('{moved.incident_id}')")
     assert at == pytest.approx([moved.location.lat, moved.location.lng], abs=1e-6)
-    assert js(view, f"SetyMap.incidents.markers.has('{removed[0]}')") is False
+    assert js(view, f"SetyMap.incidents.position('{removed[0]}')") is None
     assert view.page_loads == loads == 1
 
 

@@ -29,7 +29,9 @@ def test_page_is_written_to_the_user_cache_dir_and_links_local_assets_only() -> 
     assert page.is_relative_to(cache_home / "sety-console" / "map")
     html = page.read_text(encoding="utf-8")
     links = re.findall(r'(?:src|href)="([^"]+)"', html)
-    assert {"assets/leaflet.js", "assets/jquery.min.js", "assets/leaflet.markercluster.js"} <= set(links)
+    assert {"assets/leaflet.js", "assets/jquery.min.js", "assets/coastline.js", "assets/incidents.js"} <= set(
+        links
+    )
     assert "assets/leaflet-heat.js" in links
     assert "assets/qwebchannel.js" in links
     for link in links:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from sety_console.api.models import DangerAnalytics, RouteSafety, SafetyLevel, SafetyScore
@@ -60,7 +61,7 @@ def test_route_panel_requests_typed_points_as_tuples(qtbot: QtBot) -> None:
     panel.waypoint_edit.setText("6.4969, 3.3515")
     panel.waypoint_edit.returnPressed.emit()
     with qtbot.waitSignal(panel.route_requested) as blocker:
-        qtbot.mouseClick(panel.check_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(panel.check_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [(6.5095, 3.3841), (6.4281, 3.4219), [(6.4969, 3.3515)]]
 
 

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     offline_tile_attribution: str = ""
     service_area: tuple[float, float, float, float] = (3.10, 6.35, 3.75, 6.75)
     """[min_lng, min_lat, max_lng, max_lat] the map and the heatmap cover (Lagos by default)."""
+    time_zone: str = ""
+    """IANA zone of the service area, e.g. `Africa/Lagos`: every time a person reads is shown in it
+    (UTC on hover, ISO 8601 with offset in exports). Empty: this workstation's zone; the embedded demo
+    sandbox uses Africa/Lagos."""
     gate_name: str = "Main Gate"
     alarm_sounds: dict[str, str] = Field(
         default_factory=lambda: {"sos": "sos", "vehicle": "vehicle", "sla": "sla", "default": "default"}

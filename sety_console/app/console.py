@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sety_console import config
+from sety_console.core.local_time import DEMO_ZONE, service_zone, show_times_in
 from sety_console.logging_setup import setup_logging
 
 from . import startup_trace
@@ -179,12 +180,15 @@ class ConsoleApp:
         )
         await session.show_snapshot()
         trace = self._trace
+        zone = service_zone(self.settings.time_zone, DEMO_ZONE if server.environment == "sandbox" else None)
+        show_times_in(zone)  # every time a person reads, in the service area's zone
         shell = await build_shell(
             window,
             session,
             self.settings,
             qsettings,
             source=server.label,
+            zone=zone,
             first=args.workspace,
             control_built=trace.watch_queue if trace is not None else None,
             tiles=tile_library(self.settings),

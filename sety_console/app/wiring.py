@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence
 
 from sety_console.config import Settings, save_settings
 from sety_console.core.alarm_book import SHELVE_CHOICES
+from sety_console.core.local_time import LocalZone
 from sety_console.core.session import ConsoleSession
 from sety_console.core.storage import StorageError
 from sety_console.tiles.library import TileLibrary
@@ -36,6 +37,7 @@ async def build_shell(
     qsettings: QSettings,
     *,
     source: str = "",
+    zone: LocalZone | None = None,
     first: str | None = None,
     control_built: Callable[[ControlRoom], None] | None = None,
     tiles: TileLibrary | None = None,
@@ -55,7 +57,9 @@ async def build_shell(
         window=window,
         parent=window,
     )
-    ctx = ShellContext(session, signals, settings, window, alarms, qsettings, source, tiles=tiles)
+    ctx = ShellContext(
+        session, signals, settings, window, alarms, qsettings, source, tiles=tiles, zone=zone or LocalZone()
+    )
     set_failure_reporter(lambda message: ctx.tell(message, 20))
     remember_folder_in(lambda: settings.last_save_folder, partial(_remember_save_folder, settings))
     control = ControlRoom(ctx)

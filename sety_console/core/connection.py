@@ -21,6 +21,7 @@ from sety_console.api.errors import (
     SetyError,
     TransportError,
 )
+from sety_console.core.local_time import to_local
 
 from .events import Event
 
@@ -82,7 +83,7 @@ class ConnectionStatus:
 
 
 def _hhmm(when: datetime | None) -> str:
-    return when.astimezone().strftime("%H:%M:%S") if when else "the start"
+    return to_local(when).strftime("%H:%M:%S") if when else "the start"
 
 
 def _age_words(seconds: float) -> str:

@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -40,19 +38,29 @@ from sety_console.api.errors import (
     ResponseFormatError,
     SetyError,
 )
-from sety_console.api.models import DangerZone, Incident, IncidentPage
+from sety_console.api.models import Incident, IncidentPage, PaginatedResponse
 
 from .changes import ChangeSet
 from .clock import Clock
 from .connection import ConnectionMonitor
-from .events import Event
 from .pacing import SharePacer
-from .poll_plan import OPEN_STATUSES, Area, FallbackPlanner, FallbackStep, PollPlan, StepKind, next_area
+from .poll_plan import (
+    OPEN_STATUSES,
+    Area,
+    FallbackPlanner,
+    FallbackStep,
+    PollerEvents,
+    PollMode,
+    PollPlan,
+    StepKind,
+    next_area,
+)
 from .stores import IncidentStore, VisitorStore, ZoneStore
 
 if TYPE_CHECKING:
     from sety_console.api import SetyClient
 
+__all__ = ["PollMode", "Poller", "PollerEvents"]
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -70,22 +78,6 @@ MIN_EXPECTED_STEP_S = 1.0
 """A poll takes time to land: data up to two seconds old still counts as live, whatever the budget."""
 MAX_EXPECTED_STEP_S = 5.0
 """Never expect fresh data less often than this: a spent budget makes the picture stale, and says so."""
-
-
-class PollMode(Enum):
-    DELTA = "delta"
-    FALLBACK = "fallback"
-
-
-@dataclass(slots=True)
-class PollerEvents:
-    """Where the poller announces what it changed (the session's events)."""
-
-    incidents_changed: Event[ChangeSet] = field(default_factory=Event)
-    visitors_changed: Event[ChangeSet] = field(default_factory=Event)
-    zones_changed: Event[ChangeSet] = field(default_factory=Event)
-    freshness_changed: Event[None] = field(default_factory=Event)
-    mode_changed: Event[PollMode] = field(default_factory=Event)
 
 
 class Poller:
@@ -277,17 +269,21 @@ class Poller:
 
     # ------------------------------------------------------------------ incidents
 
-    async def _pages(self, **filters: Any) -> list[Incident]:
-        """Every page of `list_incidents(**filters)`, each page a paced request."""
-        items: list[Incident] = []
+    async def _all_pages(self, fetch: Callable[[int], Awaitable[PaginatedResponse[T]]]) -> list[T]:
+        """Every item of a paged list, each page a paced request (an error: no list at all)."""
+        items: list[T] = []
         page_no = 1
         while True:
-            call = partial(self._client.list_incidents, page=page_no, limit=self.plan.page_limit, **filters)
-            page = await self._request(call)
+            page = await self._request(partial(fetch, page_no))
             items.extend(page.data)
             if not page.pagination.has_more or not page.data:
                 return items
             page_no += 1
+
+    async def _pages(self, **filters: Any) -> list[Incident]:
+        """Every page of `list_incidents(**filters)`."""
+        limit = self.plan.page_limit
+        return await self._all_pages(lambda n: self._client.list_incidents(page=n, limit=limit, **filters))
 
     async def _resync(self) -> None:
         started, started_wall = self._clock.monotonic(), self._clock.now()
@@ -379,29 +375,21 @@ class Poller:
 
     async def _poll_visitors(self) -> None:
         started_wall = self._clock.now()
-        answer = await self._request(lambda: self._client.list_current_visitors())
-        changes = self._visitors.replace(answer.data)
-        self._visitors.mark_fresh(started_wall)
-        self._last_ok[Area.VISITORS] = self._clock.monotonic()
-        if changes:
-            self.events.visitors_changed.emit(changes)
-        self.events.freshness_changed.emit(None)
+        answer = await self._request(self._client.list_current_visitors)
+        self._replaced(Area.VISITORS, self._visitors.replace(answer.data), started_wall)
 
     async def _poll_zones(self) -> None:
         started_wall = self._clock.now()
-        zones: list[DangerZone] = []
-        page_no = 1
-        while True:
-            page = await self._request(partial(self._client.list_danger_zones, page=page_no, limit=100))
-            zones.extend(page.data)
-            if not page.pagination.has_more or not page.data:
-                break
-            page_no += 1
-        changes = self._zones.replace(zones)
-        self._zones.mark_fresh(started_wall)
-        self._last_ok[Area.ZONES] = self._clock.monotonic()
+        zones = await self._all_pages(lambda n: self._client.list_danger_zones(page=n, limit=100))
+        self._replaced(Area.ZONES, self._zones.replace(zones), started_wall)
+
+    def _replaced(self, area: Area, changes: ChangeSet, fresh_at: datetime) -> None:
+        """A side area's store now holds the server's whole list as of `fresh_at`."""
+        self._store_of(area).mark_fresh(fresh_at)
+        self._last_ok[area] = self._clock.monotonic()
+        event = self.events.visitors_changed if area is Area.VISITORS else self.events.zones_changed
         if changes:
-            self.events.zones_changed.emit(changes)
+            event.emit(changes)
         self.events.freshness_changed.emit(None)
 
     # ------------------------------------------------------------------ bookkeeping

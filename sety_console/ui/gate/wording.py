@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sety_console.api.models import AccessCode, ValidationReason
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
+from sety_console.core.local_time import to_local
 
 # (headline, explanation) for every reason a code is refused.
 _REASONS: dict[ValidationReason, tuple[str, str]] = {
@@ -49,8 +50,8 @@ def format_when(moment: datetime | None, now: datetime | None = None) -> str:
     """Local time for a person: `14:05` today, `Thu 26 Nov 14:05` on other days, `—` when unknown."""
     if moment is None:
         return "—"
-    local = moment.astimezone()
-    today = (now or datetime.now(UTC)).astimezone().date()
+    local = to_local(moment)
+    today = to_local(now or datetime.now(UTC)).date()
     if local.date() == today:
         return f"today {local:%H:%M}"
     return f"{local:%a %d %b %H:%M}"

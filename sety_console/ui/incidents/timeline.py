@@ -14,6 +14,7 @@ from sety_console.api.models import Incident, TimelineEventType
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.audit import AuditEntry
 from sety_console.core.audit_timeline import our_actions, provenance
+from sety_console.core.local_time import to_local
 from sety_console.ui.common.palette import Palette
 
 _EVENT_NAMES = {TimelineEventType.sla_breached: "SLA breached"}
@@ -29,7 +30,7 @@ def local_time(moment: datetime | None, with_date: bool = False) -> str:
     """`18:05:12` (local time), or with the date; `—` for none."""
     if moment is None:
         return "—"
-    return f"{moment.astimezone():%Y-%m-%d %H:%M:%S}" if with_date else f"{moment.astimezone():%H:%M:%S}"
+    return f"{to_local(moment):%Y-%m-%d %H:%M:%S}" if with_date else f"{to_local(moment):%H:%M:%S}"
 
 
 def _action_detail(entry: OutboxEntry) -> str:

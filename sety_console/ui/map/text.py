@@ -8,6 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from sety_console.api.models import Category, OpenEnum
+from sety_console.core.local_time import to_local
 
 LatLng = tuple[float, float]
 
@@ -65,8 +66,8 @@ def format_distance(meters: float) -> str:
 
 @lru_cache(maxsize=8192)
 def format_time(value: datetime | None) -> str:
-    """`10 Mar 18:00 UTC` (cached: the map formats the same report times on every update)."""
-    return "—" if value is None else value.strftime("%d %b %H:%M UTC")
+    """`10 Mar 19:00 WAT`, in the display zone (cached: the map formats the same times on every update)."""
+    return "—" if value is None else f"{to_local(value):%d %b %H:%M %Z}"
 
 
 def format_point(point: LatLng) -> str:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QSettings
 
 from sety_console.config import Settings
+from sety_console.core.local_time import LocalZone
 from sety_console.core.session import ConsoleSession
 from sety_console.tiles.library import TileLibrary
 from sety_console.ui.alarms import AlarmController
@@ -35,6 +36,8 @@ class ShellContext:
     """What the environment badge says (live / test / sandbox), printed on reports."""
     tiles: TileLibrary | None = None
     """The map's tile cache and fetcher, built by the composition root (None: tiles straight from the web)."""
+    zone: LocalZone = field(default_factory=LocalZone)
+    """The service area's time zone: every time a person reads is shown in it."""
     now: Callable[[], datetime] = utc_now
     # Cross-workspace requests, set by `build_workspaces` once every workspace exists.
     show_on_map: Callable[[str], None] = field(default=lambda incident_id: None)

@@ -1,36 +1,31 @@
-"""Incident analytics as pure functions and values: counts, SLA figures, histograms, hour × weekday.
+"""Incident analytics as pure values: counts, SLA figures and the local hour × weekday table.
 
-No Qt here, so every number the supervisor sees is unit-tested on its own. Times are UTC; weekdays
-run Monday (0) to Sunday (6), as the contract's `TimeAnalysis` does.
+No Qt here, so every number the supervisor sees is unit-tested on its own. Hours and weekdays are
+local to the stats' `zone` (the service area's); weekdays run Monday (0) to Sunday (6).
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sety_console.api.models import Category, Incident, IncidentStatus, TimelineEventType
+from sety_console.core.local_time import LocalZone
+from sety_console.core.wording import WEEKDAYS
 
 __all__ = [
     "CATEGORY_ORDER",
     "HOURS",
     "SEVERITY_ORDER",
     "STATUS_ORDER",
-    "WEEKDAYS",
-    "Bin",
     "IncidentStats",
     "aggregate",
-    "histogram",
     "is_breached",
     "ordered_counts",
-    "percentile",
 ]
 
 HOURS = 24
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-NICE_WIDTHS_SECONDS = (5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400)
 
 
 def is_breached(incident: Incident) -> bool:
@@ -44,6 +39,8 @@ def is_breached(incident: Incident) -> bool:
 class IncidentStats:
     """Running totals over a set of incidents; `add` ignores an incident id already counted."""
 
+    zone: LocalZone = field(default_factory=LocalZone)
+    """Where the hour × weekday table is counted (the service area's zone)."""
     total: int = 0
     by_category: Counter[str] = field(default_factory=Counter)
     by_severity: Counter[str] = field(default_factory=Counter)
@@ -54,7 +51,7 @@ class IncidentStats:
     breached: int = 0
     drills: int = 0
     hour_weekday: list[list[int]] = field(default_factory=lambda: [[0] * HOURS for _ in WEEKDAYS])
-    """`hour_weekday[weekday][hour]`: incidents created in that UTC hour of that weekday."""
+    """`hour_weekday[weekday][hour]`: incidents created in that local hour of that local weekday."""
     _seen: set[str] = field(default_factory=set, repr=False)
 
     def add(self, incidents: Iterable[Incident]) -> int:
@@ -74,7 +71,7 @@ class IncidentStats:
         self.by_severity[incident.severity.value] += 1
         self.by_status[incident.status.value] += 1
         self.drills += incident.is_drill
-        created = incident.created_at
+        created = self.zone.localise(incident.created_at)
         self.hour_weekday[created.weekday()][created.hour] += 1
         breached = is_breached(incident)
         self.breached += breached
@@ -95,7 +92,7 @@ class IncidentStats:
 
     @property
     def busiest_slot(self) -> tuple[int, int, int] | None:
-        """(weekday, hour, count) of the busiest UTC hour of the week; None when all are zero."""
+        """(weekday, hour, count) of the busiest local hour of the week; None when all are zero."""
         best = max(
             (
                 (day, hour, count)
@@ -107,9 +104,9 @@ class IncidentStats:
         return best if best[2] else None
 
 
-def aggregate(incidents: Iterable[Incident]) -> IncidentStats:
-    """The statistics of `incidents` (duplicates by id counted once)."""
-    stats = IncidentStats()
+def aggregate(incidents: Iterable[Incident], zone: LocalZone | None = None) -> IncidentStats:
+    """The statistics of `incidents` (duplicates by id counted once), hours local to `zone`."""
+    stats = IncidentStats(zone=zone or LocalZone())
     stats.add(incidents)
     return stats
 
@@ -124,52 +121,3 @@ def ordered_counts(counts: Counter[str], known: Sequence[str]) -> list[tuple[str
 CATEGORY_ORDER = tuple(member.value for member in Category)
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
 STATUS_ORDER = tuple(member.value for member in IncidentStatus)
-
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """The `q`-th percentile (0–100) with linear interpolation; None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * min(max(q, 0.0), 100.0) / 100.0
-    low, high = math.floor(position), math.ceil(position)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
-@dataclass(frozen=True, slots=True)
-class Bin:
-    """One histogram bar: `start` ≤ value < `end` seconds; `end` None is the open last bar."""
-
-    start: float
-    end: float | None
-    count: int
-
-
-def histogram(values: Sequence[float], max_bins: int = 12) -> list[Bin]:
-    """Bars of a round width (5 s … 1 day) from zero; far-out values share an open last bar.
-
-    The bulk is every value up to the upper outer fence (third quartile + 3 × the interquartile
-    range); the width is the smallest round one that fits it in `max_bins - 1` bars, so one very
-    slow incident never squashes the rest into a single bar.
-    """
-    if not values:
-        return []
-    q1, q3 = percentile(values, 25) or 0.0, percentile(values, 75) or 0.0
-    fence = q3 + 3 * (q3 - q1)
-    top = max(v for v in values if v <= fence)
-    width = next(
-        (w for w in NICE_WIDTHS_SECONDS if math.floor(top / w) + 1 <= max_bins - 1), NICE_WIDTHS_SECONDS[-1]
-    )
-    closed = math.floor(top / width) + 1
-    counts = [0] * closed
-    overflow = 0
-    for value in values:
-        index = int(max(value, 0.0) // width)
-        if index < closed:
-            counts[index] += 1
-        else:
-            overflow += 1
-    bins = [Bin(i * width, (i + 1) * width, n) for i, n in enumerate(counts)]
-    if overflow:
-        bins.append(Bin(closed * width, None, overflow))
-    return bins

@@ -19,7 +19,7 @@ from sety_console.api.models import (
     SafetyScore,
 )
 
-__all__ = ["BudgetView", "IncidentSource", "SupervisorBackend", "VisitorSource", "ZoneSource"]
+__all__ = ["BudgetView", "IncidentSource", "SupervisorSession", "VisitorSource", "ZoneSource"]
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -52,7 +52,7 @@ class BudgetView(Protocol):
     def remaining(self) -> int | None: ...
 
 
-class SupervisorBackend(Protocol):
+class SupervisorSession(Protocol):
     """The part of `ConsoleSession` the supervisor workspace uses.
 
     `iter_incident_pages(**filters)` takes the `list_incidents` query names (`status`, `category`,
@@ -71,6 +71,8 @@ class SupervisorBackend(Protocol):
 
     @property
     def budget(self) -> BudgetView: ...
+
+    async def get_incident(self, incident_id: str) -> Incident: ...
 
     async def safety_score(self, lat: float, lng: float, radius_km: float = 2.0) -> SafetyScore: ...
 

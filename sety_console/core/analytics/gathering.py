@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sety_console.api.models import IncidentPage
-from sety_console.ui.supervisor.analytics_math import IncidentStats
+from sety_console.core.analytics.stats import IncidentStats
 
 __all__ = ["PageProgress", "aclose_quietly", "gather_stats"]
 

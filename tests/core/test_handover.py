@@ -9,16 +9,15 @@ from typing import Any
 import pytest
 
 from sety_console.api.models import CurrentVisitor, DangerZone, Incident, IncidentPage, Pagination
-from sety_console.ui.supervisor.handover import (
+from sety_console.core.handover import (
     HandoverFilters,
     HandoverSources,
     HandoverWindow,
     classify,
     gather_handover,
-    sources_from_backend,
+    sources_from_session,
 )
-
-from .fakes import FakeBackend, current_visitors, danger_zones, make_incident
+from tests.ui.supervisor.fakes import FakeBackend, current_visitors, danger_zones, make_incident
 
 DAY = datetime(2026, 3, 10, tzinfo=UTC)
 WINDOW = HandoverWindow(DAY + timedelta(hours=6), DAY + timedelta(hours=18))
@@ -62,14 +61,15 @@ def test_sections_follow_the_window() -> None:
     assert [i.created_at for i in data.opened] == sorted(i.created_at for i in data.opened)
 
 
-def test_still_open_is_in_priority_order() -> None:
+def test_still_open_puts_breaches_first_then_priority() -> None:
     incidents = [
         make_incident(1, at(7), status="responding", severity="low"),
         make_incident(2, at(8), status="dispatching", severity="critical", assign_s=None),
         make_incident(3, at(6.5), status="responding", severity="critical"),
+        make_incident(4, at(6.2), status="responding", severity="low", breached=True),
     ]
     data = classify(incidents, WINDOW, HandoverFilters())
-    assert [int(i.incident_id[-1]) for i in data.still_open] == [2, 3, 1]
+    assert [int(i.incident_id[-1]) for i in data.still_open] == [4, 2, 3, 1]
 
 
 def test_filters_and_duplicates() -> None:
@@ -156,7 +156,7 @@ async def test_gather_over_the_session_reads_a_lookback_and_the_store() -> None:
     backend = FakeBackend([])
     held = make_incident(11, at(-100), status="resolved", closed_after=timedelta(hours=109))
     backend.incidents.items[held.incident_id] = held  # only the live store knows it
-    data = await gather_handover(WINDOW, sources_from_backend(backend))
+    data = await gather_handover(WINDOW, sources_from_session(backend))
     window_query = backend.calls[0][1]
     assert window_query["from_date"] == WINDOW.start - timedelta(days=2)
     assert window_query["to_date"] == WINDOW.end

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from sety_console.api.models import Category, Severity, TimelineEventType, Trend
-from sety_console.ui.supervisor.analytics_math import Bin
-from sety_console.ui.supervisor.wording import (
-    bin_label,
+from sety_console.core.analytics.area import trend_words
+from sety_console.core.analytics.histogram import Bin, bin_label, histogram_axis
+from sety_console.core.wording import (
     distance_text,
     duration_text,
     enum_label,
-    histogram_axis,
-    hour_range,
     percent_text,
+    plural,
     signed_percent,
-    trend_text,
-    utc_text,
     weekday_name,
 )
 
@@ -38,22 +33,36 @@ def test_distances_percentages_hours_and_days() -> None:
     assert percent_text(None) == "—"
     assert signed_percent(12.5) == "+12.5 %"
     assert signed_percent(-3) == "-3.0 %"
-    assert hour_range(23) == "23:00–00:00 UTC"
     assert weekday_name(4) == "Friday"
     assert weekday_name(6, short=True) == "Sun"
-    assert utc_text(datetime(2026, 3, 10, 18, 5, tzinfo=UTC)) == "2026-03-10 18:05 UTC"
+    assert (plural(1, "incident"), plural(3, "incident")) == ("1 incident", "3 incidents")
 
 
 def test_trend_words_say_what_the_arrow_means() -> None:
-    worse = trend_text(Trend.worsening, 12.5)
+    worse, _ = trend_words(Trend.worsening, 12.5, 90)
+    assert worse is not None
     assert (worse.arrow, worse.headline, worse.tone) == ("▲", "Getting worse", "bad")
-    assert worse.detail == "incidents up 12.5 % on the previous period"
-    better = trend_text(Trend.improving, -8)
+    assert worse.detail == "incidents up 12.5 % on the 90 days before"
+    better, _ = trend_words(Trend.improving, -18, 30)
+    assert better is not None
     assert (better.headline, better.tone) == ("Getting better", "good")
-    assert "down 8.0 %" in better.detail
-    assert "no incidents in the previous period" in trend_text(Trend.stable, None).detail
-    unknown = trend_text(Trend("volatile"), 1.0)
+    assert "down 18.0 %" in better.detail
+    unknown, _ = trend_words(Trend("volatile"), 1.0, 7)
+    assert unknown is not None
     assert unknown.headline == "Unknown (volatile)"
+
+
+def test_no_previous_period_means_no_trend_at_all() -> None:
+    trend, why = trend_words(Trend.stable, None, 90)
+    assert trend is None
+    assert why == "No trend: nothing to compare with in the 90 days before."
+
+
+def test_a_big_change_on_few_incidents_is_not_called_stable() -> None:
+    trend, _ = trend_words(Trend.stable, 150.0, 7)
+    assert trend is not None
+    assert trend.headline == "No clear trend"
+    assert "too few to call a trend" in trend.detail
 
 
 def test_enum_labels() -> None:

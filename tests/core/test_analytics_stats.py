@@ -7,17 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sety_console.ui.supervisor.analytics_math import (
-    CATEGORY_ORDER,
-    Bin,
-    aggregate,
-    histogram,
-    is_breached,
-    ordered_counts,
-    percentile,
-)
-
-from .fakes import make_incident
+from sety_console.core.analytics.histogram import Bin, histogram, percentile
+from sety_console.core.analytics.stats import CATEGORY_ORDER, aggregate, is_breached, ordered_counts
+from sety_console.core.local_time import LocalZone
+from tests.ui.supervisor.fakes import make_incident
 
 MONDAY_9 = datetime(2026, 3, 9, 9, 30, tzinfo=UTC)  # a Monday
 
@@ -63,13 +56,18 @@ def test_no_sla_figures_means_no_rate() -> None:
     assert aggregate([]).breach_rate is None
 
 
-def test_hour_weekday_uses_utc_and_monday_first() -> None:
-    sunday_late = datetime(2026, 3, 15, 23, 59, tzinfo=UTC)
-    stats = aggregate([make_incident(1, MONDAY_9), make_incident(2, MONDAY_9), make_incident(3, sunday_late)])
-    assert stats.hour_weekday[0][9] == 2
-    assert stats.hour_weekday[6][23] == 1
-    assert sum(map(sum, stats.hour_weekday)) == 3
-    assert stats.busiest_slot == (0, 9, 2)
+def test_hour_weekday_is_local_and_monday_first() -> None:
+    sunday_late = datetime(2026, 3, 15, 23, 59, tzinfo=UTC)  # Monday 00:59 in Lagos
+    incidents = [make_incident(1, MONDAY_9), make_incident(2, MONDAY_9), make_incident(3, sunday_late)]
+    utc = aggregate(incidents, LocalZone("UTC"))
+    assert utc.hour_weekday[0][9] == 2
+    assert utc.hour_weekday[6][23] == 1
+    assert sum(map(sum, utc.hour_weekday)) == 3
+    assert utc.busiest_slot == (0, 9, 2)
+    lagos = aggregate(incidents, LocalZone("Africa/Lagos"))
+    assert lagos.hour_weekday[0][10] == 2
+    assert lagos.hour_weekday[0][0] == 1
+    assert lagos.busiest_slot == (0, 10, 2)
     assert aggregate([]).busiest_slot is None
 
 
@@ -114,5 +112,5 @@ def test_histogram_edge_cases() -> None:
 
 def test_a_tuesday_morning_lands_in_its_cell() -> None:
     later = make_incident(7, MONDAY_9 + timedelta(days=1), status="responding", arrive_s=None)
-    stats = aggregate([later])
+    stats = aggregate([later], LocalZone("UTC"))
     assert stats.hour_weekday[1][9] == 1

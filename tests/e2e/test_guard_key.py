@@ -62,7 +62,7 @@ def test_a_guard_screenshot_shows_the_gate_without_waiting_for_the_control_room(
     path = tmp_path / "guard.png"
 
     async def run() -> tuple[int, float, Shell]:
-        shell = await build_shell(window, session, settings, ini, source="test")
+        shell = await build_shell(window, session, settings, source="test")
         await session.start()
         started = time.monotonic()
         code = await checks.screenshot(shell, path, 30.0, (1366, 768))

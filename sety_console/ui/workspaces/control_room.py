@@ -73,6 +73,7 @@ class ControlRoom(QObject):
         self.set_drills_forced(ctx.window.drills_forced)
         ctx.window.environment_changed.connect(self.set_drills_forced)
         self.model.reset_from(session.incidents.values())
+        self._select_top_if_none()
         self._refresh_pending()
 
     def _wire(self) -> None:
@@ -114,13 +115,17 @@ class ControlRoom(QObject):
             self.model.reset_from(self.ctx.session.incidents.values())  # nothing flashes on a first load
         else:
             self.model.apply(change)
-        if first_load and self.queue.current_id() is None and self.model.rowCount() > 0:
-            top = self.model.incident_at(0)
-            if top is not None:
-                self.queue.select(top.incident_id)
+        if first_load:
+            self._select_top_if_none()
         current = self.queue.current_id()
         if current and (current in change.updated or change.full_resync):
             self._refresh_detail()
+
+    def _select_top_if_none(self) -> None:
+        """The most urgent incident is shown at once (also when the queue starts from the snapshot)."""
+        top = self.model.incident_at(0) if self.queue.current_id() is None else None
+        if top is not None:
+            self.queue.select(top.incident_id)
 
     def _on_connection(self, status: ConnectionStatus) -> None:
         """While the incidents are not live, ages and SLA clocks are marked as projections."""

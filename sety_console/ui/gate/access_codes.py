@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from sety_console.api.models import AccessCode, AccessCodeStatus
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
+from sety_console.core.gate_wording import clause, format_when, is_already_done, not_saved, outbox_words
 from sety_console.core.storage import StorageError
 from sety_console.core.wording import error_text
 from sety_console.ui.common.slots import async_slot
@@ -34,7 +35,6 @@ from .gate_session import GateSession
 from .pager import Pager
 from .style import BUTTON_PT, Look, Tone
 from .table_model import PageModel, TableColumn
-from .wording import clause, format_when, is_already_done, not_saved, outbox_words
 
 log = logging.getLogger(__name__)
 REVOKE_KEY = "Ctrl+Del"

@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from sety_console.api.models import AccessCodeStatus
 from sety_console.core.actions import ActionKind, ActionState
+from sety_console.core.gate_wording import format_when
 from sety_console.ui.gate.access_codes import AccessCodesPanel
-from sety_console.ui.gate.wording import format_when
 from sety_console.ui.gate.workspace import GateWorkspace
 
 from .conftest import finished

@@ -20,6 +20,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     # name: (module, help)
     "sandbox": ("sety_console.sandbox.cli", "run the local Sety API sandbox server"),
     "report": ("sety_console.report_cli", "write the shift-handover report as a PDF (headless)"),
+    "hub": (
+        "sety_console.hub.cli",
+        "run the control-room hub (one key, one poll, shared alarms) or manage its operators",
+    ),
 }
 
 

@@ -16,25 +16,24 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sety_console.api.models import Category, CurrentVisitor, DangerZone, IncidentPage, Severity
+from sety_console.api.models import Category, Severity
+from sety_console.core.handover import HandoverFilters, HandoverWindow, gather_handover, sources_from_client
+from sety_console.core.local_time import DEMO_ZONE, LocalZone, ZoneError, load_zone
 
 if TYPE_CHECKING:
     from sety_console.api import SetyClient
     from sety_console.connect.servers import Server
-    from sety_console.ui.supervisor.handover import HandoverFilters, HandoverSources, HandoverWindow
+    from sety_console.core.handover import HandoverSources
 
 __all__ = ["add_arguments", "client_sources", "parse_moment", "run"]
 
 log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://intel-api.sety.io/v1/external"
 DEFAULT_HOURS = 12.0
-PAGE_SIZE = 100
-ZONES_LISTED = 20
 
 
 class ReportSetupError(Exception):
@@ -92,8 +91,6 @@ def _values(text: str | None, enum: type[StrEnum], what: str) -> tuple[str, ...]
 
 
 def _window(args: argparse.Namespace, now: datetime | None = None) -> HandoverWindow:
-    from sety_console.ui.supervisor.handover import HandoverWindow
-
     end = parse_moment(args.end, "--to") if args.end else (now or datetime.now(UTC))
     if args.start:
         start = parse_moment(args.start, "--from")
@@ -110,8 +107,6 @@ def _window(args: argparse.Namespace, now: datetime | None = None) -> HandoverWi
 
 
 def _filters(args: argparse.Namespace) -> HandoverFilters:
-    from sety_console.ui.supervisor.handover import HandoverFilters
-
     return HandoverFilters(
         _values(args.category, Category, "category"), _values(args.severity, Severity, "severity")
     )
@@ -144,41 +139,35 @@ async def _open_server(args: argparse.Namespace) -> Server:
 
 
 def client_sources(client: SetyClient) -> HandoverSources:
-    """Report sources over a `SetyClient` (paged incidents with `updated_since`, visitors, zones)."""
-    from sety_console.ui.supervisor.handover import HandoverSources
+    """Report sources over a `SetyClient` (the core's, the same reads as the console's report)."""
+    return sources_from_client(client)
 
-    async def pages(**filters: Any) -> AsyncIterator[IncidentPage]:
-        page = 1
-        while True:
-            result = await client.list_incidents(page=page, **filters)
-            yield result
-            if not result.pagination.has_more or not result.data:
-                return
-            page += 1
 
-    async def visitors() -> Sequence[CurrentVisitor]:
-        return (await client.list_current_visitors()).data
+def _zone(args: argparse.Namespace) -> LocalZone:
+    """The zone the report's times are in: the console's setting, Lagos for the demo sandbox."""
+    from sety_console.config import load_settings
 
-    async def zones() -> Sequence[DangerZone]:
-        return (await client.list_danger_zones(limit=ZONES_LISTED)).data
-
-    return HandoverSources(pages, visitors, zones, incident_detail=client.get_incident, updated_since=True)
+    setting = load_settings().time_zone
+    try:
+        return load_zone(setting or (DEMO_ZONE if args.sandbox else None))
+    except ZoneError as exc:
+        raise ReportSetupError(f"time_zone in settings.json: {exc}") from None
 
 
 async def _gather_and_write(
-    args: argparse.Namespace, window: HandoverWindow, filters: HandoverFilters
+    args: argparse.Namespace, window: HandoverWindow, filters: HandoverFilters, zone: LocalZone
 ) -> int:
-    from sety_console.ui.supervisor.handover import gather_handover
-    from sety_console.ui.supervisor.report_document import build_report_document, report_title
-    from sety_console.ui.supervisor.report_pdf import write_pdf
+    from sety_console.core.handover.report_html import build_report_html, report_title
+    from sety_console.report_pdf import build_report_document, write_pdf
 
     server = await _open_server(args)
     try:
-        data = await gather_handover(window, client_sources(server.client), filters)
+        data = await gather_handover(window, sources_from_client(server.client), filters)
     finally:
         await server.aclose()
     source = "the console's demo sandbox" if args.sandbox else server.client.base_url
-    path = write_pdf(build_report_document(data, source), args.out, report_title(data))
+    title = report_title(data, zone)
+    path = write_pdf(build_report_document(build_report_html(data, zone, source), title), args.out, title)
     print(
         f"Wrote {path}: {len(data.still_open)} still open, {len(data.opened)} opened, "
         f"{len(data.closed)} closed, {len(data.breaches)} SLA breaches, {len(data.notes)} notes, "
@@ -193,10 +182,10 @@ def run(args: argparse.Namespace) -> int:
     """Write the report; 0 when written, 1 when the server or the disk failed, 2 for bad arguments."""
     from sety_console.api.errors import SetyError
     from sety_console.connect.sandbox_child import SandboxStartError
-    from sety_console.ui.supervisor.report_pdf import ReportError, ensure_gui_application
+    from sety_console.report_pdf import ReportError, ensure_gui_application
 
     try:
-        window, filters = _window(args), _filters(args)
+        window, filters, zone = _window(args), _filters(args), _zone(args)
     except ReportSetupError as exc:
         print(f"sety-console report: {exc}", file=sys.stderr)
         return 2
@@ -204,7 +193,7 @@ def run(args: argparse.Namespace) -> int:
     if args.sandbox:
         print("Using the console's demo sandbox (starting it if it is not running)…", file=sys.stderr)
     try:
-        return asyncio.run(_gather_and_write(args, window, filters))
+        return asyncio.run(_gather_and_write(args, window, filters, zone))
     except ReportSetupError as exc:
         print(f"sety-console report: {exc}", file=sys.stderr)
         return 2

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from sety_console.api.models import Incident, Severity
+from sety_console.api.models import Incident, IncidentStatus, Severity
 
 from .rules import SlaClock, SlaPhase, is_high_priority, sla_clock
 from .wording import category_name
@@ -59,6 +59,11 @@ class AlarmReason(Enum):
         }.get(self.value, self.value)
 
 
+WAITING_FOR_HELP = frozenset(
+    {IncidentStatus.created, IncidentStatus.dispatching, IncidentStatus.assigned, IncidentStatus.responding}
+)
+"""A new critical incident alarms until help is on scene (then its condition has returned to normal)."""
+
 SEVERITY_RANK = {Severity.critical: 0, Severity.high: 1, Severity.medium: 2, Severity.low: 3}
 
 
@@ -70,7 +75,7 @@ def alarm_reasons(incident: Incident, now: datetime) -> tuple[AlarmReason, ...]:
     found = []
     if clock.breached and clock.phase in (SlaPhase.ASSIGN, SlaPhase.ARRIVE):
         found.append(AlarmReason.SLA_BREACHED)
-    if is_high_priority(incident):
+    if is_high_priority(incident) and incident.status in WAITING_FOR_HELP:
         found.append(AlarmReason.NEW_CRITICAL)
     if any(entry.event == "escalated" for entry in incident.timeline):
         found.append(AlarmReason.ESCALATED)

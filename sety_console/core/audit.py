@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from sety_console.core.local_time import to_local
+
 from .offload import DiskWorker
 from .storage import StorageError, describe_sqlite_error, open_database
 
@@ -192,8 +194,8 @@ def _write_csv(path: Path, entries: list[AuditEntry]) -> None:
             writer.writerow(
                 [
                     e.action_id, e.action, e.target_id or "", e.summary, e.operator, e.workstation,
-                    e.acted_at.astimezone().isoformat(timespec="seconds"),
-                    e.confirmed_at.astimezone().isoformat(timespec="seconds") if e.confirmed_at else "",
+                    to_local(e.acted_at).isoformat(timespec="seconds"),
+                    to_local(e.confirmed_at).isoformat(timespec="seconds") if e.confirmed_at else "",
                     e.outcome, e.detail,
                 ]
             )  # fmt: skip

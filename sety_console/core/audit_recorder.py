@@ -6,6 +6,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from sety_console.core.local_time import to_local
+
 from .actions import ActionKind, ActionState, OutboxEntry
 from .alarm_book import ALL_INCIDENTS, AlarmRecord
 from .audit import AuditEntry, AuditLog
@@ -70,7 +72,7 @@ class AuditRecorder:
         """An alarm action taken here: acted and settled at once (it lives on this workstation)."""
         target = None if record.incident_id == ALL_INCIDENTS else record.incident_id
         reasons = ", ".join(r.label for r in record.reasons)
-        until = f" until {record.until.astimezone():%H:%M}" if record.until else ""
+        until = f" until {to_local(record.until):%H:%M}" if record.until else ""
         summary = f"Alarm {record.action.value}{until}" + (f" ({reasons})" if reasons else "")
         action_id = f"alarm_{record.action.value}_{record.incident_id}_{record.at.timestamp():.3f}"
         entry = AuditEntry(

@@ -21,6 +21,7 @@ from sety_console.api.errors import (
     SetyError,
     TransportError,
 )
+from sety_console.core.local_time import to_local
 
 from .events import Event
 
@@ -28,6 +29,8 @@ STALE_FACTOR = 2.0
 """The picture is live while its data is younger than this many expected refresh intervals."""
 OFFLINE_AFTER_S = 15.0
 """Past this age (or twice the expected interval, if longer) the picture is offline, not just late."""
+OFFLINE_AFTER_FAILURES = 3
+"""Only where no data age is known (a monitor nobody tells about data): offline after this many failures."""
 FOCUS_STREAM = {
     "control-room": "incidents",
     "map": "incidents",
@@ -80,7 +83,7 @@ class ConnectionStatus:
 
 
 def _hhmm(when: datetime | None) -> str:
-    return when.astimezone().strftime("%H:%M:%S") if when else "the start"
+    return to_local(when).strftime("%H:%M:%S") if when else "the start"
 
 
 def _age_words(seconds: float) -> str:
@@ -115,6 +118,7 @@ class ConnectionMonitor:
         self._rate_limited_until: datetime | None = None
         self._snapshot_at: datetime | None = None
         self._problems: dict[str, datetime | None] = {}  # source -> when its part was last confirmed
+        self._started = now
         self._fresh: dict[str, datetime | None] = {}  # stream -> when its data was last confirmed
         self._expected: dict[str, float] = {}  # stream -> planned seconds between refreshes
         self._status = ConnectionStatus(
@@ -142,6 +146,11 @@ class ConnectionMonitor:
         (self._granted if granted else self._missing).add(scope)
         (self._missing if granted else self._granted).discard(scope)
         self._publish(now, self._status.last_error)
+
+    @property
+    def scopes_known(self) -> bool:
+        """True once every scope the workspaces use is known to be granted or missing."""
+        return set(ALL_SCOPES) <= self._granted | self._missing
 
     def available_workspaces(self) -> dict[str, str | None]:
         """Each workspace: None when available, else the reason it is not."""
@@ -172,7 +181,10 @@ class ConnectionMonitor:
         stale = {}
         for stream, as_of in self._fresh.items():
             expected = self._expected.get(stream)
-            if as_of is not None and expected and (now - as_of).total_seconds() > STALE_FACTOR * expected:
+            if as_of is None:
+                continue
+            old = as_of < self._started  # only what the snapshot held
+            if old or (expected and (now - as_of).total_seconds() > STALE_FACTOR * expected):
                 stale[stream] = as_of
         return stale
 
@@ -218,13 +230,28 @@ class ConnectionMonitor:
             return ConnectionState.OFFLINE if self._failures else ConnectionState.CONNECTING
         if self.available_workspaces().get(self._focus):
             return ConnectionState.FORBIDDEN
+        if not self._fresh:  # no data ages told (a bare monitor): judge by the requests alone
+            if self._failures:
+                return (
+                    ConnectionState.OFFLINE
+                    if self._failures >= OFFLINE_AFTER_FAILURES
+                    else ConnectionState.DEGRADED
+                )
+            return self._late_or_online(now)
         stream = FOCUS_STREAM.get(self._focus, "incidents")
         as_of = self._fresh.get(stream)
-        if as_of is not None and (now - as_of).total_seconds() > self._offline_after(stream):
+        if as_of is None or as_of < self._started:  # no data of this session yet (maybe the snapshot's)
+            if (now - self._started).total_seconds() > self._offline_after(stream):
+                return ConnectionState.OFFLINE
+            return ConnectionState.DEGRADED if self._problems else ConnectionState.CONNECTING
+        if (now - as_of).total_seconds() > self._offline_after(stream):
             return ConnectionState.OFFLINE
-        if stream in self._stale(now) or self._problems:
+        if stream in self._stale(now):
             return ConnectionState.DEGRADED
-        if self._rate_limited_until and now < self._rate_limited_until:
+        return self._late_or_online(now)
+
+    def _late_or_online(self, now: datetime) -> ConnectionState:
+        if self._problems or (self._rate_limited_until and now < self._rate_limited_until):
             return ConnectionState.DEGRADED
         return ConnectionState.ONLINE
 

@@ -205,15 +205,12 @@ class Outbox:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
-    def claimed(self, entry: OutboxEntry) -> list[OutboxEntry]:
-        """Other delivered entries of the same kind (their results are not this entry's)."""
-        return [
-            other
-            for other in self._recent.values()
-            if other.action_id != entry.action_id
-            and other.kind is entry.kind
-            and other.state is ActionState.DONE
-        ]
+    async def claimed_results(self, entry: OutboxEntry, since: datetime) -> list[dict[str, Any]]:
+        """Results other delivered actions of the same kind own (from the file: every one, not only the
+        latest in memory), so a look-up never takes another action's copy for this one's."""
+        if self._store is None:
+            raise OutboxStorageError("The outbox is closed.")
+        return await self._disk.run(self._store.done_results, entry.kind, since)
 
     # ------------------------------------------------------------------ bookkeeping (Delivery calls these)
 

@@ -41,7 +41,15 @@ from sety_console.api.models import Incident, IncidentStatus
 from .actions import ActionKind, ActionState, OutboxEntry, Settlement
 from .clock import Clock
 from .connection import ConnectionMonitor
-from .outbox_send import CHECKED_KINDS, WRITE_SCOPE, look_on_server, result_key, send, settlement
+from .outbox_send import (
+    CHECKED_KINDS,
+    CLOCK_TOLERANCE,
+    WRITE_SCOPE,
+    look_on_server,
+    result_key,
+    send,
+    settlement,
+)
 
 if TYPE_CHECKING:
     from sety_console.api import SetyClient
@@ -86,7 +94,10 @@ class Delivery:
         return self._client.idempotency_honoured is True
 
     def _must_look(self, entry: OutboxEntry) -> bool:
-        return entry.needs_check and entry.kind in CHECKED_KINDS and not self._honoured()
+        """The server may hold an earlier try that only a look-up can find (a key deduplicates only the
+        tries that carried it, and only on a server known to honour it)."""
+        keyed = self._honoured() and bool(entry.idempotency_key)
+        return entry.needs_check and entry.kind in CHECKED_KINDS and not keyed
 
     def quiet_until(self, entry: OutboxEntry) -> datetime | None:
         """When the entry may be looked up (None: it need not wait)."""
@@ -106,6 +117,8 @@ class Delivery:
                 last_sent_at=latest_try,
                 next_attempt_at=None,
             )
+        elif entry.needs_check and entry.last_sent_at is None:  # a file from before `last_sent_at` existed
+            entry = replace(entry, last_sent_at=entry.updated_at or entry.created_at)
         quiet = self.quiet_until(entry)
         if quiet is not None and (entry.next_attempt_at is None or entry.next_attempt_at < quiet):
             entry = replace(entry, next_attempt_at=quiet)
@@ -140,16 +153,18 @@ class Delivery:
 
     async def _try(self, entry: OutboxEntry) -> tuple[BaseModel, Settlement]:
         if self._must_look(entry):
-            found = await look_on_server(self._client, entry, self._claimed(entry))
+            found = await look_on_server(self._client, entry, await self._claimed(entry))
             if found is not None:
                 log.info("%s %s was already on the server; not sent again", entry.kind.value, entry.action_id)
                 return found, Settlement.FOUND
         result = await send(self._client, entry)
         return result, settlement(entry, result)
 
-    def _claimed(self, entry: OutboxEntry) -> set[str]:
+    async def _claimed(self, entry: OutboxEntry) -> set[str]:
         """Result ids already owned by other delivered entries of the same kind."""
-        keys = (result_key(other.kind, other.result) for other in self._outbox.claimed(entry))
+        since = entry.created_at - 2 * CLOCK_TOLERANCE  # what the look-up's window can reach, and skew
+        results = await self._outbox.claimed_results(entry, since)
+        keys = (result_key(entry.kind, result) for result in results)
         return {key for key in keys if key}
 
     # ------------------------------------------------------------------ outcomes

@@ -202,6 +202,15 @@ class OutboxStore:
         """The latest entries of any state, newest first."""
         return self._select("ORDER BY seq DESC LIMIT ?", (limit,))
 
+    def done_results(self, kind: ActionKind, since: datetime) -> list[dict[str, Any]]:
+        """Results of the actions of `kind` delivered since `since` (what a look-up must not claim)."""
+        sql = (
+            "SELECT result FROM outbox "
+            "WHERE kind = ? AND state = 'done' AND result IS NOT NULL AND updated_at >= ?"
+        )
+        rows = self._patiently(lambda db: db.execute(sql, (kind.value, since.isoformat())).fetchall())
+        return [json.loads(row[0]) for row in rows]
+
     def settlements(self) -> dict[str, int]:
         """How many actions ended each way: done ones by `Settlement`, plus `failed` and `open`."""
         sql = (

@@ -1,8 +1,8 @@
 """What the poller asks next: the plan's settings, the area schedule, and the fallback mode's planning.
 
-Pure decisions (no I/O): `PollPlan` holds the settings, `next_area` picks which area the next request
-serves, `FallbackPlanner` decides the fallback mode's next incident request when the server does not
-support `updated_since`:
+Pure decisions (no I/O), plus the poller's vocabulary (`PollMode`, `PollerEvents`): `PollPlan` holds
+the settings, `next_area` picks which area the next request serves, `FallbackPlanner` decides the
+fallback mode's next incident request when the server does not support `updated_since`:
 
 * the newest page of open incidents every other request (new incidents and changes on it show up);
 * incidents that vanished from a page where they should have been (they closed) are fetched one by one,
@@ -20,6 +20,8 @@ from enum import Enum
 
 from sety_console.api.models import ACTIVE_STATUSES, Incident, IncidentPage, Severity
 
+from .changes import ChangeSet
+from .events import Event
 from .rules import is_high_priority, priority_key
 from .stores import IncidentStore
 
@@ -80,6 +82,22 @@ def next_area(
     if zones_interval is not None and (since_zones is None or since_zones >= zones_interval):
         return Area.ZONES
     return Area.INCIDENTS if incidents_on else None
+
+
+class PollMode(Enum):
+    DELTA = "delta"
+    FALLBACK = "fallback"
+
+
+@dataclass(slots=True)
+class PollerEvents:
+    """Where the poller announces what it changed (the session's events)."""
+
+    incidents_changed: Event[ChangeSet] = field(default_factory=Event)
+    visitors_changed: Event[ChangeSet] = field(default_factory=Event)
+    zones_changed: Event[ChangeSet] = field(default_factory=Event)
+    freshness_changed: Event[None] = field(default_factory=Event)
+    mode_changed: Event[PollMode] = field(default_factory=Event)
 
 
 class StepKind(Enum):

@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -40,23 +38,35 @@ from sety_console.api.errors import (
     ResponseFormatError,
     SetyError,
 )
-from sety_console.api.models import DangerZone, Incident, IncidentPage
+from sety_console.api.models import Incident, IncidentPage, PaginatedResponse
 
 from .changes import ChangeSet
 from .clock import Clock
 from .connection import ConnectionMonitor
-from .events import Event
 from .pacing import SharePacer
-from .poll_plan import OPEN_STATUSES, Area, FallbackPlanner, FallbackStep, PollPlan, StepKind, next_area
+from .poll_plan import (
+    OPEN_STATUSES,
+    Area,
+    FallbackPlanner,
+    FallbackStep,
+    PollerEvents,
+    PollMode,
+    PollPlan,
+    StepKind,
+    next_area,
+)
 from .stores import IncidentStore, VisitorStore, ZoneStore
 
 if TYPE_CHECKING:
     from sety_console.api import SetyClient
 
+__all__ = ["PollMode", "Poller", "PollerEvents"]
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PRUNE_EVERY_S = 60.0
+IDLE_RECHECK_S = 5.0
+"""With nothing to poll, the poller looks again this often (a focus change is noticed within it)."""
 MISSING_CHECKS_PER_RESYNC = 10
 """Open incidents a resync did not list are fetched one by one (at most this many per resync)."""
 AREA_SCOPE = {Area.INCIDENTS: "incidents:read", Area.VISITORS: "access:read", Area.ZONES: "intel:read"}
@@ -64,24 +74,10 @@ AREA_SCOPE = {Area.INCIDENTS: "incidents:read", Area.VISITORS: "access:read", Ar
 
 DEFAULT_STEP_S = 1.0
 """The expected seconds between incident polls before the budget is known."""
+MIN_EXPECTED_STEP_S = 1.0
+"""A poll takes time to land: data up to two seconds old still counts as live, whatever the budget."""
 MAX_EXPECTED_STEP_S = 5.0
 """Never expect fresh data less often than this: a spent budget makes the picture stale, and says so."""
-
-
-class PollMode(Enum):
-    DELTA = "delta"
-    FALLBACK = "fallback"
-
-
-@dataclass(slots=True)
-class PollerEvents:
-    """Where the poller announces what it changed (the session's events)."""
-
-    incidents_changed: Event[ChangeSet] = field(default_factory=Event)
-    visitors_changed: Event[ChangeSet] = field(default_factory=Event)
-    zones_changed: Event[ChangeSet] = field(default_factory=Event)
-    freshness_changed: Event[None] = field(default_factory=Event)
-    mode_changed: Event[PollMode] = field(default_factory=Event)
 
 
 class Poller:
@@ -147,7 +143,7 @@ class Poller:
                 await self._clock.sleep(self.plan.error_backoff_max_s)
                 continue
             if not polled:
-                await self._clock.sleep(self.plan.interval(self.plan.visitors_interval_s, "*"))
+                await self._clock.sleep(self._idle_wait())
 
     async def step(self) -> bool:
         """Serve one area (one or more paced requests); False when there is nothing to poll."""
@@ -168,6 +164,20 @@ class Poller:
             self._failures = 0
             self._monitor.clear_problem(_source(area), self._clock.now())
         return True
+
+    def _idle_wait(self) -> float:
+        """Nothing is due (no incidents scope): sleep until the visitors or zones are due again, and
+        look again within `IDLE_RECHECK_S` (the focus may move to the gate meanwhile)."""
+        now, plan = self._clock.monotonic(), self.plan
+        waits = [
+            plan.interval(table, self._focus) - (now - self._last_ok.get(area, now))
+            for area, table in (
+                (Area.VISITORS, plan.visitors_interval_s),
+                (Area.ZONES, plan.zones_interval_s),
+            )
+            if area not in self._disabled
+        ]
+        return max(0.1, min([*waits, IDLE_RECHECK_S]))
 
     def _choose(self) -> Area | None:
         now = self._clock.monotonic()
@@ -259,17 +269,21 @@ class Poller:
 
     # ------------------------------------------------------------------ incidents
 
-    async def _pages(self, **filters: Any) -> list[Incident]:
-        """Every page of `list_incidents(**filters)`, each page a paced request."""
-        items: list[Incident] = []
+    async def _all_pages(self, fetch: Callable[[int], Awaitable[PaginatedResponse[T]]]) -> list[T]:
+        """Every item of a paged list, each page a paced request (an error: no list at all)."""
+        items: list[T] = []
         page_no = 1
         while True:
-            call = partial(self._client.list_incidents, page=page_no, limit=self.plan.page_limit, **filters)
-            page = await self._request(call)
+            page = await self._request(partial(fetch, page_no))
             items.extend(page.data)
             if not page.pagination.has_more or not page.data:
                 return items
             page_no += 1
+
+    async def _pages(self, **filters: Any) -> list[Incident]:
+        """Every page of `list_incidents(**filters)`."""
+        limit = self.plan.page_limit
+        return await self._all_pages(lambda n: self._client.list_incidents(page=n, limit=limit, **filters))
 
     async def _resync(self) -> None:
         started, started_wall = self._clock.monotonic(), self._clock.now()
@@ -361,29 +375,21 @@ class Poller:
 
     async def _poll_visitors(self) -> None:
         started_wall = self._clock.now()
-        answer = await self._request(lambda: self._client.list_current_visitors())
-        changes = self._visitors.replace(answer.data)
-        self._visitors.mark_fresh(started_wall)
-        self._last_ok[Area.VISITORS] = self._clock.monotonic()
-        if changes:
-            self.events.visitors_changed.emit(changes)
-        self.events.freshness_changed.emit(None)
+        answer = await self._request(self._client.list_current_visitors)
+        self._replaced(Area.VISITORS, self._visitors.replace(answer.data), started_wall)
 
     async def _poll_zones(self) -> None:
         started_wall = self._clock.now()
-        zones: list[DangerZone] = []
-        page_no = 1
-        while True:
-            page = await self._request(partial(self._client.list_danger_zones, page=page_no, limit=100))
-            zones.extend(page.data)
-            if not page.pagination.has_more or not page.data:
-                break
-            page_no += 1
-        changes = self._zones.replace(zones)
-        self._zones.mark_fresh(started_wall)
-        self._last_ok[Area.ZONES] = self._clock.monotonic()
+        zones = await self._all_pages(lambda n: self._client.list_danger_zones(page=n, limit=100))
+        self._replaced(Area.ZONES, self._zones.replace(zones), started_wall)
+
+    def _replaced(self, area: Area, changes: ChangeSet, fresh_at: datetime) -> None:
+        """A side area's store now holds the server's whole list as of `fresh_at`."""
+        self._store_of(area).mark_fresh(fresh_at)
+        self._last_ok[area] = self._clock.monotonic()
+        event = self.events.visitors_changed if area is Area.VISITORS else self.events.zones_changed
         if changes:
-            self.events.zones_changed.emit(changes)
+            event.emit(changes)
         self.events.freshness_changed.emit(None)
 
     # ------------------------------------------------------------------ bookkeeping
@@ -411,7 +417,7 @@ class Poller:
         """Seconds between two refreshes of `area` as planned now: how old its data may get while the
         picture still counts as live (the connection's liveness is judged against it)."""
         step = self._pacer.interval()
-        step = DEFAULT_STEP_S if step is None else min(step, MAX_EXPECTED_STEP_S)
+        step = DEFAULT_STEP_S if step is None else min(max(step, MIN_EXPECTED_STEP_S), MAX_EXPECTED_STEP_S)
         if area is Area.VISITORS:
             return self.plan.interval(self.plan.visitors_interval_s, self._focus) + step
         if area is Area.ZONES:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,7 +41,7 @@ from sety_console.api.models import (
 )
 
 from .actions import ActionKind, OutboxEntry
-from .alarm_book import AlarmBook
+from .alarm_book import AlarmBook, AlarmLog
 from .alarm_log import SqliteAlarmLog
 from .audit import AuditLog
 from .audit_recorder import AuditRecorder
@@ -83,6 +84,7 @@ class ConsoleSession(SessionReads):
         poll_plan: PollPlan | None = None,
         server_id: str | None = None,
         outbox_quiet_margin_s: float = QUIET_MARGIN_S,
+        alarm_log: AlarmLog | None = None,
     ) -> None:
         self._client = client
         self.server_id = server_id or client.base_url
@@ -126,7 +128,11 @@ class ConsoleSession(SessionReads):
             quiet_margin_s=outbox_quiet_margin_s,
         )
         self.outbox_changed: Event[OutboxEntry] = self.outbox.changed
-        self._alarm_log = SqliteAlarmLog(self.data_dir / "alerts.sqlite3")
+        # the alarm actions: on this workstation's disk, or shared (a control-room hub's `HubAlarmLog`)
+        self._local_alarm_log: SqliteAlarmLog | None = None
+        if alarm_log is None:
+            alarm_log = self._local_alarm_log = SqliteAlarmLog(self.data_dir / "alerts.sqlite3")
+        self._alarm_log: AlarmLog = alarm_log
         self.alarms = AlarmBook(self.incidents, self._alarm_log, workstation=workstation)
         self.audit = AuditLog(self.data_dir / "audit.sqlite3")
         self._auditor = AuditRecorder(self.audit, self._clock, workstation, lambda: self.operator_name)
@@ -135,11 +141,17 @@ class ConsoleSession(SessionReads):
         self.alerts_changed: Event[None] = self.alarms.changed
         self.incidents_changed.connect(lambda _: self.alarms.evaluate(self._clock.now()))
         self.connection_changed.connect(self._on_connection)
+        self.freshness_changed.connect(lambda _: self._observe_liveness(self._clock.now()))
         self.supervisor = TaskSupervisor(self._clock)
         self.supervisor.crashed.connect(self._on_crash)
         self._snapshot_shown = False
         self._started = asyncio.Event()  # reads wait for it: the server is ready once `start()` runs
         self._closed = False
+        self._feed: Callable[[], Coroutine[Any, Any, None]] = self._poll
+
+    def use_feed(self, feed: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Keep the stores live with `feed()` instead of polling (e.g. a control-room hub's stream)."""
+        self._feed = feed
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -161,11 +173,12 @@ class ConsoleSession(SessionReads):
         Raises `OutboxStorageError` when the outbox cannot be opened (another console uses the folder).
         """
         await self.show_snapshot()
+        self._observe_liveness(self._clock.now())  # from now on the status follows the data's age
         await self.audit.open(self._clock.now())
         await self.outbox.open()
         await self.alarms.open()
         self._started.set()
-        self.supervisor.spawn("sety-poller", self._poll)
+        self.supervisor.spawn("sety-poller", self._feed)
         self.supervisor.spawn("sety-outbox", self.outbox.run)
         self.supervisor.spawn("sety-ticker", self._tick)
 
@@ -185,7 +198,8 @@ class ConsoleSession(SessionReads):
         except OSError as exc:
             log.warning("could not save the snapshot: %s", exc)
         await self.outbox.close()
-        await self._alarm_log.close()
+        if self._local_alarm_log is not None:
+            await self._local_alarm_log.close()
         await self._auditor.drain()
         await self.audit.close()
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sety_console.api.models import Incident
+from sety_console.core.local_time import to_local
 
 from .rules import SlaClock, SlaPhase, SlaUrgency, missed_target, sla_clock, sla_targets
 
@@ -164,7 +165,7 @@ def _after_arrival(incident: Incident, clock: SlaClock) -> SlaWords:
 
 
 def _local_hhmm(moment: datetime) -> str:
-    return f"{moment.astimezone():%H:%M}"
+    return f"{to_local(moment):%H:%M}"
 
 
 def sla_summary(incident: Incident, time_format: Callable[[datetime], str] = _local_hhmm) -> str:

@@ -56,8 +56,10 @@ class SandboxConfig:
     """Transport for webhook deliveries (tests may inject `httpx.MockTransport`)."""
     intel_refresh_seconds: float = 60.0
     """Danger zones are recomputed at most this often (wall seconds) once the history changed."""
-    demo_history_count: int = 5000
-    demo_history_days: int = 90
+    demo_history_count: int = 12_000
+    demo_history_days: int = 365
+    """A year of service-area history (about 55 incidents a day), so every analytics window has
+    data and the 7-, 30-, 90- and 180-day windows a previous period to compare with."""
     responder_count: int = 40
     echo_sql: bool = False
     honour_idempotency_key: bool = True

@@ -1,8 +1,10 @@
 """Demo data, loaded once into a new database (deterministic for a seed and a start time).
 
-* the service-area history: ~5,000 incidents over the last 90 days from `demo_data.history`, played
-  through the same responder simulation as live incidents (full timelines, SLA figures, responders
-  and outcomes) and flagged `is_history`; a few are still active at start, so the queue is alive;
+* the service-area history: ~20,000 incidents over the last year from `demo_data.history` (some
+  districts rising, some falling), with full timelines, SLA figures, responders and outcomes, flagged
+  `is_history`. Courses already over are written by `history_play` (the simulation's timers and
+  wording, without its cost); the last hours are played by the responder simulation itself, so a
+  few incidents are active at start and the queue is alive;
 * a handful of incidents of the second organisation (to show tenancy);
 * the responder pool (`demo_data.responder_units`), which every database gets, demo or not;
 * the gate: access codes in every state, ~200 past visits and ~15 visitors inside now.
@@ -33,6 +35,7 @@ from .demo_data import (
     new_incident,
     responder_units,
 )
+from .history_play import Base, Played, nearest_bases, play_closed
 from .ids import new_id
 from .plans import Plan, PlanSpec, initial_plan, notes_for
 from .tables import AccessCodeRow, AccessLogRow, IncidentRow, ResponderUnitRow
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIN_ACTIVE_AT_START = 6
+_INSERT_ROWS = insert(IncidentRow).execution_options(render_nulls=True)
 OTHER_ORG_INCIDENTS = 20
 _CANCEL_REASONS = (
     "User confirmed they are safe; the button was pressed by mistake",
@@ -86,9 +90,9 @@ def seed_demo(sandbox: Sandbox) -> None:
         (d, accounts.OTHER_ORG_ID, False) for d in others
     ]
     with db.write_lock, db.session() as session:
-        rows = _play(sandbox, rng, entries, now)
-        for chunk in range(0, len(rows), 1000):
-            session.execute(insert(IncidentRow), rows[chunk : chunk + 1000])
+        rows = _rows(sandbox, rng, entries, now)
+        for chunk in range(0, len(rows), 2000):  # Core inserts: no ORM object per row
+            session.connection().execute(_INSERT_ROWS, rows[chunk : chunk + 2000])
         sandbox.dispatcher.persist_units(session, list(sandbox.dispatcher.units))
         codes, visits = gate_activity(now, seed=config.seed_value)
         _seed_gate(session, rng, codes, visits, now)
@@ -110,30 +114,75 @@ def _top_up(rng: random.Random, demos: list[DemoIncident], now: datetime) -> lis
     return sorted(extra, key=lambda d: d.created_at)
 
 
-def _play(
+def _rows(
     sandbox: Sandbox, rng: random.Random, entries: list[tuple[DemoIncident, str, bool]], now: datetime
 ) -> list[dict[str, Any]]:
-    """Run every demo incident through the responder simulation up to `now`; rows to insert."""
-    active: dict[str, tuple[Incident, Plan]] = {}
+    """The rows of every demo incident as it stands at `now`: courses already over are played
+    straight into their documents, the rest run through the responder simulation."""
+    bases = [Base(unit.info, unit.lng, unit.lat) for unit in sandbox.dispatcher.units.values()]
+    nearest = nearest_bases([demo for demo, _, _ in entries], bases)
+    rows: list[dict[str, Any]] = []
+    running: dict[str, tuple[Incident, Plan]] = {}
     owners: dict[str, tuple[str, bool]] = {}
-    for demo, org_id, is_history in entries:
-        incident = _incident(demo, new_id("inc", rng))
-        active[incident.incident_id] = (
-            incident,
-            initial_plan(_spec(rng, demo), demo.severity, to_ms(demo.created_at)),
+    for (demo, org_id, is_history), candidates in zip(entries, nearest, strict=True):
+        incident_id, spec = new_id("inc", rng), demo_spec(rng, demo)
+        subject = demo_subject(demo)
+        played = play_closed(demo, incident_id, dataclasses.replace(spec), bases, now, subject, candidates)
+        if played is not None:
+            rows.append(_played_row(demo, incident_id, org_id, is_history, played))
+            continue
+        running[incident_id] = (
+            demo_incident(demo, incident_id),
+            initial_plan(spec, demo.severity, to_ms(demo.created_at)),
         )
-        owners[incident.incident_id] = (org_id, is_history)
-    sandbox.dispatcher.simulation().advance(active, to_ms(now))
-    rows = []
-    for incident_id, (incident, plan) in active.items():
+        owners[incident_id] = (org_id, is_history)
+    sandbox.dispatcher.simulation().advance(running, to_ms(now))
+    for incident_id, (incident, plan) in running.items():
         org_id, is_history = owners[incident_id]
         row = incident_store.new_row(incident, org_id, "test", plan, is_history=is_history)
         rows.append({c.key: getattr(row, c.key) for c in IncidentRow.__table__.columns})
     return rows
 
 
-def _incident(demo: DemoIncident, incident_id: str) -> Incident:
+def _played_row(
+    demo: DemoIncident, incident_id: str, org_id: str, is_history: bool, played: Played
+) -> dict[str, Any]:
+    return {
+        "incident_id": incident_id,
+        "org_id": org_id,
+        "environment": "test",
+        "created_at_ms": to_ms(demo.created_at),
+        "updated_at_ms": played.updated_at_ms,
+        "status": played.status,
+        "category": demo.category,
+        "severity": demo.severity,
+        "is_drill": True,
+        "is_history": is_history,
+        "idempotency_key": None,
+        "lng": demo.lng,
+        "lat": demo.lat,
+        "time_to_assign_s": played.time_to_assign_s,
+        "time_to_arrive_s": played.time_to_arrive_s,
+        "next_action_at_ms": None,
+        "plan": None,
+        "document": played.document,
+    }
+
+
+def demo_incident(demo: DemoIncident, incident_id: str) -> Incident:
+    """A just-created incident for `demo`, as the API would create it."""
     return lifecycle.new_incident(incident_id, demo_request(demo), is_drill=True, now=demo.created_at)
+
+
+def demo_subject(demo: DemoIncident) -> dict[str, Any]:
+    """The incident's `subject` block as the API stores it."""
+    return {
+        "name": demo.subject_name,
+        "phone": demo.subject_phone,
+        "email": demo.subject_email,
+        "reference": demo.subject_reference,
+        "metadata": dict(demo.metadata),
+    }
 
 
 def demo_request(demo: DemoIncident) -> CreateIncidentRequest:
@@ -160,7 +209,7 @@ def demo_request(demo: DemoIncident) -> CreateIncidentRequest:
     )
 
 
-def _spec(rng: random.Random, demo: DemoIncident) -> PlanSpec:
+def demo_spec(rng: random.Random, demo: DemoIncident) -> PlanSpec:
     """The demo data's prescribed course as a simulation plan."""
     never = demo.close_after_s + 3600.0
     assign = demo.assign_after_s if demo.assign_after_s is not None else never

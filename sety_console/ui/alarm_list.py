@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from sety_console.core.alarm_book import SHELVE_CHOICES
 from sety_console.core.alarm_model import Alarm, AlarmState
 from sety_console.core.alarm_text import alarm_why
+from sety_console.core.local_time import to_local
 from sety_console.core.wording import category_name
 
 COLUMNS = ("State", "Incident", "Why", "Raised", "By")
@@ -32,10 +33,8 @@ def _by(alarm: Alarm) -> str:
     acted = alarm.shelved or alarm.acknowledged
     if acted is None:
         return ""
-    until = (
-        f" until {alarm.shelved_until.astimezone():%H:%M}" if alarm.shelved and alarm.shelved_until else ""
-    )
-    return f"{acted.by} {acted.at.astimezone():%H:%M}{until}"
+    until = f" until {to_local(alarm.shelved_until):%H:%M}" if alarm.shelved and alarm.shelved_until else ""
+    return f"{acted.by} {to_local(acted.at):%H:%M}{until}"
 
 
 class AlarmList(QWidget):
@@ -101,7 +100,7 @@ class AlarmList(QWidget):
                 alarm.state.label,
                 what,
                 alarm_why(alarm, now),
-                f"{alarm.raised_at.astimezone():%H:%M:%S}",
+                f"{to_local(alarm.raised_at):%H:%M:%S}",
                 _by(alarm),
             )
             for column, text in enumerate(cells):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 from sety_console.core.alarm_book import AlarmBook, AlarmError
 from sety_console.core.alarm_model import Alarm, AlarmReason
 from sety_console.core.alarm_text import alarm_line
+from sety_console.core.local_time import to_local
 from sety_console.core.storage import StorageError
 from sety_console.ui.common.slots import run_task
 from sety_console.ui.sound import SoundPlayer
@@ -183,8 +184,8 @@ class AlarmController(QObject):
         """Who acknowledged or shelved this incident's alarm, and when (for the detail view)."""
         lines = []
         for record in self._book.history(incident_id):
-            when = record.at.astimezone().strftime("%H:%M:%S")
-            until = f" until {record.until.astimezone():%H:%M}" if record.until else ""
+            when = to_local(record.at).strftime("%H:%M:%S")
+            until = f" until {to_local(record.until):%H:%M}" if record.until else ""
             where = f" at {record.workstation}" if record.workstation else ""
             lines.append(f"{when} — alarm {record.action.value}{until} by {record.by}{where}")
         return lines

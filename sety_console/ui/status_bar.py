@@ -7,6 +7,8 @@ from datetime import datetime
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
+from sety_console.core.local_time import to_local
+
 
 def _restyle(label: QLabel) -> None:
     label.style().unpolish(label)
@@ -64,7 +66,7 @@ class ConsoleStatusBar(QStatusBar):
         self.connection.setToolTip(message)
 
     def set_freshness(self, fresh_as_of: datetime | None) -> None:
-        text = f"Data as of {fresh_as_of.astimezone():%H:%M:%S}" if fresh_as_of else "No data yet"
+        text = f"Data as of {to_local(fresh_as_of):%H:%M:%S}" if fresh_as_of else "No data yet"
         self.freshness.setText(text)
 
     def set_budget(self, used: int | None, limit: int | None) -> None:

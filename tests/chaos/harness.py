@@ -13,12 +13,13 @@ audit counts every action's effects in the sandbox's database.
 from __future__ import annotations
 
 import random
+import selectors
 import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sety_console.core.outbox_store import OutboxStore
 from sety_console.sandbox.server import SandboxServer
@@ -116,7 +117,8 @@ def run_chaos(workdir: Path, settings: ChaosSettings) -> ChaosReport:
 def _live_and_die(
     workdir: Path, base_url: str, key: str, settings: ChaosSettings, report: ChaosReport, started: float
 ) -> None:
-    """Start the console, kill it at a random moment, again and again, until it finishes on its own."""
+    """Start the console, kill it at a random moment of its working life, again and again, until it
+    finishes on its own (the kill clock starts once it says it runs: a slow start is not work time)."""
     rng = random.Random(settings.seed * 7 + 1)
     args = [str(workdir / "console"), str(workdir / "plan.json")]
     args += [str(settings.timeout_s), str(settings.margin_s), str(settings.pace_s)]
@@ -126,9 +128,12 @@ def _live_and_die(
             child = subprocess.Popen(
                 [sys.executable, "-m", "tests.chaos.child", base_url, key, *args],
                 cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
             )
+            assert child.stdout is not None
+            log.write(_first_line(child.stdout, 60.0))
             try:
                 code = child.wait(timeout=rng.uniform(*settings.kill_after_s))
             except subprocess.TimeoutExpired:
@@ -136,11 +141,20 @@ def _live_and_die(
                 child.wait()
                 report.kills += 1
                 continue
+            finally:
+                log.write(child.stdout.read())
             if code == 0:
                 return
             report.problems.append(f"the console exited with {code} (see {workdir / 'console.log'})")
             return
     report.problems.append(f"not finished within {settings.max_s:.0f} s")
+
+
+def _first_line(stream: IO[str], timeout: float) -> str:
+    """The child's first line (it says it has started), waiting at most `timeout` seconds."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(stream, selectors.EVENT_READ)
+        return stream.readline() if selector.select(timeout) else ""
 
 
 def _wait_for_held(proxy: ChaosProxy, settings: ChaosSettings) -> None:

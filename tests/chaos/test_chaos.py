@@ -19,7 +19,7 @@ import pytest
 from tests.chaos.harness import ChaosReport, ChaosSettings, run_chaos
 from tests.chaos.proxy import FAULTS
 
-ACTIONS = 100
+ACTIONS = 60
 
 
 def check(report: ChaosReport) -> None:

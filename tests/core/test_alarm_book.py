@@ -187,3 +187,15 @@ async def test_the_sound_mute_is_bounded() -> None:
     assert book.is_muted(now)
     await book.unmute("Ada", now)
     assert not book.is_muted(now)
+
+
+async def test_a_new_critical_alarm_clears_once_help_is_on_scene() -> None:
+    """The demo showed an on-scene incident with its SLA met as 'CRITICAL SOS (new)' on the banner."""
+    book, store = await book_with(incident(1, severity="critical", status="responding"))
+    now = T0 + timedelta(seconds=30)
+    assert [a.reason for a in book.ringing(now)] == [AlarmReason.NEW_CRITICAL]
+    store.apply([incident(1, severity="critical", status="on_scene", updated=40)])
+    assert book.ringing(now) == []
+    cleared = book.get(incident(1).incident_id, now)
+    assert cleared is not None
+    assert cleared.state is AlarmState.CLEARED

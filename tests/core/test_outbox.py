@@ -277,7 +277,7 @@ async def test_a_server_known_to_honour_the_key_gets_the_same_key_again_at_once(
     )
     await drain(outbox, clock, seconds=30)
     assert client.idempotency_honoured is True
-    assert outbox.get(cancel.action_id).settled_by is Settlement.REPLAYED  # type: ignore[union-attr]
+    assert outbox.get(cancel.action_id).settled_by is Settlement.REPLAYED
     transport.inject("POST /incidents/", "after", "timeout")
     entry = await note(outbox, incident_id)
     await drain(outbox, clock, seconds=30)  # far less than the quiet period: no waiting, no looking
@@ -427,4 +427,62 @@ async def test_a_full_disk_is_reported_at_once_and_nothing_is_half_stored(
     assert outbox.open_entries() == []
     assert problems
     assert "full" in problems[0]
+    await outbox.close()
+
+
+async def test_a_look_up_never_claims_a_result_delivered_long_ago_for_another_action(
+    api: FakeApi,
+    transport: FaultyTransport,
+    client: SetyClient,
+    clock: ManualClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two identical check-ins typed on purpose: the first one's log is not the second's, even when the
+    first has long left the outbox's memory (it is read from the file)."""
+    payload = {"visitor_name": "Emeka", "host_name": "Bisi", "gate": "Main", "created_by": "Op Ada"}
+    earlier = await new_outbox(client, tmp_path, clock)
+    await earlier.submit(ActionKind.CHECK_IN, payload, target_id=None, created_by="Op Ada")
+    await drain(earlier, clock)
+    await earlier.close()
+    monkeypatch.setattr("sety_console.core.outbox.RECENT_KEPT", 1)  # memory keeps one entry only
+    again = await new_outbox(client, tmp_path, clock)
+    transport.inject("POST /access-logs", "before", "timeout")  # ambiguous, but it never arrived
+    second = await again.submit(ActionKind.CHECK_IN, payload, target_id=None, created_by="Op Ada")
+    assert [e.action_id for e in again.recent()] == [second.action_id]  # the first one is not in memory
+    await drain(again, clock)
+    done = again.get(second.action_id)
+    assert done is not None
+    assert done.settled_by is Settlement.RESENT
+    assert len(api.logs) == 2
+    await again.close()
+
+
+async def test_an_action_saved_before_keys_existed_is_looked_up_even_on_a_honouring_server(
+    api: FakeApi, client: SetyClient, clock: ManualClock, tmp_path: Path
+) -> None:
+    """An older outbox file's open note has no key: the header cannot deduplicate its earlier tries."""
+    incident_id = api.add_incident()["incident_id"]
+    api.add_note(incident_id, None, {"message": "m", "author": "Op"})  # its earlier try arrived
+    from sety_console.core.outbox_store import OutboxStore
+
+    store = OutboxStore(tmp_path)
+    old = OutboxEntry(
+        action_id="act_old",
+        kind=ActionKind.ADD_NOTE,
+        payload={"message": "m", "author": "Op"},
+        target_id=incident_id,
+        state=ActionState.SENDING,
+        created_at=clock.now(),
+        updated_at=clock.now(),
+    )
+    store.insert(old)
+    store.close()
+    client.idempotency_honoured = True
+    outbox = await new_outbox(client, tmp_path, clock)
+    await drain(outbox, clock)
+    done = outbox.get("act_old")
+    assert done is not None
+    assert done.settled_by is Settlement.FOUND
+    assert len(api.notes(incident_id)) == 1
     await outbox.close()

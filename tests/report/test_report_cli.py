@@ -17,7 +17,7 @@ from sety_console.api import SetyClient
 from sety_console.api.models import ACTIVE_STATUSES, CreateIncidentRequest, Incident
 from sety_console.cli import main
 from sety_console.config import Settings, sandbox_database, save_settings
-from sety_console.ui.supervisor.report_document import SECTION_TITLES
+from sety_console.core.handover.report_html import SECTION_TITLES
 from tests.sandbox_process import SandboxProcess
 
 from .test_report_pdf import pdf_text
@@ -86,6 +86,7 @@ def test_filters_are_honoured(
 def test_headless_in_a_fresh_process(server: SandboxProcess, key: str, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     env["SETY_API_KEY"] = key
+    env["SETY_TIME_ZONE"] = "Africa/Lagos"
     out = tmp_path / "cron.pdf"
     result = subprocess.run(
         [
@@ -108,7 +109,9 @@ def test_headless_in_a_fresh_process(server: SandboxProcess, key: str, tmp_path:
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "Shift handover — 2026-03-10 06:00 UTC to 2026-03-10 17:00 UTC" in pdf_text(out)
+    text = pdf_text(out)
+    assert "Shift handover — 2026-03-10 07:00 to 18:00 WAT" in text
+    assert "Times in Africa/Lagos (WAT, UTC+01:00)" in text
     assert result.stdout.startswith(f"Wrote {out}: ")
 
 

@@ -88,7 +88,7 @@ async def test_incident_operations(clients: dict[str, Any]) -> None:
     since = await operator.list_incidents(updated_since=START - timedelta(minutes=10), limit=100)
     assert incident_id in {i.incident_id for i in since.data}
     seen = []
-    async for incident in operator.iter_incidents(from_date=date(2026, 3, 9), limit=50):
+    async for incident in operator.iter_incidents(from_date=date(2026, 3, 8), limit=50):
         seen.append(incident.incident_id)
     assert incident_id in seen
     assert len(seen) == len(set(seen)) > 50

@@ -351,16 +351,16 @@ LISTS = [
 ]
 
 
-@pytest.mark.parametrize("path", LISTS)
-@pytest.mark.parametrize("page", [10**6, 2**62, 2**63, 10**30, 10**200])
-async def test_a_page_far_past_the_end_is_an_empty_page(harness: Harness, path: str, page: int) -> None:
+async def test_a_page_far_past_the_end_is_an_empty_page(harness: Harness) -> None:
     await _incident(harness)
-    response = await harness.call("GET", path, params={"page": str(page), "limit": "100"})
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    assert body["data"] == []
-    assert body["pagination"]["page"] == page
-    assert body["pagination"]["has_more"] is False
+    for path in LISTS:
+        for page in (10**6, 2**62, 2**63, 10**30, 10**200):
+            response = await harness.call("GET", path, params={"page": str(page), "limit": "100"})
+            assert response.status_code == 200, (path, page, response.text)
+            body: dict[str, Any] = response.json()
+            assert body["data"] == []
+            assert body["pagination"]["page"] == page
+            assert body["pagination"]["has_more"] is False
 
 
 async def test_a_page_far_past_the_end_of_deliveries_is_empty(harness: Harness) -> None:

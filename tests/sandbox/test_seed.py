@@ -1,4 +1,4 @@
-"""Demo data: the 90-day history played through the simulation, a live queue at start, the gate."""
+"""Demo data: a year of history with full timelines, a live queue at start, the gate; fast to seed."""
 
 from __future__ import annotations
 
@@ -57,20 +57,20 @@ def check_story(incident: Incident) -> None:
 async def test_history_is_complete_and_consistent(demo: Harness) -> None:
     incidents = all_incidents(demo)
     mine = [(r, i) for r, i in incidents if r.org_id == DEMO_ORG_ID]
-    assert 5000 <= len(mine) <= 5010
+    assert 12_000 <= len(mine) <= 12_010
     assert sum(r.org_id == OTHER_ORG_ID for r, _ in incidents) == 20
     assert all(r.is_history and i.is_drill and r.environment == "test" for r, i in mine)
     for _, incident in incidents:
         check_story(incident)
     outcomes = Counter(i.status.value for _, i in mine)
-    assert outcomes["resolved"] > 3500
-    assert 400 < outcomes["cancelled"] < 1200
+    assert outcomes["resolved"] > 8500
+    assert 1000 < outcomes["cancelled"] < 2800
     breached = sum(bool(i.sla and i.sla.breached) for _, i in mine)
     assert 0.03 * len(mine) < breached < 0.3 * len(mine)
     assert any(e.event.value == "responder_reassigned" for _, i in mine for e in i.timeline)
     assert any(e.event.value == "escalated" for _, i in mine for e in i.timeline)
     oldest = min(i.created_at for _, i in mine)
-    assert 89 <= (START - oldest).days <= 90
+    assert 364 <= (START - oldest).days <= 365
 
 
 async def test_the_queue_is_alive_at_start(demo: Harness) -> None:

@@ -1,15 +1,17 @@
-"""Demo incidents: a repeatable 90-day history and fresh incidents for the traffic generator."""
+"""Demo incidents: a repeatable year of history and fresh incidents for the traffic generator."""
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 
 from .people import email_for, number_plate, person_name, phone_number
-from .places import Place, draw_place
-from .rhythm import CATEGORY_SHARE, draw_category, draw_time
+from .places import TREND_STEP_DAYS, Place, district_volume, draw_place
+from .rhythm import CATEGORY_SHARE, draw_category, draw_epoch
 from .stories import describe
 
 SEVERITY_MIX: dict[str, dict[str, int]] = {
@@ -18,6 +20,14 @@ SEVERITY_MIX: dict[str, dict[str, int]] = {
     "vehicle": {"critical": 10, "high": 30, "medium": 40, "low": 20},
     "medical": {"critical": 30, "high": 35, "medium": 25, "low": 10},
 }
+
+_SEVERITIES = ("critical", "high", "medium", "low")
+_SEVERITY_CUMULATIVE = {
+    category: tuple(itertools.accumulate(mix[s] for s in _SEVERITIES))
+    for category, mix in SEVERITY_MIX.items()
+}
+_OUTCOMES = ("handled", "referred", "unable_to_locate")
+_OUTCOME_CUMULATIVE = (80, 92, 100)
 
 SLA_TARGETS: dict[str, tuple[int, int]] = {
     "critical": (60, 600),
@@ -83,22 +93,31 @@ class DemoIncident:
         return "dispatching" if elapsed > 0 else "created"
 
 
-def history(now: datetime, *, count: int = 5000, days: int = 90, seed: int = 7) -> list[DemoIncident]:
+def history(now: datetime, *, count: int = 12_000, days: int = 365, seed: int = 7) -> list[DemoIncident]:
     """`count` incidents over the `days` days before `now`, oldest first; the same for the same arguments.
 
     Threats peak at night and on Friday and Saturday, vehicle incidents in the rush hours of working
-    days; riskier districts and their notable spots get more; about 15 % are false alarms and about
-    one in ten misses an SLA target.
+    days; riskier districts and their notable spots get more, and some districts rise or fall over
+    the year (`places.DISTRICT_TREND`); about 15 % are false alarms and about one in ten misses an
+    SLA target.
     """
     if count < 0 or days <= 0:
         raise ValueError("count must not be negative and days must be positive")
     rng = random.Random(seed)
-    start = now - timedelta(days=days)
-    categories, shares = list(CATEGORY_SHARE), list(CATEGORY_SHARE.values())
+    end_s = now.timestamp()
+    start_s = end_s - days * 86_400.0
+    categories = list(CATEGORY_SHARE)
+    shares = tuple(itertools.accumulate(CATEGORY_SHARE.values()))
     incidents = []
     for _ in range(count):
-        category = rng.choices(categories, weights=shares)[0]
-        incidents.append(_incident(rng, category, draw_time(rng, category, start, now)))
+        category = categories[bisect.bisect(shares, rng.random() * shares[-1], 0, len(shares) - 1)]
+        while True:  # each district keeps its own volume: a falling one leaves the city quieter
+            ms = math.floor(draw_epoch(rng, category, start_s, end_s) * 1000)
+            weeks_ago = round((end_s - ms / 1000) / 86_400.0 / TREND_STEP_DAYS)
+            if rng.random() <= district_volume(category, weeks_ago):
+                break
+        created = datetime.fromtimestamp(ms // 1000, UTC).replace(microsecond=ms % 1000 * 1000)
+        incidents.append(_incident(rng, category, created, age_days=(end_s - ms / 1000) / 86_400.0))
     incidents.sort(key=lambda i: i.created_at)
     return incidents
 
@@ -108,10 +127,9 @@ def new_incident(rng: random.Random, now: datetime) -> DemoIncident:
     return _incident(rng, draw_category(rng, now), now)
 
 
-def _incident(rng: random.Random, category: str, created_at: datetime) -> DemoIncident:
-    mix = SEVERITY_MIX[category]
-    severity = rng.choices(list(mix), weights=list(mix.values()))[0]
-    place = draw_place(rng, category)
+def _incident(rng: random.Random, category: str, created_at: datetime, age_days: float = 0.0) -> DemoIncident:
+    severity = rng.choices(_SEVERITIES, cum_weights=_SEVERITY_CUMULATIVE[category])[0]
+    place = draw_place(rng, category, age_days)
     title, description = describe(rng, category, place)
     name = person_name(rng)
     outcome, assign, arrive, close = _course(rng, category, severity)
@@ -164,7 +182,7 @@ def _course(
             arrive if arrive < cancel else None,
             cancel,
         )
-    outcome = rng.choices(("handled", "referred", "unable_to_locate"), weights=(80, 12, 8))[0]
+    outcome = rng.choices(_OUTCOMES, cum_weights=_OUTCOME_CUMULATIVE)[0]
     on_scene = 600.0 if outcome == "unable_to_locate" else 2100.0 if category == "medical" else 1200.0
     return outcome, assign, arrive, round(arrive + _lognormal(rng, on_scene, 0.5), 1)
 

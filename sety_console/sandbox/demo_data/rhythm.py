@@ -6,9 +6,10 @@ weekdays run Monday (0) to Sunday (6). Values are relative weights, not counts.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from ..geodata import LAGOS_UTC_OFFSET_HOURS
 
@@ -51,16 +52,38 @@ def max_rhythm_weight(category: str) -> float:
     return max(HOURLY[category]) * max(WEEKLY[category])
 
 
-def draw_time(rng: random.Random, category: str, start: datetime, end: datetime) -> datetime:
-    """A moment in `[start, end)` drawn with the category's daily and weekly rhythm."""
-    span = (end - start).total_seconds()
+_OFFSET_S = LAGOS_UTC_OFFSET_HOURS * 3600
+_WEEK_TABLES: dict[str, tuple[float, ...]] = {}
+
+
+def _week_table(category: str) -> tuple[float, ...]:
+    """`rhythm_weight` of each local hour of the week (Monday 00:00 = 0), computed once per category."""
+    table = _WEEK_TABLES.get(category)
+    if table is None:
+        hourly, weekly = HOURLY[category], WEEKLY[category]
+        table = tuple(hourly[h % 24] * weekly[h // 24] for h in range(7 * 24))
+        _WEEK_TABLES[category] = table
+    return table
+
+
+def draw_epoch(rng: random.Random, category: str, start_s: float, end_s: float) -> float:
+    """Seconds since 1970 in `[start_s, end_s)` drawn with the category's daily and weekly rhythm."""
+    span = end_s - start_s
     if span <= 0:
         raise ValueError("the time window must not be empty")
-    ceiling = max_rhythm_weight(category)
+    table, ceiling = _week_table(category), max_rhythm_weight(category)
     while True:
-        moment = start + timedelta(seconds=rng.random() * span)
-        if rng.random() * ceiling <= rhythm_weight(category, moment):
-            return moment.replace(microsecond=(moment.microsecond // 1000) * 1000)
+        moment = start_s + rng.random() * span
+        local_hours = int((moment + _OFFSET_S) // 3600)
+        slot = ((local_hours // 24 + 3) % 7) * 24 + local_hours % 24  # 1970-01-01 was a Thursday
+        if rng.random() * ceiling <= table[slot]:
+            return moment
+
+
+def draw_time(rng: random.Random, category: str, start: datetime, end: datetime) -> datetime:
+    """A moment in `[start, end)` drawn with the category's daily and weekly rhythm (whole ms)."""
+    ms = math.floor(draw_epoch(rng, category, start.timestamp(), end.timestamp()) * 1000)
+    return datetime.fromtimestamp(ms // 1000, UTC).replace(microsecond=ms % 1000 * 1000)
 
 
 def draw_category(rng: random.Random, moment: datetime) -> str:

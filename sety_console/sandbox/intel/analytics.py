@@ -12,18 +12,18 @@ from sety_console.api.models import (
     DangerAnalytics,
     DangerZone,
     IncidentAnalytics,
-    LocationComparison,
     SeverityCounts,
     StatusCounts,
 )
 
 from .city import city_places, compare
-from .geo import circle_area_km2, distances_m, geo_point
+from .geo import bbox_around, circle_area_km2, geo_point, grow_bbox
+from .nearby import cos_lat, within
 from .patterns import patterns, time_analysis
 from .prediction import Outlook, predict
-from .records import WINDOW_DAYS, Columns, IncidentPoint, columns
+from .records import WINDOW_DAYS, Columns, IncidentPoint, columns, epoch
 from .safe_places import nearby_safe_zones
-from .score import check_point, core_score, exposure, radius_text, score_area
+from .score import check_point, radius_text, score_area
 
 SAFE_ZONE_RADIUS_KM = 5.0
 SAFE_ZONE_LIMIT = 5
@@ -43,39 +43,44 @@ def danger_analytics(
 
     The safety score always covers the last 90 days (as the contract defines it); the breakdown,
     time analysis, trend, prediction and patterns cover the requested period, the trend comparing it
-    with the period of the same length just before. The comparison ranks the place's incident-only
-    score among the city's 1 km places (see `city`). Pass the current danger `zones` to let the
-    safety score name the nearest one.
+    with the period of the same length just before (only when the history reaches back that far).
+    The comparison ranks the place's score among the city's 1 km places, each scored the same way
+    (see `city`). Pass the current danger `zones` to let the safety score name the nearest one.
     """
     check_point(lat, lng, radius_km)
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"days must be between 1 and {MAX_DAYS}")
     every = columns(points, now)
     everything = every.subset(every.within_days(max(WINDOW_DAYS, 2 * days)))
-    near = everything.subset(distances_m(lat, lng, everything.lat, everything.lng) <= radius_km * 1000.0)
+    near = _near(everything, lat, lng, radius_km)
     period = near.subset(near.age_days <= days)
-    previous = int(np.count_nonzero((near.age_days > days) & (near.age_days <= 2 * days)))
-    area_km2 = circle_area_km2(radius_km)
     recent = near.subset(near.age_days <= WINDOW_DAYS)
-    comparison, city_rate = _against_city(
-        everything, recent, lat, lng, area_km2, days, (len(period), previous)
-    )
+    score = score_area(recent, lat, lng, radius_km, now, zones)
+    city = city_places(everything.subset(everything.age_days <= WINDOW_DAYS), radius_km, now, zones)
+    previous = int(np.count_nonzero((near.age_days > days) & (near.age_days <= 2 * days)))
+    reaches_back = len(every) > 0 and float(every.timestamp.min()) <= epoch(now) - 2 * days * 86_400.0
+    comparison = compare(city, lat, lng, score.score, len(period), previous if reaches_back else None)
+    in_city = int(np.count_nonzero(everything.age_days <= days))
+    area_km2 = circle_area_km2(radius_km)
+    times = time_analysis(period)
     outlook = Outlook(
         days=days,
         now=now,
         area_km2=area_km2,
-        city_rate=city_rate,
+        city_rate=in_city / city.area_km2 / days if city.area_km2 else 0.0,
         change_percent=comparison.change_percent,
         recent_7d=int(np.count_nonzero(period.age_days <= 7.0)),
         radius_text=radius_text(radius_km),
+        level=score.level,
+        by_weekday=tuple(times.by_weekday),
     )
     return DangerAnalytics(
         location=geo_point(lat, lng),
         radius_km=float(radius_km),
         period_days=days,
-        safety_score=score_area(recent, lat, lng, radius_km, now, zones),
+        safety_score=score,
         incident_analytics=incident_analytics(period),
-        time_analysis=time_analysis(period),
+        time_analysis=times,
         comparison=comparison,
         prediction=predict(period, outlook),
         patterns=patterns(period),
@@ -85,26 +90,13 @@ def danger_analytics(
     )
 
 
-def _against_city(
-    everything: Columns,
-    recent: Columns,
-    lat: float,
-    lng: float,
-    area_km2: float,
-    days: int,
-    counts: tuple[int, int],
-) -> tuple[LocationComparison, float]:
-    """The comparison with the area and the city, and the city's incidents per km² per day.
-
-    `recent` holds the place's last-90-days incidents, `counts` its incidents in the period and in
-    the period before it.
-    """
-    city = city_places(everything)
-    own = exposure(recent, area_km2)
-    own_core = core_score(np.array(own.load), np.array(own.severe_load), np.array(own.recent_7d), area_km2)
-    comparison = compare(city, lat, lng, float(own_core), *counts)
-    in_city = int(np.count_nonzero(everything.age_days <= days))
-    return comparison, (in_city / city.area_km2 / days if city.area_km2 else 0.0)
+def _near(cols: Columns, lat: float, lng: float, radius_km: float) -> Columns:
+    """The incidents within `radius_km` of the point, by the very test the safety score uses."""
+    box = cols.subset(cols.in_bbox(grow_bbox(bbox_around(lat, lng, radius_km), 10.0)))
+    place_lat, place_lng = np.array([lat]), np.array([lng])
+    return box.subset(
+        within(place_lat, place_lng, cos_lat(place_lat), box.lat, box.lng, radius_km * 1000.0)[0]
+    )
 
 
 def incident_analytics(cols: Columns) -> IncidentAnalytics:

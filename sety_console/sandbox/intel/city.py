@@ -1,25 +1,29 @@
-"""The city as a set of 1 km places, each scored from its own incidents, to compare a location with.
+"""The city as a set of 1 km places, each scored like the place being analysed, to rank it among them.
 
 A "place" is a 1 km grid cell whose centre lies in one of the seeded districts (so the lagoon and
-the empty bush do not count as safe places). Each place gets the incident part of the safety score
-(`score.core_score`: density, severity and recency over the last 90 days, per km²).
+the empty bush do not count as safe places). Each place gets the full safety score at its centre
+with the same radius, window, hour and danger zones as the analysed point (`scoring.place_scores`),
+so the percentile ("safer than N % of the city's places") is the share of places whose score is
+lower than the score shown beside it, and the area and city averages are means of those scores.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 
-from sety_console.api.models import LocationComparison, Trend
+from sety_console.api.models import DangerZone, LocationComparison, Trend
 
 from ..geodata import NEIGHBOURHOODS
 from .geo import distances_m, haversine_m
-from .grid import Cell, Grid, pack
-from .records import SEVERITY_WEIGHT, WINDOW_DAYS, Columns, FloatArray, IntArray
-from .score import core_score
+from .grid import Cell, Grid
+from .records import Columns, FloatArray, IntArray
+from .scoring import coverage, place_scores
 
 PLACE_M = 1000.0
 AREA_KM = 10.0
@@ -30,16 +34,22 @@ TREND_MIN_COUNT = 5
 
 @dataclass(frozen=True, slots=True)
 class CityPlaces:
-    """Centres and incident-only scores of the city's places."""
+    """Centres and safety scores of the city's places (for one radius, window, hour and zone set)."""
 
     lats: FloatArray
     lngs: FloatArray
-    scores: FloatArray
+    scores: IntArray
 
     @property
     def area_km2(self) -> float:
         """Populated area of the city, in km²."""
         return len(self.scores) * (PLACE_M / 1000.0) ** 2
+
+    def percentile(self, score: int) -> int:
+        """Share (%) of the places with a lower score than `score`, rounded down."""
+        if not len(self.scores):
+            return 0
+        return math.floor(100.0 * float(np.count_nonzero(self.scores < score)) / len(self.scores))
 
 
 @functools.cache
@@ -61,68 +71,43 @@ def populated_cells() -> tuple[Cell, ...]:
     return tuple(sorted(found))
 
 
-def city_places(cols: Columns) -> CityPlaces:
-    """Score every place from `cols`, the city's incidents of (at least) the last 90 days."""
-    grid = Grid(PLACE_M)
-    cells = populated_cells()
-    slot = _slots(grid, cols)
-    keep = cols.within_days(WINDOW_DAYS) & (slot >= 0)
-    severe = cols.severity_weight >= SEVERITY_WEIGHT["high"]
-    weight = cols.weight[keep]
-    size = len(cells)
-    severe_weight = weight * (cols.severity_weight * severe)[keep] / SEVERITY_WEIGHT["high"]
-    last_week = (cols.age_days[keep] <= 7.0).astype(np.float64)
-    load, severe_load, recent_count = (
-        np.bincount(slot[keep], weights=w, minlength=size).astype(np.float64)
-        for w in (weight, severe_weight, last_week)
-    )
-    centres = np.array([grid.centre(cell) for cell in cells]).reshape(-1, 2)
-    return CityPlaces(
-        lats=centres[:, 0],
-        lngs=centres[:, 1],
-        scores=core_score(load, severe_load, recent_count, (PLACE_M / 1000.0) ** 2),
-    )
-
-
 @functools.cache
-def _populated_keys() -> IntArray:
-    """Sorted grid keys of the populated cells (their order is the places' order)."""
-    return np.array([pack(cell) for cell in populated_cells()], dtype=np.int64)
+def _centres() -> tuple[FloatArray, FloatArray, IntArray]:
+    """Centres of the populated places and their (fixed) responder-coverage impacts."""
+    grid = Grid(PLACE_M)
+    centres = np.array([grid.centre(cell) for cell in populated_cells()]).reshape(-1, 2)
+    lats, lngs = centres[:, 0].copy(), centres[:, 1].copy()
+    return lats, lngs, coverage(lats, lngs)[0]
 
 
-def _slots(grid: Grid, cols: Columns) -> IntArray:
-    """Index of each point's place in `populated_cells()`, or -1 outside every place."""
-    keys = grid.keys(cols.lat, cols.lng)
-    known = _populated_keys()
-    if len(known) == 0:
-        return np.full(len(keys), -1, dtype=np.int64)
-    at = np.clip(np.searchsorted(known, keys), 0, len(known) - 1)
-    result: IntArray = np.where(known[at] == keys, at, -1).astype(np.int64)
-    return result
+def city_places(cols: Columns, radius_km: float, now: datetime, zones: Sequence[DangerZone]) -> CityPlaces:
+    """Score every place from `cols`, the city's incidents of the last 90 days (UTC hour of `now`)."""
+    lats, lngs, covered = _centres()
+    scores = place_scores(cols, lats, lngs, radius_km, now.hour, zones, coverage_impacts=covered)
+    return CityPlaces(lats=lats, lngs=lngs, scores=scores)
 
 
 def compare(
-    city: CityPlaces, lat: float, lng: float, own_core: float, current: int, previous: int
+    city: CityPlaces, lat: float, lng: float, score: int, current: int, previous: int | None
 ) -> LocationComparison:
-    """How the place compares with its surroundings and the city, and its trend on the previous period.
+    """How the place (scored `score`) compares with its surroundings and the city, and its trend.
 
-    `own_core` is the place's incident-only score (so like is compared with like); `current` and
-    `previous` are its incident counts in the period and in the period before it.
+    `current` and `previous` are its incident counts in the period and in the period before it;
+    `previous` is None when the history does not reach back over the whole period before, and then
+    there is no change to tell (`change_percent` null, `trend` stable).
     """
     if len(city.scores):
         city_average = float(city.scores.mean())
         near = distances_m(lat, lng, city.lats, city.lngs) <= AREA_KM * 1000.0
         area_average = float(city.scores[near].mean()) if near.any() else city_average
-        percentile = 100.0 * float(np.count_nonzero(city.scores < own_core)) / len(city.scores)
     else:
-        city_average = area_average = own_core
-        percentile = 0.0
+        city_average = area_average = float(score)
     change = round(100.0 * (current - previous) / previous, 1) if previous else None
     return LocationComparison(
         area_average_score=round(area_average),
         city_average_score=round(city_average),
-        percentile=math.floor(percentile),
-        trend=trend(current, previous),
+        percentile=city.percentile(score),
+        trend=trend(current, previous or 0),
         change_percent=change,
     )
 

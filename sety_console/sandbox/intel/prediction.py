@@ -5,6 +5,11 @@ the same weekday and the rate seen at that hour on any day (the weekday part onl
 weeks of history). The expected count is the sum of those rates, the chance of at least one incident
 is `1 − e^(−expected)`, and the risk level compares the expected count with what an average place
 of the same size in the city would expect.
+
+The reasons come from the same numbers the rest of the answer shows: the busiest weekday is the
+largest bar of `time_analysis.by_weekday`, and when the outlook is not the one the safety score's
+level leads one to expect (safe → low, moderate → moderate, caution → high, danger → severe), the
+first reason says why. No reason names a clock time (the console shows hours in local time).
 """
 
 from __future__ import annotations
@@ -15,13 +20,14 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from sety_console.api.models import RiskLevel, RiskPrediction
+from sety_console.api.models import RiskLevel, RiskPrediction, SafetyLevel
 
 from .records import Columns
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-PARTS_OF_DAY = ("night", "morning", "afternoon", "evening")
-"""Six-hour parts of a UTC day: 00–05, 06–11, 12–17, 18–23."""
+LEVEL_TO_RISK = {"safe": "low", "moderate": "moderate", "caution": "high", "danger": "severe"}
+"""The outlook a safety level leads one to expect."""
+RISK_RANK = {"low": 0, "moderate": 1, "high": 2, "severe": 3}
 
 CONFIDENCE_HALF = 20
 """With this many incidents of history the confidence reaches one half (at four weeks or more)."""
@@ -39,6 +45,10 @@ class Outlook:
     change_percent: float | None
     recent_7d: int
     radius_text: str
+    level: SafetyLevel
+    """The safety score's level, which the outlook explains itself against."""
+    by_weekday: tuple[int, ...]
+    """The period's incidents by UTC weekday (`time_analysis.by_weekday`)."""
 
 
 def predict(cols: Columns, outlook: Outlook) -> RiskPrediction:
@@ -48,13 +58,38 @@ def predict(cols: Columns, outlook: Outlook) -> RiskPrediction:
     baseline = outlook.city_rate * outlook.area_km2
     ratio = expected / baseline if baseline > 0 else 0.0
     confidence = len(cols) / (len(cols) + CONFIDENCE_HALF) * min(1.0, outlook.days / 28.0)
+    risk = _level(probability, ratio)
     return RiskPrediction(
-        next_24h_risk=_level(probability, ratio),
+        next_24h_risk=risk,
         probability=round(probability, 2),
         expected_incidents=round(expected, 2),
         confidence=round(min(0.95, confidence), 2),
-        factors=_reasons(cols, outlook, ratio),
+        factors=[*_differs(outlook, risk, expected, ratio), *_reasons(cols, outlook, ratio)],
     )
+
+
+def busiest_weekday(by_weekday: tuple[int, ...]) -> int | None:
+    """The weekday with the most incidents (ties: the earlier day); None without incidents."""
+    if not any(by_weekday):
+        return None
+    return max(range(len(by_weekday)), key=lambda d: (by_weekday[d], -d))
+
+
+def _differs(outlook: Outlook, risk: RiskLevel, expected: float, ratio: float) -> list[str]:
+    """Why the outlook is not what the score's level suggests (nothing when it is)."""
+    wanted = RISK_RANK.get(LEVEL_TO_RISK.get(outlook.level.value, ""), -1)
+    rank = RISK_RANK.get(risk.value, -1)
+    if wanted < 0 or rank < 0 or rank == wanted:
+        return []
+    level, words = outlook.level.value.capitalize(), risk.value
+    rate = f"{ratio:.1f} times the city's incident rate for an area this size"
+    if rank > wanted:
+        if ratio < 1.0:
+            rate = f"close to the city's incident rate for an area this size ({ratio:.1f} times)"
+        return [f"{level} on average, but the next 24 hours look {words}: {rate} at this time of the week"]
+    return [
+        f"{level} on average, but the next 24 hours look {words}: {expected:.1f} incidents expected, {rate}"
+    ]
 
 
 def expected_incidents(cols: Columns, days: int, now: datetime) -> float:
@@ -89,12 +124,9 @@ def _reasons(cols: Columns, outlook: Outlook, ratio: float) -> list[str]:
     if count == 0:
         return [f"No incidents within {outlook.radius_text} in the last {outlook.days} days"]
     reasons = []
-    if count >= 5:
-        slots = np.bincount(cols.weekday * 4 + cols.hour // 6, minlength=28)
-        best = int(np.argmax(slots))
-        reasons.append(
-            f"{WEEKDAYS[best // 4]} {PARTS_OF_DAY[best % 4]}s have the most incidents in this area"
-        )
+    busiest = busiest_weekday(outlook.by_weekday)
+    if count >= 5 and busiest is not None:
+        reasons.append(f"{WEEKDAYS[busiest]}s have the most incidents in this area")
     if outlook.change_percent is not None:
         change = outlook.change_percent
         direction = "up" if change > 0 else "down" if change < 0 else "unchanged"

@@ -21,7 +21,7 @@ from sety_console.api.models import DangerZone, DangerZoneSummary, RouteSafety, 
 from .bands import clamp_score, risk_rank, safety_level
 from .geo import geo_point, grow_bbox, haversine_m, segment_distances_m
 from .records import WINDOW_DAYS, Columns, IncidentPoint, columns
-from .score import ZONE_IMPACT, combine, coverage_factor, exposure, incident_factors, time_factor
+from .score import ZONE_IMPACT, combine, coverage_factor, incident_factors, sums_of, time_factor
 
 SEGMENT_MAX_M = 2000.0
 CORRIDOR_M = 500.0
@@ -148,11 +148,11 @@ def _stretch_score(cols: Columns, stretch: Stretch, hour: int, zones: list[Dange
         segment_distances_m(stretch.start, stretch.end, candidates.lat, candidates.lng) <= CORRIDOR_M
     )
     area_km2 = (2 * CORRIDOR_M * stretch.length_m + math.pi * CORRIDOR_M**2) / 1e6
-    exp = exposure(near, area_km2)
-    factors = incident_factors(exp, f"{CORRIDOR_M:g} m")
+    sums = sums_of(near, hour)
+    factors = incident_factors(sums, area_km2, f"{CORRIDOR_M:g} m")
     middle = ((stretch.start[0] + stretch.end[0]) / 2, (stretch.start[1] + stretch.end[1]) / 2)
     factors.append(coverage_factor(*middle))
-    timing = time_factor(exp.by_hour, hour)
+    timing = time_factor(sums)
     if timing is not None:
         factors.append(timing)
     if zones:

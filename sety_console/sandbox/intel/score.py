@@ -6,146 +6,114 @@ Factors (impact = points added; negative makes the place less safe):
   30 days) and status (a cancelled incident, mostly a false alarm, counts 0.4); up to −40.
 * `incident_severity`: the same for high and critical incidents only (critical counts 1.56); up to −15.
 * `recent_incidents`: incidents per km² in the last 7 days; up to −25.
-* `time_of_day`: how much more (or less) often incidents happen nearby at this UTC hour than on
-  average; −12 to +5 (only with at least 5 incidents to learn from).
+* `time_of_day`: how much more (or less) often incidents happen nearby in the hours around now than
+  in an average three hours; −12 to +5 (only with at least 5 incidents to learn from).
 * `danger_zone_nearby`: the worst danger zone reaching within the radius; −3 (low) to −15 (severe),
   60 % of that when the point is outside the zone itself.
 * `responder_coverage`: police stations (+3), fire stations (+2) and hospitals (+1) within 2 km; up to +10.
 
 The density scales are per km², so a score does not depend on the radius asked for, and are set so
-that, with a history like the demo's (~55 incidents a day across Lagos), a quiet district scores
-"safe", an average one "moderate" and a motor park at night "danger".
+that, with a history like the demo's (~33 incidents a day across Lagos), a quiet district scores
+"safe", an average one "moderate" and a motor park at night "danger". The arithmetic is `scoring`'s,
+shared with the city's places a score is ranked among. Descriptions name no clock time: the
+contract's hours are UTC, and the console shows hours in the service area's zone.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 
 from sety_console.api.models import DangerZone, SafetyFactor, SafetyScore
 
-from .bands import clamp_score, risk_rank, safety_level
-from .geo import bbox_around, circle_area_km2, distances_m, geo_point, haversine_m
-from .records import SEVERITY_WEIGHT, WINDOW_DAYS, Columns, FloatArray, IncidentPoint, columns
-from .safe_places import places_within
+from ..geodata import SAFE_PLACES
+from .bands import clamp_score, safety_level
+from .geo import bbox_around, geo_point
+from .records import WINDOW_DAYS, Columns, IncidentPoint, columns
+from .scoring import (
+    COVERAGE_KM,
+    COVERAGE_POINTS,
+    ZONE_IMPACT,
+    Sums,
+    coverage,
+    incident_impacts,
+    sums_within,
+    time_impacts,
+    time_ratio,
+    zone_impacts,
+)
 
-DENSITY_MAX, DENSITY_SCALE = 40.0, 14.0
-SEVERITY_MAX, SEVERITY_SCALE = 15.0, 10.0
-RECENT_MAX, RECENT_SCALE = 25.0, 2.7
-"""Penalty caps and the per-km² values at which 63 % of the cap is reached (calibrated on demo data)."""
-
-ZONE_IMPACT = {"low": 3, "moderate": 6, "high": 10, "severe": 15}
-COVERAGE_KM = 2.0
-COVERAGE_POINTS = {"police_station": 3, "fire_station": 2, "hospital": 1}
-TIME_WINDOW_HOURS = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Exposure:
-    """What happened in one area over the last 90 days."""
-
-    area_km2: float
-    count: int
-    recent_7d: int
-    load: float
-    severe_count: int
-    severe_load: float
-    by_hour: list[int]
-
-
-def exposure(cols: Columns, area_km2: float) -> Exposure:
-    """Exposure of an area from the columns of its last-90-days incidents."""
-    severe = cols.severity_weight >= SEVERITY_WEIGHT["high"]
-    return Exposure(
-        area_km2=max(area_km2, 1e-6),
-        count=len(cols),
-        recent_7d=int(np.count_nonzero(cols.age_days <= 7.0)),
-        load=float(cols.weight.sum()),
-        severe_count=int(np.count_nonzero(severe)),
-        severe_load=float((cols.weight * cols.severity_weight * severe).sum() / SEVERITY_WEIGHT["high"]),
-        by_hour=np.bincount(cols.hour, minlength=24).tolist(),
-    )
-
-
-def saturating(value: FloatArray | float, cap: float, scale: float) -> FloatArray | float:
-    """`cap × (1 − e^(−value/scale))`: grows with `value`, never above `cap`."""
-    return cap * (1.0 - np.exp(-np.asarray(value) / scale))
-
-
-def core_score(load: FloatArray, severe_load: FloatArray, recent: FloatArray, area_km2: float) -> FloatArray:
-    """Score from the three incident factors alone (vectorised; used to rank the city's places)."""
-    penalty = (
-        np.rint(saturating(load / area_km2, DENSITY_MAX, DENSITY_SCALE))
-        + np.rint(saturating(severe_load / area_km2, SEVERITY_MAX, SEVERITY_SCALE))
-        + np.rint(saturating(recent / area_km2, RECENT_MAX, RECENT_SCALE))
-    )
-    result: FloatArray = np.clip(100.0 - penalty, 0.0, 100.0)
-    return result
+__all__ = [
+    "ZONE_IMPACT",
+    "area_columns",
+    "check_point",
+    "combine",
+    "coverage_factor",
+    "incident_factors",
+    "radius_text",
+    "safety_score",
+    "score_area",
+    "sums_of",
+    "time_factor",
+]
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def incident_factors(exp: Exposure, radius_text: str) -> list[SafetyFactor]:
-    """The density, severity and recency factors of an area."""
-    density = -round(float(saturating(exp.load / exp.area_km2, DENSITY_MAX, DENSITY_SCALE)))
-    severity = -round(float(saturating(exp.severe_load / exp.area_km2, SEVERITY_MAX, SEVERITY_SCALE)))
-    recent = -round(float(saturating(exp.recent_7d / exp.area_km2, RECENT_MAX, RECENT_SCALE)))
-    if exp.count:
-        density_text = f"{_plural(exp.count, 'incident')} within {radius_text} in the last {WINDOW_DAYS} days"
-        severity_text = f"{exp.severe_count} of them high or critical"
+def sums_of(cols: Columns, hour: int) -> Sums:
+    """The totals of an area already cut to its incidents (a route's corridor): one "place"."""
+    everywhere = np.array([0.0])
+    return sums_within(cols, everywhere, everywhere, math.inf, hour)
+
+
+def incident_factors(sums: Sums, area_km2: float, radius_text: str) -> list[SafetyFactor]:
+    """The density, severity and recency factors of one place (`sums` of one place)."""
+    impacts = {name: int(values[0]) for name, values in incident_impacts(sums, area_km2).items()}
+    count, recent, severe = int(sums.count[0]), int(sums.recent_7d[0]), int(sums.severe_count[0])
+    if count:
+        density_text = f"{_plural(count, 'incident')} within {radius_text} in the last {WINDOW_DAYS} days"
+        severity_text = f"{severe} of them high or critical"
     else:
         density_text = f"No incidents within {radius_text} in the last {WINDOW_DAYS} days"
         severity_text = "No high or critical incidents nearby"
     recent_text = (
-        f"{_plural(exp.recent_7d, 'incident')} within {radius_text} in the last 7 days"
-        if exp.recent_7d
+        f"{_plural(recent, 'incident')} within {radius_text} in the last 7 days"
+        if recent
         else f"No incidents within {radius_text} in the last 7 days"
     )
     return [
-        SafetyFactor(name="recent_incidents", impact=recent, description=recent_text),
-        SafetyFactor(name="incident_density", impact=density, description=density_text),
-        SafetyFactor(name="incident_severity", impact=severity, description=severity_text),
+        SafetyFactor(name="recent_incidents", impact=impacts["recent_incidents"], description=recent_text),
+        SafetyFactor(name="incident_density", impact=impacts["incident_density"], description=density_text),
+        SafetyFactor(
+            name="incident_severity", impact=impacts["incident_severity"], description=severity_text
+        ),
     ]
 
 
-def peak_window(by_hour: Sequence[int], width: int = TIME_WINDOW_HOURS) -> int:
-    """First UTC hour of the `width`-hour window (wrapping at midnight) with the most incidents."""
-    sums = [sum(by_hour[(start + i) % 24] for i in range(width)) for start in range(24)]
-    return max(range(24), key=lambda start: (sums[start], -start))
-
-
-def time_factor(by_hour: Sequence[int], hour: int) -> SafetyFactor | None:
-    """How the incidents nearby fall at `hour` (± 1) compared with the average hour; None when quiet."""
-    total = sum(by_hour)
-    if total < 5:
-        return None
-    share = TIME_WINDOW_HOURS / 24.0
-    around = sum(by_hour[(hour + d) % 24] for d in (-1, 0, 1))
-    ratio = (around + 24 * share) / (total + 24) / share  # shrunk towards "like any hour"
-    impact = -min(12, round(8 * (ratio - 1))) if ratio > 1 else min(5, round(6 * (1 - ratio)))
+def time_factor(sums: Sums) -> SafetyFactor | None:
+    """How incidents nearby fall in the hours around now compared with the average; None when quiet."""
+    impact = int(time_impacts(sums.count, sums.around_hour)[0])
     if impact == 0:
         return None
-    start = peak_window(by_hour)
-    window = f"between {start:02d}:00 and {(start + TIME_WINDOW_HOURS) % 24:02d}:00 UTC"
+    ratio = float(time_ratio(sums.count, sums.around_hour)[0])
     if impact < 0:
-        text = f"Incidents nearby cluster {window}; it is {hour:02d}:00 UTC"
+        text = f"Around this hour of day incidents nearby are {ratio:.1f} times as common as on average"
     else:
-        text = f"Few incidents nearby around {hour:02d}:00 UTC; they cluster {window}"
+        text = f"Around this hour of day incidents nearby are rarer than on average ({ratio:.1f} times)"
     return SafetyFactor(name="time_of_day", impact=impact, description=text)
 
 
 def coverage_factor(lat: float, lng: float) -> SafetyFactor:
     """Police stations, fire stations and hospitals within 2 km."""
+    impacts, near = coverage(np.array([lat]), np.array([lng]))
     counts = dict.fromkeys(COVERAGE_POINTS, 0)
-    for _, place in places_within(lat, lng, COVERAGE_KM * 1000.0):
-        counts[place.kind] = counts.get(place.kind, 0) + 1
-    impact = min(10, sum(COVERAGE_POINTS[kind] * n for kind, n in counts.items() if kind in COVERAGE_POINTS))
+    for index in np.flatnonzero(near[0]).tolist():
+        counts[SAFE_PLACES[index].kind] += 1
     words = {"police_station": "police station", "fire_station": "fire station", "hospital": "hospital"}
     parts = [_plural(counts[kind], words[kind]) for kind in COVERAGE_POINTS if counts[kind]]
     if not parts:
@@ -153,7 +121,7 @@ def coverage_factor(lat: float, lng: float) -> SafetyFactor:
     else:
         listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         text = f"{listed} within {COVERAGE_KM:g} km"
-    return SafetyFactor(name="responder_coverage", impact=impact, description=text)
+    return SafetyFactor(name="responder_coverage", impact=int(impacts[0]), description=text)
 
 
 def _distance_text(metres: float) -> str:
@@ -162,22 +130,16 @@ def _distance_text(metres: float) -> str:
 
 def zone_factor(zones: Sequence[DangerZone], lat: float, lng: float, radius_km: float) -> SafetyFactor | None:
     """The worst danger zone whose circle reaches within `radius_km`; None when there is none."""
-    reach: list[tuple[int, float, DangerZone]] = []
-    for zone in zones:
-        distance = haversine_m(lat, lng, zone.center.lat, zone.center.lng)
-        if distance - zone.radius_meters <= radius_km * 1000.0:
-            reach.append((risk_rank(zone.risk_level.value), distance, zone))
-    if not reach:
+    impacts, chosen, distance = zone_impacts(zones, np.array([lat]), np.array([lng]), radius_km)
+    if chosen[0] < 0:
         return None
-    _, distance, zone = max(reach, key=lambda item: (item[0], -item[1], item[2].zone_id))
+    zone = zones[int(chosen[0])]
     level = zone.risk_level.value
-    full = ZONE_IMPACT.get(level, ZONE_IMPACT["moderate"])
-    if distance <= zone.radius_meters:
-        return SafetyFactor(
-            name="danger_zone_nearby", impact=-full, description=f"Inside {zone.name} ({level} risk zone)"
-        )
-    text = f"{zone.name} ({level}) is {_distance_text(distance)} away"
-    return SafetyFactor(name="danger_zone_nearby", impact=-round(full * 0.6), description=text)
+    if float(distance[0]) <= zone.radius_meters:
+        text = f"Inside {zone.name} ({level} risk zone)"
+    else:
+        text = f"{zone.name} ({level}) is {_distance_text(float(distance[0]))} away"
+    return SafetyFactor(name="danger_zone_nearby", impact=int(impacts[0]), description=text)
 
 
 def combine(factors: list[SafetyFactor]) -> tuple[int, list[SafetyFactor]]:
@@ -207,10 +169,12 @@ def area_columns(
     now: datetime,
     days: float = WINDOW_DAYS,
 ) -> Columns:
-    """Columns of the incidents within `radius_km` of the point created in the last `days` days."""
+    """Columns of the incidents created in the last `days` days, in the box around the circle.
+
+    The circle itself is cut by whoever uses them (`score_area` with `scoring.within`).
+    """
     cols = columns(points, now)
-    box = cols.subset(cols.in_bbox(bbox_around(lat, lng, radius_km)) & cols.within_days(days))
-    return box.subset(distances_m(lat, lng, box.lat, box.lng) <= radius_km * 1000.0)
+    return cols.subset(cols.in_bbox(bbox_around(lat, lng, radius_km)) & cols.within_days(days))
 
 
 def safety_score(
@@ -232,11 +196,11 @@ def safety_score(
 def score_area(
     cols: Columns, lat: float, lng: float, radius_km: float, now: datetime, zones: Sequence[DangerZone]
 ) -> SafetyScore:
-    """The safety score of a place from the columns of its last-90-days incidents within `radius_km`."""
-    exp = exposure(cols, circle_area_km2(radius_km))
-    factors = incident_factors(exp, radius_text(radius_km))
+    """The safety score of a place from (at least) its last-90-days incidents around it."""
+    sums = sums_within(cols, np.array([lat]), np.array([lng]), radius_km * 1000.0, now.hour)
+    factors = incident_factors(sums, math.pi * radius_km * radius_km, radius_text(radius_km))
     factors.append(coverage_factor(lat, lng))
-    for optional in (time_factor(exp.by_hour, now.hour), zone_factor(zones, lat, lng, radius_km)):
+    for optional in (time_factor(sums), zone_factor(zones, lat, lng, radius_km)):
         if optional is not None:
             factors.append(optional)
     score, ordered = combine(factors)
@@ -245,8 +209,8 @@ def score_area(
         level=safety_level(score),
         location=geo_point(lat, lng),
         radius_km=float(radius_km),
-        incident_count=exp.count,
-        recent_incidents_7d=exp.recent_7d,
+        incident_count=int(sums.count[0]),
+        recent_incidents_7d=int(sums.recent_7d[0]),
         factors=ordered,
         computed_at=now,
     )

@@ -25,7 +25,7 @@ DENSE_FACTOR = 6.0
 """… and at least six times what a block holds on average across the city's populated places."""
 MIN_ZONE_INCIDENTS = 8
 MIN_RADIUS_M = 150.0
-ZONE_LOAD_SCALE = 30.0
+ZONE_LOAD_SCALE = 18.0
 """Severity-, recency- and status-weighted load at which a zone's risk score reaches 63."""
 
 _ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"

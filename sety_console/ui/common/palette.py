@@ -1,7 +1,11 @@
-"""Meaningful colours (severity, risk, SLA urgency, flashes, badges) for the dark and light themes.
+"""Meaningful colours (severity, risk, safety, SLA urgency, flashes, badges) for the dark and light
+themes — the one palette of the console: the widgets and the map page (`ui/map/palette.py` hands the
+light theme's colours to the page) draw with the same values.
 
 Strong but not garish: critical and breached are unmistakable in both themes, everything calm is
-quiet. Colours are `#rrggbb` strings so they serve QColor, style sheets and HTML alike.
+quiet. Two scales never mix: **risk** (danger zones, next-24 h outlook) is a warm ramp — even a low
+risk is yellow, a warning — while **safety** (scores, route segments) runs from green (safe) to red.
+Colours are `#rrggbb` strings so they serve QColor, style sheets and HTML alike.
 """
 
 from __future__ import annotations
@@ -35,7 +39,9 @@ class Palette:
     severity: Mapping[str, str]
     """Chip colour by severity value (`critical` … `low`, and `unknown`)."""
     risk: Mapping[str, str]
-    """By risk level (`low` … `severe`) and safety level (`safe` … `danger`), and `unknown`."""
+    """By risk level (`low` … `severe`), and `unknown`: a warm ramp."""
+    safety: Mapping[str, str]
+    """By safety level (`safe` … `danger`), and `unknown`: green to red."""
     sla: Mapping[SlaUrgency, Swatch]
     flash: str
     """Background of a row that just arrived (fades out)."""
@@ -54,8 +60,12 @@ class Palette:
         return self.severity.get(value, self.severity[UNKNOWN])
 
     def risk_color(self, value: str) -> str:
-        """Colour of a risk or safety level; unknown values get the `unknown` colour."""
+        """Colour of a risk level; unknown values get the `unknown` colour."""
         return self.risk.get(value, self.risk[UNKNOWN])
+
+    def safety_color(self, value: str) -> str:
+        """Colour of a safety level; unknown values get the `unknown` colour."""
+        return self.safety.get(value, self.safety[UNKNOWN])
 
     def sla_swatch(self, urgency: SlaUrgency) -> Swatch:
         """Colours of an SLA clock by urgency (ok → warning → critical → breached)."""
@@ -76,13 +86,17 @@ _DARK = Palette(
         UNKNOWN: "#b87ff5",
     },
     risk={
-        "severe": "#ff4d4f",
-        "high": "#ff9a2e",
-        "moderate": "#e3c046",
-        "low": "#3fb950",
-        "danger": "#ff4d4f",
-        "caution": "#ff9a2e",
+        "severe": "#d9363e",
+        "high": "#ff6b57",
+        "moderate": "#ff9a2e",
+        "low": "#f2cc60",
+        UNKNOWN: "#b87ff5",
+    },
+    safety={
         "safe": "#3fb950",
+        "moderate": "#b5c334",
+        "caution": "#ff9a2e",
+        "danger": "#ff4d4f",
         UNKNOWN: "#b87ff5",
     },
     sla={
@@ -107,21 +121,25 @@ _LIGHT = Palette(
     base="#ffffff",
     surface="#e9edf2",
     severity={
-        "critical": "#d0192b",
-        "high": "#e06a00",
-        "medium": "#c49a00",
-        "low": "#2f74c0",
-        UNKNOWN: "#8a4fd8",
+        "critical": "#c62828",
+        "high": "#ef6c00",
+        "medium": "#f9a825",
+        "low": "#1e88e5",
+        UNKNOWN: "#78909c",
     },
     risk={
-        "severe": "#d0192b",
-        "high": "#e06a00",
-        "moderate": "#c49a00",
-        "low": "#1a7f37",
-        "danger": "#d0192b",
-        "caution": "#e06a00",
-        "safe": "#1a7f37",
-        UNKNOWN: "#8a4fd8",
+        "severe": "#8e0000",
+        "high": "#e53935",
+        "moderate": "#fb8c00",
+        "low": "#fdd835",
+        UNKNOWN: "#78909c",
+    },
+    safety={
+        "safe": "#2e7d32",
+        "moderate": "#9e9d24",
+        "caution": "#ef6c00",
+        "danger": "#c62828",
+        UNKNOWN: "#78909c",
     },
     sla={
         SlaUrgency.OK: Swatch("#1a7f37"),

@@ -92,7 +92,7 @@ class ScoreGauge(QWidget):
             self._draw_text(painter, box, self._message, side * 0.09, QColor(palette.muted), 0.0, bold=False)
             painter.end()
             return
-        colour = QColor(palette.risk_color(self._level.value))
+        colour = QColor(palette.safety_color(self._level.value))
         if self._score > 0:
             value = QPen(colour, pen_width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
             painter.setPen(value)

@@ -8,7 +8,8 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from sety_console.api.models import AccessLog, format_timestamp
+from sety_console.api.models import AccessLog
+from sety_console.core.local_time import display_zone, iso_text
 
 from .gate_session import GateSession
 from .log_filters import AccessLogFilters
@@ -63,12 +64,13 @@ async def fetch_all(
 
 
 def csv_row(log: AccessLog) -> list[str]:
-    """One visit as CSV cells: UTC timestamps in the contract's form, empty cells for unknowns."""
+    """One visit as CSV cells: ISO 8601 times with the display zone's offset, empty cells for unknowns."""
+    zone = display_zone()
     values: dict[str, object] = {
         "status": log.status.value,
         "method": log.method.value,
-        "checked_in_at": format_timestamp(log.checked_in_at),
-        "checked_out_at": format_timestamp(log.checked_out_at) if log.checked_out_at else None,
+        "checked_in_at": iso_text(log.checked_in_at, zone),
+        "checked_out_at": iso_text(log.checked_out_at, zone) or None,
     }
     return [_cell(values[key] if key in values else getattr(log, key)) for key in CSV_HEADER]
 

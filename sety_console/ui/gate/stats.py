@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import AccessLogStats
+from sety_console.core.gate_wording import format_minutes
+from sety_console.core.local_time import display_zone
 from sety_console.core.wording import error_text
 from sety_console.ui.common.slots import async_slot
 
 from .gate_session import GateSession
 from .style import DETAIL_PT, Look, Tone
-from .wording import format_minutes
 
 REFRESH_KEY = "Ctrl+R"
 PERIODS = {"Today": 0, "Last 7 days": 6, "Last 30 days": 29}
@@ -33,8 +34,8 @@ BAR_COLOURS = {"hour": "#42A5F5", "day": "#66BB6A", "gate": "#FFA726"}
 
 
 def local_hours(stats: AccessLogStats) -> list[int]:
-    """Visits per local hour 0–23 (the server counts in UTC; shifted by this workstation's offset)."""
-    offset = datetime.now().astimezone().utcoffset() or timedelta()
+    """Visits per local hour 0–23 (the server counts in UTC; shifted by the display zone's offset)."""
+    offset = display_zone().offset()
     shift = int(offset.total_seconds() // 3600)
     counts = [0] * 24
     for entry in stats.by_hour:

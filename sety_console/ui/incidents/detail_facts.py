@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import Incident
+from sety_console.core.local_time import to_local
 from sety_console.core.rules import SlaUrgency, sla_clock, sla_targets
 from sety_console.core.sla_text import breach_reason, describe_sla
 from sety_console.core.wording import category_name
@@ -148,7 +149,7 @@ class DetailHeader(QWidget):
         self.clock_detail.setText(words.detail)
         if self.projection_as_of is not None:
             self.clock.setText(f"SLA  ≈ {words.headline}")
-            as_of = self.projection_as_of.astimezone()
+            as_of = to_local(self.projection_as_of)
             self.clock_detail.setText(
                 f"{words.detail} — projection from data as of {as_of:%H:%M:%S}, not live."
             )

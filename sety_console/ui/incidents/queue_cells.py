@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from sety_console.api.models import Severity
+from sety_console.core.local_time import to_local
 from sety_console.core.rules import SlaUrgency
 from sety_console.ui.common.palette import Palette
 
@@ -49,7 +50,7 @@ PROJECTED = "≈ "
 
 
 def projection_words(as_of: datetime) -> str:
-    return f"Projection: counted on from data as of {as_of.astimezone():%H:%M:%S}, not live."
+    return f"Projection: counted on from data as of {to_local(as_of):%H:%M:%S}, not live."
 
 
 class QueueCells:
@@ -162,7 +163,7 @@ class QueueCells:
         incident = row.incident
         if column == Column.AGE:
             age = format_age((now() - incident.created_at).total_seconds())
-            return f"Created {incident.created_at.astimezone():%Y-%m-%d %H:%M:%S} ({age} ago)"
+            return f"Created {to_local(incident.created_at):%Y-%m-%d %H:%M:%S %Z} ({age} ago)"
         if column == Column.SLA:
             return sla_tooltip(incident, row.sla(now, tick))
         return row.tooltips[column]

@@ -12,6 +12,7 @@ from enum import IntEnum
 from typing import Any
 
 from sety_console.api.models import Incident, IncidentStatus
+from sety_console.core.local_time import to_local
 from sety_console.core.rules import PriorityKey, SlaPhase, priority_key, sla_clock, sla_targets
 from sety_console.core.sla_text import SlaWords, describe_sla, duration_text, eta_text
 from sety_console.core.wording import category_name
@@ -153,7 +154,7 @@ def sla_tooltip(incident: Incident, words: SlaWords) -> str:
     lines.append(f"Targets: assign within {duration_text(assign)}, arrive within {duration_text(arrive)}")
     clock = sla_clock(incident, incident.created_at)
     if clock.due_at is not None:
-        lines.append(f"Due at {clock.due_at.astimezone():%H:%M:%S}")
+        lines.append(f"Due at {to_local(clock.due_at):%H:%M:%S}")
     return "\n".join(lines)
 
 

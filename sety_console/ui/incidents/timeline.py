@@ -7,12 +7,14 @@ import html
 from collections.abc import Sequence
 from datetime import datetime
 
+from PySide6.QtGui import QTextTable
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from sety_console.api.models import Incident, TimelineEventType
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.audit import AuditEntry
 from sety_console.core.audit_timeline import our_actions, provenance
+from sety_console.core.local_time import to_local
 from sety_console.ui.common.palette import Palette
 
 _EVENT_NAMES = {TimelineEventType.sla_breached: "SLA breached"}
@@ -28,7 +30,7 @@ def local_time(moment: datetime | None, with_date: bool = False) -> str:
     """`18:05:12` (local time), or with the date; `—` for none."""
     if moment is None:
         return "—"
-    return f"{moment.astimezone():%Y-%m-%d %H:%M:%S}" if with_date else f"{moment.astimezone():%H:%M:%S}"
+    return f"{to_local(moment):%Y-%m-%d %H:%M:%S}" if with_date else f"{to_local(moment):%H:%M:%S}"
 
 
 def _action_detail(entry: OutboxEntry) -> str:
@@ -128,3 +130,22 @@ class TimelineView(QTextBrowser):
             bar.setValue(bar.maximum())
         else:
             bar.setValue(position)
+
+    def entries_in_view(self) -> int:
+        """How many timeline rows are wholly on screen at the current scroll position."""
+        table = next(
+            (f for f in self.document().rootFrame().childFrames() if isinstance(f, QTextTable)), None
+        )
+        if table is None:
+            return 0
+        layout = self.document().documentLayout()
+        top = self.verticalScrollBar().value()
+        bottom = top + self.viewport().height()
+        shown = 0
+        for row in range(table.rows()):
+            cells = [table.cellAt(row, column) for column in range(table.columns())]
+            rects = [layout.blockBoundingRect(c.lastCursorPosition().block()) for c in cells if c.isValid()]
+            first = layout.blockBoundingRect(cells[0].firstCursorPosition().block())
+            if first.top() >= top and max(r.bottom() for r in rects) <= bottom:
+                shown += 1
+        return shown

@@ -1,35 +1,28 @@
-"""Colours and words of the map, defined once for the Qt panels and the Leaflet page alike."""
+"""Colours and words of the map for the Qt panels and the Leaflet page alike, taken from the one palette
+(`ui/common/palette.py`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sety_console.api.models import Category, RiskLevel, SafetyLevel, SafeZoneKind, Severity
+from sety_console.ui.common.palette import UNKNOWN, colors
 
-UNKNOWN_COLOR = "#78909c"
+MAP_THEME = colors("light")
+"""The map page is drawn on light tiles: it takes the light theme's colours of the one palette."""
+UNKNOWN_COLOR = MAP_THEME.severity[UNKNOWN]
 
-SEVERITY_COLORS: dict[str, str] = {
-    "critical": "#c62828",
-    "high": "#ef6c00",
-    "medium": "#f9a825",
-    "low": "#1e88e5",
-}
+
+def _known(mapping: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in mapping.items() if k != UNKNOWN}
+
+
+SEVERITY_COLORS = _known(MAP_THEME.severity)
 """Incident severity. Low is blue (not green) so that no incident ever reads as 'safe'."""
-
-RISK_COLORS: dict[str, str] = {
-    "severe": "#8e0000",
-    "high": "#e53935",
-    "moderate": "#fb8c00",
-    "low": "#fdd835",
-}
+RISK_COLORS = _known(MAP_THEME.risk)
 """Danger-zone risk level, a warm ramp: every danger zone is some kind of warning."""
-
-SAFETY_COLORS: dict[str, str] = {
-    "safe": "#2e7d32",
-    "moderate": "#9e9d24",
-    "caution": "#ef6c00",
-    "danger": "#c62828",
-}
+SAFETY_COLORS = _known(MAP_THEME.safety)
 """Safety score and route segment level, green (safe) to red (danger)."""
 
 SAFE_ZONE_BADGES: dict[str, tuple[str, str]] = {
@@ -47,15 +40,15 @@ HEAT_GRADIENT = {"0.2": "#2c7bb6", "0.45": "#abd9e9", "0.65": "#fdae61", "0.85":
 
 
 def severity_color(severity: Severity | str) -> str:
-    return SEVERITY_COLORS.get(str(severity), UNKNOWN_COLOR)
+    return MAP_THEME.severity_color(str(severity))
 
 
 def risk_color(level: RiskLevel | str) -> str:
-    return RISK_COLORS.get(str(level), UNKNOWN_COLOR)
+    return MAP_THEME.risk_color(str(level))
 
 
 def safety_color(level: SafetyLevel | str) -> str:
-    return SAFETY_COLORS.get(str(level), UNKNOWN_COLOR)
+    return MAP_THEME.safety_color(str(level))
 
 
 def category_key(category: Category | None) -> str:

@@ -2,14 +2,17 @@
 
 A point arrives from a map click (`show_point`), a saved place (`show_place`) or typed coordinates.
 The panel shows the safety gauge with its factors, the comparison with area and city, the next-24-h
-prediction, incidents by hour (UTC) and weekday with the riskiest and safest hours marked, patterns
-and the nearest safe zones. Loading and errors are said in words.
+outlook, incidents by local hour and by weekday with the riskiest and quietest hours marked, patterns
+and the nearest safe zones. Every figure and sentence comes from one `AreaReading` of the answer.
+Loading and errors are said in words.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,25 +28,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sety_console.api.models import DangerAnalytics, TimeAnalysis
-from sety_console.core.wording import error_text
+from sety_console.api.models import DangerAnalytics
+from sety_console.core.analytics.area import AreaReading, read_area
+from sety_console.core.local_time import LocalZone, hours_text, local_text, utc_text
+from sety_console.core.wording import WEEKDAY_NAMES, WEEKDAYS, error_text
 from sety_console.ui.common.palette import colors
 from sety_console.ui.common.score_gauge import ScoreGauge
 from sety_console.ui.common.slots import run_task
 from sety_console.ui.common.theme import current_theme
-from sety_console.ui.supervisor.analytics_math import WEEKDAYS
 from sety_console.ui.supervisor.area_sections import (
+    LegendLines,
     SectionBox,
     comparison_html,
     factors_html,
     patterns_html,
     prediction_html,
+    reasons_html,
     safe_zones_html,
 )
-from sety_console.ui.supervisor.backend import SupervisorBackend
 from sety_console.ui.supervisor.charts import BarChart
 from sety_console.ui.supervisor.places import EXAMPLE, PlaceError, SavedPlace, parse_lat_lng
-from sety_console.ui.supervisor.wording import utc_text
+from sety_console.ui.supervisor.supervisor_session import SupervisorSession
 
 __all__ = ["AreaAnalyticsPanel"]
 
@@ -61,14 +66,18 @@ class AreaAnalyticsPanel(QWidget):
     save_point_requested = Signal(float, float, str)
     """“Save this point…” was pressed: lat, lng and a suggested name."""
 
-    def __init__(self, backend: SupervisorBackend, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: SupervisorSession, parent: QWidget | None = None, *, zone: LocalZone | None = None
+    ) -> None:
         super().__init__(parent)
-        self._backend = backend
+        self._session = session
+        self.zone = zone or LocalZone()
         self._generation = 0
         self._task: asyncio.Task[DangerAnalytics | None] | None = None
         self.point: tuple[float, float] | None = None
         self.place_name = ""
         self.analytics: DangerAnalytics | None = None
+        self.reading: AreaReading | None = None
         self._build_inputs()
         self._build_body()
         layout = QVBoxLayout(self)
@@ -117,28 +126,30 @@ class AreaAnalyticsPanel(QWidget):
     def _build_body(self) -> None:
         self.gauge = ScoreGauge()
         self.gauge.setMinimumSize(200, 200)
+        self.gauge.setMaximumSize(260, 260)
         self.factors = SectionBox("Why this score")
         self.comparison = SectionBox("Compared with area and city")
         self.prediction = SectionBox("Next 24 hours")
+        self.reasons = SectionBox("The outlook's reasons")
         self.patterns = SectionBox("Patterns")
         self.safe_zones = SectionBox("Nearest safe zones")
-        self.hour_chart = BarChart("Incidents by hour of day (UTC)", x_label="Hour, UTC")
-        self.weekday_chart = BarChart("Incidents by weekday", x_label="Day (UTC)")
-        self.time_legend = QLabel()
-        self.time_legend.setWordWrap(True)
-        self.time_legend.setTextFormat(Qt.TextFormat.RichText)
+        label = self.zone.abbreviation()
+        self.hour_chart = BarChart(f"Incidents by hour of day ({label})", x_label=f"Hour, {label}")
+        self.weekday_chart = BarChart("Incidents by weekday", x_label="Day")
+        self.time_legend = LegendLines()
         body = QWidget()
         grid = QGridLayout(body)
-        grid.addWidget(self.gauge, 0, 0)
+        grid.addWidget(self.gauge, 0, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         grid.addWidget(self.factors, 0, 1)
         grid.addWidget(self.comparison, 0, 2)
         grid.addWidget(self.prediction, 0, 3)
-        grid.addWidget(self.hour_chart, 1, 0, 1, 3)
-        grid.addWidget(self.weekday_chart, 1, 3)
-        grid.addWidget(self.time_legend, 2, 0, 1, 4)
-        grid.addWidget(self.patterns, 3, 0, 1, 2)
-        grid.addWidget(self.safe_zones, 3, 2, 1, 2)
-        for column, stretch in enumerate((2, 3, 3, 3)):
+        grid.addWidget(self.hour_chart, 1, 0, 1, 2)
+        grid.addWidget(self.weekday_chart, 1, 2)
+        grid.addWidget(self.time_legend, 1, 3)  # beside the charts: seen with them, never cut off
+        grid.addWidget(self.patterns, 2, 0, 1, 2)
+        grid.addWidget(self.reasons, 2, 2)
+        grid.addWidget(self.safe_zones, 2, 3)
+        for column, stretch in enumerate((1, 3, 3, 3)):  # the gauge column stays about the gauge's width
             grid.setColumnStretch(column, stretch)
         grid.setRowMinimumHeight(1, 250)
         self._scroll = QScrollArea()
@@ -166,7 +177,7 @@ class AreaAnalyticsPanel(QWidget):
         where = self._where()
         self._clear(f"Loading the analytics for {where}…", loading=True)
         try:
-            analytics = await self._backend.danger_analytics(
+            analytics = await self._session.danger_analytics(
                 lat, lng, radius_km=self.radius.value(), days=int(self.days.currentData())
             )
         except asyncio.CancelledError:
@@ -201,56 +212,76 @@ class AreaAnalyticsPanel(QWidget):
 
     def _clear(self, message: str, *, loading: bool = False, error: bool = False) -> None:
         self.analytics = None
+        self.reading = None
+        self.status.setToolTip("")
         self._set_status(message, error=error)
         self.heading.setText("")
         self.gauge.set_message("Loading…" if loading else ("Not available" if error else "No point yet"))
         placeholder = "Loading…" if loading else "—"
-        for box in (self.factors, self.comparison, self.prediction, self.patterns, self.safe_zones):
+        for box in (
+            self.factors,
+            self.comparison,
+            self.prediction,
+            self.reasons,
+            self.patterns,
+            self.safe_zones,
+        ):
             box.set_html(f"<p>{placeholder}</p>")
-        self.hour_chart.set_bars([f"{h:02d}" for h in range(24)], [0] * 24, tick_every=3)
+        self.hour_chart.set_bars([f"{h:02d}" for h in range(24)], [0] * 24, tick_every=2)
         self.weekday_chart.set_bars(list(WEEKDAYS), [0] * 7)
-        self.time_legend.setText("")
+        self.time_legend.set_lines([])
 
     def _show(self, analytics: DangerAnalytics) -> None:
         palette = colors(current_theme())
-        self.analytics = analytics
         score = analytics.safety_score
+        computed = score.computed_at or datetime.now(UTC)
+        reading = read_area(analytics, self.zone, computed)
+        self.analytics, self.reading = analytics, reading
         radius = analytics.radius_km or self.radius.value()
         self.heading.setText(f"{self._where()} · within {radius:g} km · last {analytics.period_days} days")
-        computed = utc_text(score.computed_at) if score.computed_at else "now"
-        self._set_status(f"Analytics computed {computed}. Hours and weekdays are UTC.")
+        self._set_status(
+            f"Analytics computed {local_text(computed, self.zone)}. Hours are {reading.hours.label}."
+            + (f" {reading.hours.note}" if reading.hours.note else "")
+        )
+        self.status.setToolTip(f"Computed {utc_text(computed)}")
         self.gauge.set_score(score.score, score.level)
         self.factors.set_html(factors_html(score, palette))
-        self.comparison.set_html(comparison_html(analytics.comparison, score.score, palette))
-        self.prediction.set_html(prediction_html(analytics.prediction, palette))
-        self.patterns.set_html(patterns_html(analytics.patterns, palette))
+        self.comparison.set_html(comparison_html(reading, palette))
+        self.prediction.set_html(prediction_html(reading, palette))
+        self.reasons.set_html(reasons_html(analytics.prediction, palette))
+        self.patterns.set_html(patterns_html(analytics.patterns, self.zone, computed, palette))
         self.safe_zones.set_html(safe_zones_html(analytics.safe_zones, palette))
-        self._show_time(analytics.time_analysis)
+        self._show_time(reading)
         self.loaded.emit(analytics)
 
-    def _show_time(self, time: TimeAnalysis) -> None:
+    def _show_time(self, reading: AreaReading) -> None:
         chart = self.hour_chart.colours
-        by_hour = (list(time.by_hour) + [0] * 24)[:24]
+        risky, quiet = set(reading.riskiest_hours), set(reading.quietest_hours)
         hour_colours = [
-            chart.high if h in time.riskiest_hours else chart.low if h in time.safest_hours else chart.bar
-            for h in range(24)
+            chart.high if h in risky else chart.low if h in quiet else chart.bar for h in range(24)
         ]
-        bands = {h: chart.low for h in time.safest_hours if 0 <= h < 24}
-        bands.update({h: chart.high for h in time.riskiest_hours if 0 <= h < 24})
+        bands = {h: chart.low for h in quiet}
+        bands.update({h: chart.high for h in risky})
+        label = reading.hours.label
+        self.hour_chart.set_title(f"Incidents by hour of day ({label})")
+        self.hour_chart.getPlotItem().setLabel("bottom", f"Hour, {label}")
         self.hour_chart.set_bars(
-            [f"{h:02d}" for h in range(24)], by_hour, hour_colours, tick_every=2, bands=bands
+            reading.hour_labels, list(reading.hours.counts), hour_colours, tick_every=2, bands=bands
         )
-        by_day = (list(time.by_weekday) + [0] * 7)[:7]
-        top_day = max(range(7), key=lambda d: by_day[d]) if any(by_day) else -1
-        day_colours = [chart.high if d == top_day else chart.bar for d in range(7)]
-        self.weekday_chart.set_bars(list(WEEKDAYS), by_day, day_colours)
-        riskiest = ", ".join(f"{h:02d}:00" for h in time.riskiest_hours) or "none"
-        safest = ", ".join(f"{h:02d}:00" for h in time.safest_hours) or "none"
-        self.time_legend.setText(
-            f"<span style='color:{chart.high}; font-size:14pt'>■</span> <b>Riskiest hours (red):</b> "
-            f"{riskiest} UTC &nbsp;&nbsp; <span style='color:{chart.low}; font-size:14pt'>■</span> "
-            f"<b>Safest hours (green):</b> {safest} UTC &nbsp;&nbsp; Red weekday: the busiest day. "
-            "Each hour bar covers that hour, e.g. 20 = 20:00–20:59 UTC."
+        busiest = reading.busiest_weekday
+        day_colours = [chart.high if d == busiest else chart.bar for d in range(7)]
+        self.weekday_chart.set_bars(list(WEEKDAYS), list(reading.weekday_counts), day_colours)
+        self.weekday_chart.getPlotItem().setLabel("bottom", reading.day_note or "Day")
+        riskiest = hours_text(reading.riskiest_hours) or "none"
+        quietest = hours_text(reading.quietest_hours) or "none"
+        day = WEEKDAY_NAMES[busiest] if busiest is not None else "none"
+        self.time_legend.set_lines(
+            [
+                (chart.high, f"<b>Riskiest hours:</b> {riskiest} {label} (red bars)"),
+                (chart.low, f"<b>Quietest hours:</b> {quietest} {label} (green bars)"),
+                (chart.high, f"<b>Busiest day:</b> {day} (red bar)"),
+                ("", f"Bar 20 covers 20:00–20:59 {label}. {escape(reading.hours.note)}".strip()),
+            ]
         )
 
     # --- slots --------------------------------------------------------------------------------

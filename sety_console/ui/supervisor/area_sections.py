@@ -1,39 +1,32 @@
-"""The area-analytics sections as rich text: factors, comparison, prediction, patterns, safe zones.
+"""The area-analytics sections as rich text: factors, comparison, outlook, patterns, safe zones.
 
-Each builder returns HTML for a `QLabel` (words with every colour; hours in UTC). `SectionBox` is
-the titled frame they sit in.
+Each builder returns HTML for a `QLabel` (words with every colour), drawn from the one
+`AreaReading` of the answer so no two sections can disagree; hours are local to the service area.
+`SectionBox` is the titled frame they sit in.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from sety_console.api.models import (
-    IncidentPatterns,
-    LocationComparison,
-    RiskPrediction,
-    SafetyScore,
-    SafeZones,
-)
+from sety_console.api.models import IncidentPatterns, RiskPrediction, SafetyScore, SafeZones
+from sety_console.core.analytics.area import AreaReading, TrendWords
+from sety_console.core.local_time import LocalZone, hours_text, local_weekday_hour
+from sety_console.core.wording import distance_text, enum_label, weekday_name
 from sety_console.ui.common.palette import Palette
-from sety_console.ui.supervisor.wording import (
-    distance_text,
-    enum_label,
-    hour_range,
-    percent_text,
-    trend_text,
-    weekday_name,
-)
 
 __all__ = [
+    "LegendLines",
     "SectionBox",
     "comparison_html",
     "factors_html",
     "patterns_html",
     "prediction_html",
+    "reasons_html",
     "safe_zones_html",
 ]
 
@@ -64,6 +57,39 @@ class SectionBox(QGroupBox):
         return self.label.text()
 
 
+class LegendLines(QWidget):
+    """A chart legend: lines of a coloured square and words, wrapped to the width it is given."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(4, 16, 4, 0)
+        self._layout.setSpacing(8)
+        self._layout.addStretch(1)
+        self.lines: list[QLabel] = []
+
+    def set_lines(self, lines: list[tuple[str, str]]) -> None:
+        """(colour, rich text) per line; an empty colour draws no square."""
+        for label in self.lines:
+            self._layout.removeWidget(label)
+            label.deleteLater()
+        self.lines = []
+        stretch = self._layout.takeAt(self._layout.count() - 1)
+        for colour, html in lines:
+            square = f"<span style='color:{colour}; font-size:14pt'>■</span> " if colour else ""
+            label = QLabel(square + html)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setWordWrap(True)
+            self._layout.addWidget(label)
+            self.lines.append(label)
+        if stretch is not None:
+            self._layout.addItem(stretch)
+
+    def text(self) -> str:
+        return "\n".join(label.text() for label in self.lines)
+
+
 def _factor_name(name: str) -> str:
     text = name.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
@@ -85,7 +111,7 @@ def factors_html(score: SafetyScore, palette: Palette) -> str:
         return head + f"<p style='color:{palette.muted}'>The server gave no factors for this score.</p>"
     rows = []
     for factor in sorted(score.factors, key=lambda f: f.impact):
-        colour = palette.risk_color("danger") if factor.impact < 0 else palette.risk_color("safe")
+        colour = palette.safety_color("danger") if factor.impact < 0 else palette.safety_color("safe")
         effect = "lowers" if factor.impact < 0 else "raises"
         rows.append(
             f"<tr><td style='color:{colour}; font-weight:800; font-size:13pt; padding-right:8px'>"
@@ -96,46 +122,60 @@ def factors_html(score: SafetyScore, palette: Palette) -> str:
     return head + "<table cellspacing='4'>" + "".join(rows) + "</table>"
 
 
-def comparison_html(comparison: LocationComparison, score: int, palette: Palette) -> str:
-    """Percentile, the area and city averages next to this place, and the trend in words."""
-    trend = trend_text(comparison.trend, comparison.change_percent)
-    tone = {
-        "bad": palette.risk_color("danger"),
-        "good": palette.risk_color("safe"),
-        "neutral": palette.muted,
-    }[trend.tone]
-    return (
-        f"<p><span style='{BIG}'>Safer than {comparison.percentile} %</span><br>"
-        "of the city's places</p>"
+def _tone(trend: TrendWords, palette: Palette) -> str:
+    return {"bad": palette.safety_color("danger"), "good": palette.safety_color("safe")}.get(
+        trend.tone, palette.muted
+    )
+
+
+def comparison_html(reading: AreaReading, palette: Palette) -> str:
+    """Percentile, the area and city averages next to this place, and the trend (when there is one)."""
+    head = (
+        f"<p><span style='{BIG}'>Safer than {reading.percentile} %</span><br>"
+        "of the city's places (same radius, last 90 days)</p>"
         + _rows(
-            ("This place", str(score)),
-            ("Area average (about 10 km)", str(comparison.area_average_score)),
-            ("City average", str(comparison.city_average_score)),
+            ("This place", str(reading.score)),
+            ("Area average (about 10 km)", str(reading.area_average)),
+            ("City average", str(reading.city_average)),
         )
-        + f"<p style='color:{tone}; {MEDIUM}'>{trend.arrow} {escape(trend.headline)}</p>"
+    )
+    trend = reading.trend
+    if trend is None:
+        return head + f"<p style='color:{palette.muted}'>{escape(reading.no_trend)}</p>"
+    return (
+        head
+        + f"<p style='color:{_tone(trend, palette)}; {MEDIUM}'>{trend.arrow} {escape(trend.headline)}</p>"
         f"<p>{escape(trend.detail[:1].upper() + trend.detail[1:])}.</p>"
     )
 
 
-def prediction_html(prediction: RiskPrediction, palette: Palette) -> str:
-    """The next-24-hour outlook: risk level in words and colour, chance, expected count, confidence."""
-    level = prediction.next_24h_risk
-    colour = palette.risk_color(level.value)
-    factors = "".join(f"<li>{escape(text)}</li>" for text in prediction.factors)
+def reasons_html(prediction: RiskPrediction, palette: Palette) -> str:
+    """The server's own reasons for its outlook, as it wrote them."""
+    if not prediction.factors:
+        return f"<p style='color:{palette.muted}'>The server gave no reasons.</p>"
+    return "<ul>" + "".join(f"<li>{escape(text)}</li>" for text in prediction.factors) + "</ul>"
+
+
+def prediction_html(reading: AreaReading, palette: Palette) -> str:
+    """The next-24-hour outlook: level in words and colour, why it differs from the score, the figures."""
+    outlook = reading.outlook
+    colour = palette.risk_color(outlook.risk.value)
+    explanation = f"<p><b>{escape(outlook.explanation)}</b></p>" if outlook.explanation else ""
     return (
-        f"<p><span style='{BIG} color:{colour}'>{escape(level.label)} risk</span><br>"
+        f"<p><span style='{BIG} color:{colour}'>{escape(outlook.headline)}</span><br>"
         "in the next 24 hours</p>"
+        + explanation
         + _rows(
-            ("Chance of at least one incident", percent_text(prediction.probability)),
-            ("Expected incidents", f"{prediction.expected_incidents:.1f}"),
-            ("Confidence (how much history backs it)", percent_text(prediction.confidence)),
+            ("Chance of at least one incident", outlook.probability),
+            ("Expected incidents", outlook.expected),
+            ("Confidence (how much history backs it)", outlook.confidence),
         )
-        + (f"<p><b>Why:</b></p><ul>{factors}</ul>" if factors else "")
+        + f"<p>{escape(reading.peak_sentence)}</p>"
     )
 
 
-def patterns_html(patterns: IncidentPatterns, palette: Palette) -> str:
-    """Hotspots (clusters) and recurring category/weekday/hour patterns, in sentences."""
+def patterns_html(patterns: IncidentPatterns, zone: LocalZone, now: datetime, palette: Palette) -> str:
+    """Hotspots (clusters) and recurring category/weekday/hour patterns (in local time), in sentences."""
     muted = f"<span style='color:{palette.muted}'>"
     parts = ["<p><b>Hotspots</b></p>"]
     if patterns.hotspots:
@@ -152,11 +192,13 @@ def patterns_html(patterns: IncidentPatterns, palette: Palette) -> str:
         parts.append(f"<p>{muted}No hotspots.</span></p>")
     parts.append("<p><b>Recurring</b></p>")
     if patterns.recurring:
-        items = [
-            f"<li>{escape(enum_label(p.category))} on <b>{weekday_name(p.weekday)}s</b> around "
-            f"<b>{hour_range(p.hour)}</b> — {p.count} times</li>"
-            for p in sorted(patterns.recurring, key=lambda r: r.count, reverse=True)
-        ]
+        items = []
+        for pattern in sorted(patterns.recurring, key=lambda r: r.count, reverse=True):
+            day, hour = local_weekday_hour(pattern.weekday, pattern.hour, zone, now)
+            items.append(
+                f"<li>{escape(enum_label(pattern.category))} on <b>{weekday_name(day)}s</b> around "
+                f"<b>{hours_text([hour])} {escape(zone.abbreviation(now))}</b> — {pattern.count} times</li>"
+            )
         parts.append("<ul>" + "".join(items) + "</ul>")
     else:
         parts.append(f"<p>{muted}No recurring pattern.</span></p>")

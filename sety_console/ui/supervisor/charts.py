@@ -26,8 +26,8 @@ class ChartColours:
         self.text = palette.text
         self.muted = palette.muted
         self.bar = "#5b8def" if theme == "dark" else "#2f6fd6"
-        self.high = palette.risk_color("danger")
-        self.low = palette.risk_color("safe")
+        self.high = palette.safety_color("danger")
+        self.low = palette.safety_color("safe")
 
 
 def chart_colours() -> ChartColours:
@@ -53,6 +53,7 @@ class BarChart(pg.PlotWidget):  # type: ignore[misc]
         self.colours = chart_colours()
         super().__init__(parent=parent, background=self.colours.background)
         self.title = title
+        self._title_size = title_size
         self._values: list[float] = []
         self._labels: list[str] = []
         self._brushes: list[str] = []
@@ -90,6 +91,11 @@ class BarChart(pg.PlotWidget):  # type: ignore[misc]
     @property
     def bar_colours(self) -> list[str]:
         return list(self._brushes)
+
+    def set_title(self, title: str, size: str = "") -> None:
+        """Replace the title (e.g. when the zone's name for its hours changes)."""
+        self.title = title
+        self.getPlotItem().setTitle(title, color=self.colours.text, size=size or self._title_size, bold=True)
 
     def sizeHint(self) -> QSize:
         return QSize(420, 240)

@@ -1,4 +1,7 @@
-"""Compare places: up to four saved places side by side (score, level, trend, incident counts).
+"""Compare places: up to four saved places side by side (score, level, trend, outlook, busy times).
+
+Each column draws from one `AreaReading` of its place, as the area panel does, so a place reads
+the same here and there. The columns sit in a scroll area: comparing never makes the window grow.
 
 The places are fetched in parallel, but politely: at most two requests at a time, and one at a time
 when the rate budget is nearly spent, so a comparison never starves the live poller.
@@ -9,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
@@ -19,21 +23,22 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from sety_console.api.models import DangerAnalytics
-from sety_console.core.wording import error_text
+from sety_console.core.analytics.area import AreaReading, read_area
+from sety_console.core.local_time import LocalZone
+from sety_console.core.wording import WEEKDAYS, error_text
 from sety_console.ui.common.palette import colors
 from sety_console.ui.common.score_gauge import ScoreGauge
 from sety_console.ui.common.slots import run_task
 from sety_console.ui.common.theme import current_theme
-from sety_console.ui.supervisor.analytics_math import WEEKDAYS
-from sety_console.ui.supervisor.backend import SupervisorBackend
 from sety_console.ui.supervisor.charts import BarChart
 from sety_console.ui.supervisor.places import SavedPlace
-from sety_console.ui.supervisor.wording import signed_percent, trend_text
+from sety_console.ui.supervisor.supervisor_session import SupervisorSession
 
 __all__ = ["MAX_PLACES", "ComparePlacesPanel", "PlaceColumn", "concurrency_for"]
 
@@ -48,24 +53,26 @@ def concurrency_for(remaining: int | None) -> int:
 
 
 class PlaceColumn(QFrame):
-    """One compared place: name, gauge, level, trend and counts (or its loading/error state)."""
+    """One compared place: name, gauge, level, trend, outlook and busy times (or its loading/error state)."""
 
-    def __init__(self, place: SavedPlace, parent: QWidget | None = None) -> None:
+    def __init__(self, place: SavedPlace, zone: LocalZone, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.place = place
+        self.place, self.zone = place, zone
+        self.reading: AreaReading | None = None
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = QLabel(f"<b style='font-size:13pt'>{escape(place.name)}</b><br>{place.coordinates_text}")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.gauge = ScoreGauge()
-        self.gauge.setFixedSize(210, 210)
+        self.gauge.setFixedSize(170, 170)
         self.gauge.set_message("Loading…")
         self.rank = QLabel("")
         self.rank.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.rank.setMinimumHeight(26)
-        self.by_weekday = BarChart("By weekday (UTC)", y_label="", title_size="10pt")
-        self.by_weekday.setMinimumHeight(190)
-        self.by_hour = BarChart("By hour (UTC), red = riskiest", y_label="", title_size="10pt")
-        self.by_hour.setMinimumHeight(190)
+        label = zone.abbreviation()
+        self.by_weekday = BarChart("By weekday, red = busiest", y_label="", title_size="10pt")
+        self.by_weekday.setMinimumHeight(170)
+        self.by_hour = BarChart(f"By hour ({label}), red = riskiest", y_label="", title_size="10pt")
+        self.by_hour.setMinimumHeight(170)
         self.details = QLabel("Loading…")
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.RichText)
@@ -82,14 +89,11 @@ class PlaceColumn(QFrame):
     def show_analytics(self, analytics: DangerAnalytics) -> None:
         palette = colors(current_theme())
         score = analytics.safety_score
+        reading = read_area(analytics, self.zone, score.computed_at or datetime.now(UTC))
+        self.reading = reading
         self.gauge.set_score(score.score, score.level)
-        self._show_time(analytics)
-        comparison = analytics.comparison
-        trend = trend_text(comparison.trend, comparison.change_percent)
-        tone = {"bad": palette.risk_color("danger"), "good": palette.risk_color("safe")}.get(
-            trend.tone, palette.muted
-        )
-        risk = analytics.prediction.next_24h_risk
+        self._show_time(reading)
+        outlook = reading.outlook
         big = "font-size:14pt"
         rows = (
             (
@@ -98,28 +102,48 @@ class PlaceColumn(QFrame):
                 analytics.incident_analytics.total or score.incident_count,
             ),
             ("In the last 7 days", big, score.recent_incidents_7d),
-            ("Safer than (share of city)", "", f"{comparison.percentile} %"),
-            ("Next 24 hours", f"color:{palette.risk_color(risk.value)}", f"{escape(risk.label)} risk"),
+            ("Safer than (share of city)", "", f"{reading.percentile} %"),
+            ("Next 24 hours", f"color:{palette.risk_color(outlook.risk.value)}", escape(outlook.headline)),
         )
         cells = "".join(
             f"<tr><td>{escape(k)}</td><td align='right'><b style='{style}'>{v}</b></td></tr>"
             for k, style, v in rows
         )
         self.details.setText(
-            f"<p style='color:{tone}; font-size:13pt; font-weight:800'>"
-            f"{trend.arrow} {escape(trend.headline)}</p>"
-            f"<p>Incident change: <b>{signed_percent(comparison.change_percent)}</b></p>"
-            f"<table cellspacing='4' width='100%'>{cells}</table>"
+            self._trend_html(
+                reading, palette.safety_color("danger"), palette.safety_color("safe"), palette.muted
+            )
+            + f"<table cellspacing='4' width='100%'>{cells}</table>"
+            + (f"<p>{escape(outlook.explanation)}</p>" if outlook.explanation else "")
         )
 
-    def _show_time(self, analytics: DangerAnalytics) -> None:
-        time = analytics.time_analysis
+    @staticmethod
+    def _trend_html(reading: AreaReading, bad: str, good: str, muted: str) -> str:
+        trend = reading.trend
+        if trend is None:
+            return f"<p style='color:{muted}'>{escape(reading.no_trend)}</p>"
+        tone = {"bad": bad, "good": good}.get(trend.tone, muted)
+        detail = trend.detail[:1].upper() + trend.detail[1:]
+        style = f"color:{tone}; font-size:13pt; font-weight:800"
+        return f"<p style='{style}'>{trend.arrow} {escape(trend.headline)}</p><p>{escape(detail)}.</p>"
+
+    def _show_time(self, reading: AreaReading) -> None:
         colours = self.by_hour.colours
-        self.by_weekday.set_bars(list(WEEKDAYS), (list(time.by_weekday) + [0] * 7)[:7], show_values=False)
-        hour_colours = [colours.high if h in time.riskiest_hours else colours.bar for h in range(24)]
-        hours = (list(time.by_hour) + [0] * 24)[:24]
+        busiest = reading.busiest_weekday
+        self.by_weekday.set_bars(
+            list(WEEKDAYS),
+            list(reading.weekday_counts),
+            [colours.high if d == busiest else colours.bar for d in range(7)],
+            show_values=False,
+        )
+        risky = set(reading.riskiest_hours)
+        self.by_hour.set_title(f"By hour ({reading.hours.label}), red = riskiest", "10pt")
         self.by_hour.set_bars(
-            [f"{h:02d}" for h in range(24)], hours, hour_colours, tick_every=6, show_values=False
+            reading.hour_labels,
+            list(reading.hours.counts),
+            [colours.high if h in risky else colours.bar for h in range(24)],
+            tick_every=6,
+            show_values=False,
         )
 
     def set_rank(self, text: str, colour: str) -> None:
@@ -138,9 +162,12 @@ class ComparePlacesPanel(QWidget):
     compared = Signal(list)
     """The places compared (a list of `SavedPlace`) once every column has its answer or error."""
 
-    def __init__(self, backend: SupervisorBackend, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: SupervisorSession, parent: QWidget | None = None, *, zone: LocalZone | None = None
+    ) -> None:
         super().__init__(parent)
-        self._backend = backend
+        self._session = session
+        self.zone = zone or LocalZone()
         self._task: asyncio.Task[list[DangerAnalytics | None] | None] | None = None
         self.columns: list[PlaceColumn] = []
         self.choices = QListWidget()
@@ -156,13 +183,18 @@ class ComparePlacesPanel(QWidget):
         left.addWidget(self.choices, 1)
         left.addWidget(self.hint)
         left.addWidget(self.compare_button)
-        self._columns_box = QHBoxLayout()
+        columns = QWidget()
+        self._columns_box = QHBoxLayout(columns)
         self.empty = QLabel("Nothing compared yet.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._columns_box.addWidget(self.empty)
+        self.columns_area = QScrollArea()
+        self.columns_area.setWidgetResizable(True)
+        self.columns_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.columns_area.setWidget(columns)
         layout = QHBoxLayout(self)
         layout.addLayout(left)
-        layout.addLayout(self._columns_box, 1)
+        layout.addWidget(self.columns_area, 1)
 
     def set_places(self, places: Sequence[SavedPlace]) -> None:
         """Offer `places`; the first four are ticked the first time."""
@@ -177,8 +209,11 @@ class ComparePlacesPanel(QWidget):
             self.choices.addItem(item)
         self.choices.blockSignals(False)
         self.compare_button.setEnabled(bool(places))
-        if not places:
-            self.hint.setText("No saved places yet: save a point in Area analytics first.")
+        self.hint.setText(
+            f"Tick up to {MAX_PLACES} saved places, then press Compare."
+            if places
+            else "No saved places yet: save a point in Area analytics first."
+        )
 
     def ticked_places(self) -> list[SavedPlace]:
         items = (self.choices.item(i) for i in range(self.choices.count()))
@@ -192,7 +227,7 @@ class ComparePlacesPanel(QWidget):
         """Fetch and show `places` (at most four) side by side; None where a place failed."""
         chosen = list(places)[:MAX_PLACES]
         self._show_columns(chosen)
-        gate = asyncio.Semaphore(concurrency_for(self._backend.budget.remaining))
+        gate = asyncio.Semaphore(concurrency_for(self._session.budget.remaining))
         results = await asyncio.gather(*(self._fetch(column, gate) for column in self.columns))
         self._rank(results)
         self._share_scales()
@@ -215,13 +250,13 @@ class ComparePlacesPanel(QWidget):
         if len(scored) < 2 or min(s for s, _ in scored) == max(s for s, _ in scored):
             return
         palette = colors(current_theme())
-        max(scored, key=lambda sc: sc[0])[1].set_rank("Safest of these", palette.risk_color("safe"))
-        min(scored, key=lambda sc: sc[0])[1].set_rank("Least safe of these", palette.risk_color("danger"))
+        max(scored, key=lambda sc: sc[0])[1].set_rank("Safest of these", palette.safety_color("safe"))
+        min(scored, key=lambda sc: sc[0])[1].set_rank("Least safe of these", palette.safety_color("danger"))
 
     async def _fetch(self, column: PlaceColumn, gate: asyncio.Semaphore) -> DangerAnalytics | None:
         async with gate:
             try:
-                analytics = await self._backend.danger_analytics(column.place.lat, column.place.lng)
+                analytics = await self._session.danger_analytics(column.place.lat, column.place.lng)
             except Exception as exc:
                 message = f"Could not load {column.place.name}: {error_text(exc)}"
                 log.warning("%s", message)
@@ -234,7 +269,7 @@ class ComparePlacesPanel(QWidget):
         for column in self.columns:
             self._columns_box.removeWidget(column)
             column.deleteLater()
-        self.columns = [PlaceColumn(place) for place in places]
+        self.columns = [PlaceColumn(place, self.zone) for place in places]
         self.empty.setVisible(not self.columns)
         for column in self.columns:
             self._columns_box.addWidget(column, 1)

@@ -1,10 +1,10 @@
-"""Incident analytics over a date range (UTC days), gathered page by page with progress and Cancel."""
+"""Incident analytics over a range of local days, gathered page by page with progress and Cancel."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
@@ -18,28 +18,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sety_console.core.analytics.gathering import PageProgress, gather_stats
+from sety_console.core.analytics.stats import IncidentStats
+from sety_console.core.local_time import LocalZone, local_text, utc_text
 from sety_console.core.wording import error_text
 from sety_console.ui.common.palette import colors
 from sety_console.ui.common.slots import run_task
 from sety_console.ui.common.theme import current_theme
-from sety_console.ui.supervisor.analytics_math import IncidentStats
-from sety_console.ui.supervisor.backend import SupervisorBackend
-from sety_console.ui.supervisor.gathering import PageProgress, gather_stats
 from sety_console.ui.supervisor.incident_views import IncidentStatsView
+from sety_console.ui.supervisor.supervisor_session import SupervisorSession
 
-__all__ = ["IncidentAnalyticsPanel", "day_bounds"]
+__all__ = ["IncidentAnalyticsPanel"]
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 100
-
-
-def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """`start` 00:00:00.000 UTC to `end` 23:59:59.999 UTC; ValueError in words when reversed."""
-    if start > end:
-        raise ValueError("The start date is after the end date: swap them.")
-    first = datetime.combine(start, time.min, tzinfo=UTC)
-    last = datetime.combine(end, time.max, tzinfo=UTC).replace(microsecond=999000)
-    return first, last
 
 
 def _qdate(value: date) -> QDate:
@@ -47,20 +39,23 @@ def _qdate(value: date) -> QDate:
 
 
 class IncidentAnalyticsPanel(QWidget):
-    """Pick a range of UTC days and press Load; Cancel stops the gathering and keeps what was read."""
+    """Pick a range of local days and press Load; Cancel stops the gathering and keeps what was read."""
 
     finished = Signal(object)
     """The `IncidentStats` of a complete (not cancelled, not failed) gathering."""
 
-    def __init__(self, backend: SupervisorBackend, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: SupervisorSession, parent: QWidget | None = None, *, zone: LocalZone | None = None
+    ) -> None:
         super().__init__(parent)
-        self._backend = backend
+        self._session = session
+        self.zone = zone or LocalZone()
         self._task: asyncio.Task[IncidentStats | None] | None = None
         self._cancel_requested = False
         self.stats: IncidentStats | None = None
         self.state = "idle"
         self._build_controls()
-        self.view = IncidentStatsView()
+        self.view = IncidentStatsView(zone=self.zone)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.view)
@@ -95,7 +90,7 @@ class IncidentAnalyticsPanel(QWidget):
         self._controls.addWidget(self.from_edit)
         self._controls.addWidget(QLabel("to"))
         self._controls.addWidget(self.to_edit)
-        self._controls.addWidget(QLabel("(whole days, UTC)"))
+        self._controls.addWidget(QLabel(f"(whole days, {self.zone.abbreviation()})"))
         for widget in (
             self.week_button,
             self.month_button,
@@ -111,8 +106,8 @@ class IncidentAnalyticsPanel(QWidget):
     # --- public API ---------------------------------------------------------------------------
 
     def set_range_days(self, days: int, today: date | None = None) -> None:
-        """Set the range to the last `days` UTC days, today included."""
-        end = today or datetime.now(UTC).date()
+        """Set the range to the last `days` local days, today included."""
+        end = today or self.zone.today()
         self.set_range(end - timedelta(days=days - 1), end)
 
     def set_range(self, start: date, end: date) -> None:
@@ -149,16 +144,18 @@ class IncidentAnalyticsPanel(QWidget):
     async def load(self) -> IncidentStats | None:
         """Gather and show the selected range; None when the range is wrong or the server failed."""
         try:
-            first, last = day_bounds(*self.selected_range())
+            first, last = self.zone.day_bounds(*self.selected_range())
         except ValueError as exc:
             self._set_status(str(exc), error=True)
             return None
         self._cancel_requested = False
-        stats = IncidentStats()
+        stats = IncidentStats(zone=self.zone)
         self.stats, self.state = stats, "loading"
         self._busy(True)
-        self._set_status(f"Reading incidents created {first:%Y-%m-%d} to {last:%Y-%m-%d} (UTC)…")
-        pages = self._backend.iter_incident_pages(from_date=first, to_date=last, limit=PAGE_SIZE)
+        span = f"{local_text(first, self.zone)} to {local_text(last, self.zone)}"
+        self.status.setToolTip(f"{utc_text(first)} to {utc_text(last)}")
+        self._set_status(f"Reading incidents created {span}…")
+        pages = self._session.iter_incident_pages(from_date=first, to_date=last, limit=PAGE_SIZE)
         try:
             await gather_stats(pages, stats, self._on_page)
         except asyncio.CancelledError:
@@ -181,7 +178,7 @@ class IncidentAnalyticsPanel(QWidget):
         finally:
             self._busy(False)
         self.state = "done"
-        self._show(stats, f"{stats.total} incidents created {first:%Y-%m-%d} to {last:%Y-%m-%d} (UTC days).")
+        self._show(stats, f"{stats.total} incidents created {span}.")
         self.finished.emit(stats)
         return stats
 

@@ -18,28 +18,20 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import Category, IncidentStatus, Severity
-from sety_console.ui.common.palette import Palette, colors
-from sety_console.ui.common.theme import current_theme
-from sety_console.ui.supervisor.analytics_math import (
+from sety_console.core.analytics.histogram import bin_label, histogram, histogram_axis, percentile
+from sety_console.core.analytics.stats import (
     CATEGORY_ORDER,
     HOURS,
     SEVERITY_ORDER,
     STATUS_ORDER,
-    WEEKDAYS,
     IncidentStats,
-    histogram,
     ordered_counts,
-    percentile,
 )
+from sety_console.core.local_time import LocalZone
+from sety_console.core.wording import WEEKDAYS, duration_text, enum_label, percent_text, weekday_name
+from sety_console.ui.common.palette import Palette, colors
+from sety_console.ui.common.theme import current_theme
 from sety_console.ui.supervisor.charts import BarChart
-from sety_console.ui.supervisor.wording import (
-    bin_label,
-    duration_text,
-    enum_label,
-    histogram_axis,
-    percent_text,
-    weekday_name,
-)
 
 __all__ = ["HeatTable", "IncidentStatsView", "heat_colour"]
 
@@ -57,7 +49,7 @@ def _stagger(labels: list[str]) -> list[str]:
 
 def heat_colour(count: int, top: int, palette: Palette) -> QColor:
     """From the view's background (0) to strong red (the busiest cell)."""
-    base, hot = QColor(palette.base), QColor(palette.risk_color("danger"))
+    base, hot = QColor(palette.base), QColor(palette.safety_color("danger"))
     share = 0.0 if top <= 0 else min(count / top, 1.0)
     share = 0.15 + 0.85 * share if count else 0.0
     return QColor(
@@ -68,10 +60,11 @@ def heat_colour(count: int, top: int, palette: Palette) -> QColor:
 
 
 class HeatTable(QTableWidget):
-    """Weekdays (rows, Mon–Sun) × UTC hours (columns): each cell's count, its colour by how busy it is."""
+    """Weekdays (rows, Mon–Sun) × local hours (columns): each cell's count, coloured by how busy it is."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, zone_label: str = "") -> None:
         super().__init__(len(WEEKDAYS), HOURS, parent)
+        self.zone_label = zone_label
         self.setVerticalHeaderLabels(list(WEEKDAYS))
         self.setHorizontalHeaderLabels([f"{h:02d}" for h in range(HOURS)])
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -92,7 +85,9 @@ class HeatTable(QTableWidget):
                 item.setBackground(colour)
                 bright = top > 0 and count / top > 0.45
                 item.setForeground(QColor("#ffffff" if bright else palette.text))
-                item.setToolTip(f"{weekday_name(day)} {hour:02d}:00–{hour:02d}:59 UTC: {count} incidents")
+                item.setToolTip(
+                    f"{weekday_name(day)} {hour:02d}:00–{hour:02d}:59 {self.zone_label}: {count} incidents"
+                )
                 self.setItem(day, hour, item)
 
     def count_at(self, weekday: int, hour: int) -> int:
@@ -127,8 +122,10 @@ class _BigNumber(QFrame):
 class IncidentStatsView(QWidget):
     """Everything computed from an `IncidentStats`; `show_stats` redraws it all."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, zone: LocalZone | None = None) -> None:
         super().__init__(parent)
+        self.zone = zone or LocalZone()
+        label = self.zone.abbreviation()
         self.total = _BigNumber("Incidents in the range")
         self.breach_rate = _BigNumber("SLA breach rate")
         self.assign = _BigNumber("Time to assign (median)")
@@ -142,9 +139,9 @@ class IncidentStatsView(QWidget):
         self.by_status = BarChart("By status now (blue: still open, grey: closed)", x_label="Status")
         self.assign_histogram = BarChart("How long until a responder was assigned", x_label="Time to assign")
         self.arrive_histogram = BarChart("How long until the responder arrived", x_label="Time to arrive")
-        self.heat = HeatTable()
+        self.heat = HeatTable(zone_label=label)
         heat_title = QLabel(
-            "<b>Incidents by weekday and hour (UTC)</b> — stronger red = more incidents; blank = none"
+            f"<b>Incidents by weekday and hour ({label})</b> — stronger red = more incidents; blank = none"
         )
         grid = QGridLayout()
         grid.addWidget(self.by_category, 0, 0)
@@ -197,7 +194,7 @@ class IncidentStatsView(QWidget):
     def _show_numbers(self, stats: IncidentStats, palette: Palette) -> None:
         self.total.set(str(stats.total), f"{stats.drills} drills" if stats.drills else "")
         rate = stats.breach_rate
-        colour = palette.risk_color("danger") if rate and rate >= 0.1 else None
+        colour = palette.safety_color("danger") if rate and rate >= 0.1 else None
         self.breach_rate.set(
             percent_text(rate), f"{stats.breached} of {stats.with_sla} incidents with SLA figures", colour
         )
@@ -212,4 +209,7 @@ class IncidentStatsView(QWidget):
             self.busiest.set("—", "no incidents")
         else:
             day, hour, count = slot
-            self.busiest.set(f"{weekday_name(day, short=True)} {hour:02d}:00", f"UTC · {count} incidents")
+            self.busiest.set(
+                f"{weekday_name(day, short=True)} {hour:02d}:00",
+                f"{self.zone.abbreviation()} · {count} incidents",
+            )

@@ -1,4 +1,8 @@
-"""Shift handover in the app: choose the window (UTC) and filters, preview, print or export to PDF."""
+"""Shift handover in the app: choose the shift (local time) and filters, preview, print or export to PDF.
+
+The data comes from the core (`core.handover`) over the console's own session, and the page from
+`core.handover.report_html`: the same report as `sety-console report` writes.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDateTimeEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -25,21 +28,22 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import Category, Severity
-from sety_console.core.wording import error_text
-from sety_console.ui.common.palette import colors
-from sety_console.ui.common.slots import run_task
-from sety_console.ui.common.theme import current_theme
-from sety_console.ui.supervisor.backend import SupervisorBackend
-from sety_console.ui.supervisor.handover import (
+from sety_console.core.handover import (
     HandoverData,
     HandoverFilters,
     HandoverWindow,
     gather_handover,
-    sources_from_backend,
+    sources_from_session,
 )
-from sety_console.ui.supervisor.report_document import build_report_document
-from sety_console.ui.supervisor.report_pdf import ReportError, write_pdf
-from sety_console.ui.supervisor.wording import enum_label
+from sety_console.core.handover.report_html import build_report_html, report_title
+from sety_console.core.local_time import LocalZone, utc_text
+from sety_console.core.wording import enum_label, error_text
+from sety_console.report_pdf import ReportError, build_report_document, write_pdf
+from sety_console.ui.common.palette import colors
+from sety_console.ui.common.save_dialog import ask_save_path
+from sety_console.ui.common.slots import run_task
+from sety_console.ui.common.theme import current_theme
+from sety_console.ui.supervisor.supervisor_session import SupervisorSession
 
 __all__ = ["ChoiceButton", "HandoverPanel"]
 
@@ -77,13 +81,18 @@ class ChoiceButton(QToolButton):
 
 
 def _ask_pdf_path(parent: QWidget, suggestion: str) -> str | None:
-    path, _ = QFileDialog.getSaveFileName(parent, "Export handover as PDF", suggestion, "PDF files (*.pdf)")
-    return path or None
+    path = ask_save_path(parent, "Export handover as PDF", suggestion, "PDF files (*.pdf)")
+    return str(path) if path else None
 
 
-def _utc_edit() -> QDateTimeEdit:
+def qt_zone(zone: LocalZone) -> QTimeZone:
+    """The Qt zone of a `LocalZone` (the system's when it names none)."""
+    return QTimeZone(zone.key.encode()) if zone.key else QTimeZone.systemTimeZone()
+
+
+def _local_edit(zone: LocalZone) -> QDateTimeEdit:
     edit = QDateTimeEdit()
-    edit.setTimeZone(QTimeZone.utc())
+    edit.setTimeZone(qt_zone(zone))
     edit.setDisplayFormat("yyyy-MM-dd HH:mm")
     edit.setCalendarPopup(True)
     return edit
@@ -97,14 +106,16 @@ class HandoverPanel(QWidget):
 
     def __init__(
         self,
-        backend: SupervisorBackend,
+        session: SupervisorSession,
         parent: QWidget | None = None,
         *,
         source: str = "",
+        zone: LocalZone | None = None,
         ask_pdf_path: Callable[[QWidget, str], str | None] = _ask_pdf_path,
     ) -> None:
         super().__init__(parent)
-        self._backend, self._source, self._ask_pdf_path = backend, source, ask_pdf_path
+        self._session, self._source, self._ask_pdf_path = session, source, ask_pdf_path
+        self.zone = zone or LocalZone()
         self._task: asyncio.Task[HandoverData | None] | None = None
         self.data: HandoverData | None = None
         self.document: QTextDocument | None = None
@@ -112,7 +123,9 @@ class HandoverPanel(QWidget):
         self.set_last_hours(12)
 
     def _build(self) -> None:
-        self.from_edit, self.to_edit = _utc_edit(), _utc_edit()
+        self.from_edit, self.to_edit = _local_edit(self.zone), _local_edit(self.zone)
+        for edit in (self.from_edit, self.to_edit):
+            edit.dateTimeChanged.connect(self._explain_window)
         self.categories = ChoiceButton("Categories", [(c.value, enum_label(c)) for c in Category])
         self.severities = ChoiceButton("Severities", [(s.value, enum_label(s)) for s in Severity])
         self.generate_button = QPushButton("Generate")
@@ -129,7 +142,9 @@ class HandoverPanel(QWidget):
         controls.addWidget(self.from_edit)
         controls.addWidget(QLabel("to"))
         controls.addWidget(self.to_edit)
-        controls.addWidget(QLabel("UTC"))
+        self.zone_label = QLabel(self.zone.abbreviation())
+        self.zone_label.setToolTip(self.zone.describe())
+        controls.addWidget(self.zone_label)
         for hours in (8, 12, 24):
             button = QPushButton(f"Last {hours} h")
             button.clicked.connect(lambda _=False, h=hours: self.set_last_hours(h))
@@ -159,8 +174,9 @@ class HandoverPanel(QWidget):
     # --- public API ---------------------------------------------------------------------------
 
     def set_window(self, start: datetime, end: datetime) -> None:
-        self.from_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(start.timestamp()), QTimeZone.utc()))
-        self.to_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(end.timestamp()), QTimeZone.utc()))
+        zone = qt_zone(self.zone)
+        self.from_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(start.timestamp()), zone))
+        self.to_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(end.timestamp()), zone))
 
     def set_last_hours(self, hours: int, now: datetime | None = None) -> None:
         end = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
@@ -196,7 +212,7 @@ class HandoverPanel(QWidget):
         self.generate_button.setEnabled(False)
         self._set_status("Gathering the shift's incidents, notes, visitors and danger zones…")
         try:
-            data = await gather_handover(window, sources_from_backend(self._backend), self.filters())
+            data = await gather_handover(window, sources_from_session(self._session), self.filters())
         except Exception as exc:
             self._set_status(f"Could not gather the handover: {error_text(exc)}", error=True)
             log.warning("Handover failed: %s", exc)
@@ -209,7 +225,8 @@ class HandoverPanel(QWidget):
     def show_data(self, data: HandoverData) -> None:
         """Preview `data` and enable printing and export."""
         self.data = data
-        self.document = build_report_document(data, self._source)
+        title = report_title(data, self.zone)
+        self.document = build_report_document(build_report_html(data, self.zone, self._source), title)
         self.preview.setDocument(self.document)
         for button in (self.print_button, self.export_button):
             button.setEnabled(True)
@@ -244,7 +261,8 @@ class HandoverPanel(QWidget):
     def _export_clicked(self) -> None:
         if self.data is None:
             return
-        suggestion = f"handover-{self.data.window.end:%Y%m%d-%H%M}UTC.pdf"
+        end = self.zone.localise(self.data.window.end)
+        suggestion = f"handover-{end:%Y%m%d-%H%M}{end.tzname() or ''}.pdf"
         path = self._ask_pdf_path(self, suggestion)
         if path is None:
             return
@@ -252,6 +270,17 @@ class HandoverPanel(QWidget):
             self.export_pdf(path)
         except ReportError as exc:
             self._set_status(str(exc), error=True)
+
+    def _explain_window(self) -> None:
+        """UTC on hover: what the chosen local shift is in UTC."""
+        try:
+            window = self.shift_window()
+        except ValueError as exc:
+            tip = str(exc)
+        else:
+            tip = f"{utc_text(window.start, seconds=False)} to {utc_text(window.end, seconds=False)}"
+        for edit in (self.from_edit, self.to_edit):
+            edit.setToolTip(tip)
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
         palette = colors(current_theme())

@@ -96,10 +96,10 @@ def scattered(count: int, *, start: int = 10_000, seed: int = 2) -> list[Inciden
     ]
 
 
-def demo_points(now: datetime, count: int = 5000) -> list[IncidentPoint]:
-    """The demo history as the server would hand it over at `now`."""
+def demo_points(now: datetime) -> list[IncidentPoint]:
+    """The demo history (a year, as the sandbox seeds it) as the server would hand it over at `now`."""
     points = []
-    for k, incident in enumerate(history(now, count=count)):
+    for k, incident in enumerate(history(now)):
         status = incident.status_at(now)
         arrived = status in ("on_scene", "resolved") or (status == "cancelled" and incident.arrive_after_s)
         points.append(
@@ -120,7 +120,7 @@ def demo_points(now: datetime, count: int = 5000) -> list[IncidentPoint]:
 
 @pytest.fixture(scope="session")
 def demo() -> list[IncidentPoint]:
-    """5,000 demo incidents at `NOW` (built once for the session; never modify it)."""
+    """The demo year at `NOW` (about 12,000 incidents, built once for the session; never modify it)."""
     return demo_points(NOW)
 
 

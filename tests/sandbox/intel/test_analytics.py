@@ -10,14 +10,15 @@ import pytest
 from sety_console.sandbox.intel import IncidentPoint, danger_analytics, danger_zones, safety_score
 from sety_console.sandbox.intel.geo import haversine_m
 
-from .conftest import NOW, OJUELEGBA, offset, point, schema_errors
+from .conftest import FAR_AWAY, NOW, OJUELEGBA, offset, point, schema_errors
 
 MONDAY = NOW - timedelta(days=1)  # Monday 2026-03-09 14:00 UTC
 ARRIVALS = [300.0, 400.0, 500.0, 600.0, 700.0, 800.0, None, None, None, None]
 
 
 def _history() -> list[IncidentPoint]:
-    """10 SOS on Monday evenings (20:xx UTC) of the last 28 days; 5 vehicle incidents the 28 days before."""
+    """10 SOS on Monday evenings (20:xx UTC) of the last 28 days; 5 vehicle incidents the 28 days before;
+    one far away 80 days ago, so the history reaches back over the period before."""
     mondays = [MONDAY.replace(hour=20) - timedelta(days=7 * k) for k in (1, 2, 3)]
     current = [
         point(
@@ -36,7 +37,7 @@ def _history() -> list[IncidentPoint]:
         )
         for k in range(5)
     ]
-    return current + previous
+    return [point(999, *FAR_AWAY, MONDAY - timedelta(days=80)), *current, *previous]
 
 
 def test_breakdown_time_analysis_and_trend_are_exact() -> None:
@@ -66,7 +67,7 @@ def test_prediction_is_a_poisson_outlook_from_same_hour_and_weekday_rates() -> N
     assert prediction.expected_incidents == round(rate, 2)
     assert prediction.probability == round(1 - math.exp(-rate), 2)
     assert 0 < prediction.confidence < 1
-    assert prediction.factors[0] == "Monday evenings have the most incidents in this area"
+    assert "Mondays have the most incidents in this area" in prediction.factors
     assert "Incident count up 100% on the previous 28 days" in prediction.factors
     assert prediction.factors[-1] == "Based on 10 incidents over 28 days"
     assert prediction.next_24h_risk.value in ("moderate", "high", "severe")
@@ -129,6 +130,14 @@ def test_demo_history_answer_matches_the_contract_and_compares_with_the_city(
     assert result.incident_analytics.total == result.safety_score.incident_count
     assert len(result.patterns.hotspots) == 5
     assert len(result.safe_zones.zones) == 5
+
+
+def test_no_trend_without_a_whole_previous_period() -> None:
+    young = [p for p in _history() if p.incident_id != "inc_0000000000000999"]  # begins 44 days ago
+    comparison = danger_analytics(young, *OJUELEGBA, 1.0, 28, MONDAY).comparison
+    assert comparison.change_percent is None
+    assert comparison.trend.value == "stable"
+    assert danger_analytics(young, *OJUELEGBA, 1.0, 14, MONDAY).comparison.change_percent is not None
 
 
 def test_trend_compares_with_the_period_just_before(demo: list[IncidentPoint]) -> None:

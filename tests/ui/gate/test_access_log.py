@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -154,7 +154,9 @@ def test_csv_cells_are_plain_and_formulas_are_defused(fake: FakeGateSession, tmp
     assert row["visitor_phone"] == "+2348031234567"
     assert row["status"] == "checked_out"
     assert row["duration_minutes"] == "12.5"
-    assert row["checked_in_at"].endswith("Z")
+    written = datetime.fromisoformat(row["checked_in_at"])  # ISO 8601 with its offset, to the millisecond
+    assert written == log.checked_in_at.replace(microsecond=log.checked_in_at.microsecond // 1000 * 1000)
+    assert row["checked_in_at"][-6] in "+-"
     assert row["checked_out_at"] == ""
     assert write_csv([log], tmp_path / "one.csv") == 1
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".export-")]

@@ -166,7 +166,7 @@ class FakeBudget:
 
 
 class FakeBackend:
-    """Satisfies `SupervisorBackend`; counts calls; can be slowed or made to fail."""
+    """Satisfies `SupervisorSession`; counts calls; can be slowed or made to fail."""
 
     def __init__(self, incidents: list[Incident] | None = None, *, page_delay: float = 0.0) -> None:
         self.analytics = DangerAnalytics.model_validate(example("getDangerAnalytics.response.json"))
@@ -203,6 +203,10 @@ class FakeBackend:
     @property
     def budget(self) -> FakeBudget:
         return self._budget
+
+    async def get_incident(self, incident_id: str) -> Incident:
+        self.calls.append(("get_incident", incident_id))
+        return next(i for i in self.all_incidents if i.incident_id == incident_id)
 
     async def safety_score(self, lat: float, lng: float, radius_km: float = 2.0) -> SafetyScore:
         self.calls.append(("safety_score", (lat, lng)))

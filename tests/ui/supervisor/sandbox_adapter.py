@@ -1,4 +1,4 @@
-"""A `SupervisorBackend` over a real `SetyClient` talking to the sandbox in process (ASGI), so the
+"""A `SupervisorSession` over a real `SetyClient` talking to the sandbox in process (ASGI), so the
 panels are tested against what the sandbox really answers, without the core session."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from sety_console.api import SetyClient
-from sety_console.api.models import ACTIVE_STATUSES, DangerAnalytics, IncidentPage, SafetyScore
+from sety_console.api.models import ACTIVE_STATUSES, DangerAnalytics, Incident, IncidentPage, SafetyScore
 from sety_console.api.ratelimit import RateBudget
 from sety_console.sandbox import SandboxClock, SandboxConfig, create_app
 
@@ -52,6 +52,9 @@ class SandboxBackend:
             self._visitors.items[visitor.log_id] = visitor
         async for zone in self.client.iter_danger_zones(limit=100):
             self._zones.items[zone.zone_id] = zone
+
+    async def get_incident(self, incident_id: str) -> Incident:
+        return await self.client.get_incident(incident_id)
 
     async def safety_score(self, lat: float, lng: float, radius_km: float = 2.0) -> SafetyScore:
         return await self.client.get_safety_score(lat, lng, radius_km=radius_km)

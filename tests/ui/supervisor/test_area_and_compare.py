@@ -7,10 +7,13 @@ import asyncio
 from pathlib import Path
 
 import qasync
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from sety_console.api.models import SafetyLevel
+from sety_console.core.local_time import LocalZone
 from sety_console.ui.common.palette import colors
 from sety_console.ui.common.score_gauge import ScoreGauge
 from sety_console.ui.supervisor.area_panel import AreaAnalyticsPanel
@@ -21,6 +24,7 @@ from .conftest import wait_until
 from .fakes import FakeBackend
 
 YABA = (6.5095, 3.3841)
+LAGOS = LocalZone("Africa/Lagos")
 PLACES = [
     SavedPlace("Yaba market", *YABA),
     SavedPlace("Lekki Phase 1 gate", 6.4474, 3.4746),
@@ -33,7 +37,7 @@ PLACES = [
 def test_area_panel_shows_every_section(
     qtbot: QtBot, aloop: qasync.QEventLoop, backend: FakeBackend, dark_theme: None, shots: Path
 ) -> None:
-    panel = AreaAnalyticsPanel(backend)
+    panel = AreaAnalyticsPanel(backend, zone=LAGOS)
     qtbot.addWidget(panel)
     panel.resize(1500, 1000)
     panel.show()
@@ -43,16 +47,19 @@ def test_area_panel_shows_every_section(
     assert panel.gauge.score == analytics.safety_score.score
     assert panel.gauge.level is analytics.safety_score.level
     assert panel.heading.text() == "Yaba market (6.5095, 3.3841) · within 2 km · last 90 days"
-    assert "Hours and weekdays are UTC" in panel.status.text()
+    assert panel.status.text() == "Analytics computed 2026-03-10 15:25 WAT. Hours are WAT."
+    assert panel.status.toolTip() == "Computed 2026-03-10 14:25:40 UTC"
     time = backend.analytics.time_analysis
-    assert panel.hour_chart.values == time.by_hour
+    assert panel.hour_chart.values == [time.by_hour[(h - 1) % 24] for h in range(24)]  # UTC+1
     assert panel.weekday_chart.values == time.by_weekday
     chart = panel.hour_chart.colours
-    assert {h for h, c in panel.hour_chart.bands.items() if c == chart.high} == {18, 19, 20}
-    assert {h for h, c in panel.hour_chart.bands.items() if c == chart.low} == {2, 3, 4}
-    assert panel.hour_chart.bar_colours[20] == chart.high
+    assert {h for h, c in panel.hour_chart.bands.items() if c == chart.high} == {19, 20, 21}
+    assert {h for h, c in panel.hour_chart.bands.items() if c == chart.low} == {3, 4, 5}
+    assert panel.hour_chart.bar_colours[21] == chart.high
     assert panel.weekday_chart.bar_colours[4] == chart.high  # Friday, the busiest day
-    assert "Riskiest hours (red):</b> 20:00, 19:00, 18:00 UTC" in panel.time_legend.text()
+    assert "Riskiest hours:</b> 19:00–22:00 WAT" in panel.time_legend.text()
+    assert "Busiest day:</b> Friday" in panel.time_legend.text()
+    assert "UTC days: 01:00 to 01:00 WAT" in panel.weekday_chart.getPlotItem().getAxis("bottom").labelText
     assert "-22" in panel.factors.text()
     assert "Recent incidents" in panel.factors.text()
     assert "Safer than 31 %" in panel.comparison.text()
@@ -60,8 +67,9 @@ def test_area_panel_shows_every_section(
     assert "up 12.5 %" in panel.comparison.text()
     assert "High risk" in panel.prediction.text()
     assert "62 %" in panel.prediction.text()
+    assert "Most incidents at 19:00–22:00 WAT; the busiest day is Friday." in panel.prediction.text()
     assert "Fridays" in panel.patterns.text()
-    assert "20:00–21:00 UTC" in panel.patterns.text()
+    assert "21:00–22:00 WAT" in panel.patterns.text()  # 20:00 UTC
     assert "Sabo Police Division" in panel.safe_zones.text()
     assert "850 m" in panel.safe_zones.text()
     assert panel.save_button.isEnabled()
@@ -125,11 +133,11 @@ def test_gauge_paints_its_level_colour(qtbot: QtBot) -> None:
     assert gauge.accessibleName() == "Safety score 100 of 100 (100 is safest): Safe"
     image = gauge.grab().toImage()
     palette = colors("dark")
-    assert _close(image.pixelColor(38, 162), palette.risk_color("safe"))  # where the arc starts
-    assert _close(image.pixelColor(100, 12), palette.risk_color("safe"))  # the top: 50 and more
+    assert _close(image.pixelColor(38, 162), palette.safety_color("safe"))  # where the arc starts
+    assert _close(image.pixelColor(100, 12), palette.safety_color("safe"))  # the top: 50 and more
     gauge.set_score(20, SafetyLevel.danger)
     image = gauge.grab().toImage()
-    assert _close(image.pixelColor(38, 162), palette.risk_color("danger"))
+    assert _close(image.pixelColor(38, 162), palette.safety_color("danger"))
     assert _close(image.pixelColor(100, 12), palette.surface)  # 20 never reaches the top
     gauge.set_message("Loading…")
     assert gauge.score is None
@@ -138,7 +146,8 @@ def test_gauge_paints_its_level_colour(qtbot: QtBot) -> None:
 
 def _close(actual: QColor, expected: str, tolerance: int = 40) -> bool:
     want = QColor(expected)
-    return all(abs(a - b) <= tolerance for a, b in zip(actual.getRgb()[:3], want.getRgb()[:3], strict=True))
+    mine, theirs = (actual.red(), actual.green(), actual.blue()), (want.red(), want.green(), want.blue())
+    return all(abs(a - b) <= tolerance for a, b in zip(mine, theirs, strict=True))
 
 
 def test_compare_four_places_two_at_a_time(
@@ -180,3 +189,35 @@ def test_compare_goes_one_at_a_time_when_the_budget_is_low(
     aloop.run_until_complete(panel.compare(PLACES))
     assert backend.max_in_flight == 1
     assert len(panel.columns) == MAX_PLACES  # never more than four side by side
+
+
+def test_the_hint_follows_the_saved_places(qtbot: QtBot, backend: FakeBackend) -> None:
+    panel = ComparePlacesPanel(backend)
+    qtbot.addWidget(panel)
+    panel.set_places([])
+    assert panel.hint.text() == "No saved places yet: save a point in Area analytics first."
+    assert not panel.compare_button.isEnabled()
+    panel.set_places(PLACES[:2])  # two places saved later, from Area analytics
+    assert panel.hint.text() == "Tick up to 4 saved places, then press Compare."
+    assert panel.compare_button.isEnabled()
+
+
+def test_comparing_never_makes_the_window_taller(
+    qtbot: QtBot, aloop: qasync.QEventLoop, backend: FakeBackend
+) -> None:
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    panel = ComparePlacesPanel(backend, zone=LAGOS)
+    layout.addWidget(panel)
+    qtbot.addWidget(window)
+    window.resize(1400, 640)
+    window.show()
+    panel.set_places(PLACES)
+    qtbot.waitExposed(window)
+    before = window.size()
+    qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(panel.columns) == MAX_PLACES and all(c.reading for c in panel.columns))
+    qtbot.wait(50)
+    assert window.size() == before
+    assert window.minimumSizeHint().height() <= before.height()
+    assert panel.columns_area.verticalScrollBar().maximum() > 0  # the columns scroll instead

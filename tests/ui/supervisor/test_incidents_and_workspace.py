@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pypdf
 import qasync
-from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from sety_console.ui.supervisor.analytics_math import aggregate
-from sety_console.ui.supervisor.incident_analytics import IncidentAnalyticsPanel, day_bounds
+from sety_console.config import Settings, SettingsList
+from sety_console.core.analytics.stats import aggregate
+from sety_console.core.handover.report_html import SECTION_TITLES
+from sety_console.core.local_time import LocalZone
+from sety_console.ui.supervisor.incident_analytics import IncidentAnalyticsPanel
 from sety_console.ui.supervisor.places import PlacesStore, SavedPlace
-from sety_console.ui.supervisor.report_document import SECTION_TITLES
 from sety_console.ui.supervisor.report_panel import HandoverPanel
 from sety_console.ui.supervisor.workspace import CITY_CENTRE, SupervisorWorkspace
 
@@ -23,25 +24,26 @@ from .conftest import wait_until
 from .fakes import NOW, FakeBackend, synthetic_incidents
 
 RANGE = (date(2026, 3, 4), date(2026, 3, 10))
+LAGOS = LocalZone("Africa/Lagos")
 
 
-def test_day_bounds_are_whole_utc_days() -> None:
-    first, last = day_bounds(*RANGE)
-    assert first == datetime(2026, 3, 4, tzinfo=UTC)
-    assert last == datetime(2026, 3, 10, 23, 59, 59, 999000, tzinfo=UTC)
+def test_day_bounds_are_whole_local_days() -> None:
+    first, last = LAGOS.day_bounds(*RANGE)
+    assert first == datetime(2026, 3, 3, 23, tzinfo=UTC)  # midnight in Lagos (UTC+1)
+    assert last == datetime(2026, 3, 10, 22, 59, 59, 999000, tzinfo=UTC)
 
 
 def test_incident_analytics_counts_what_the_pages_hold(
     qtbot: QtBot, aloop: qasync.QEventLoop, backend: FakeBackend, dark_theme: None, shots: Path
 ) -> None:
-    panel = IncidentAnalyticsPanel(backend)
+    panel = IncidentAnalyticsPanel(backend, zone=LAGOS)
     qtbot.addWidget(panel)
     panel.resize(1500, 1150)
     panel.show()
     panel.set_range(*RANGE)
     stats = aloop.run_until_complete(panel.run())
-    first, last = day_bounds(*RANGE)
-    expected = aggregate(i for i in backend.all_incidents if first <= i.created_at <= last)
+    first, last = LAGOS.day_bounds(*RANGE)
+    expected = aggregate((i for i in backend.all_incidents if first <= i.created_at <= last), LAGOS)
     assert stats is not None
     assert panel.state == "done"
     assert backend.calls == [("iter_incident_pages", {"from_date": first, "to_date": last, "limit": 100})]
@@ -49,6 +51,7 @@ def test_incident_analytics_counts_what_the_pages_hold(
     assert stats.total == expected.total
     assert stats.by_severity == expected.by_severity
     assert panel.view.total.value.text() == str(expected.total)
+    assert expected.breach_rate is not None
     assert panel.view.breach_rate.value.text() == f"{expected.breach_rate * 100:.0f} %"
     assert panel.view.by_category.values[0] == expected.by_category["sos"]
     assert sum(panel.view.assign_histogram.values) == len(expected.assign_seconds)
@@ -56,14 +59,16 @@ def test_incident_analytics_counts_what_the_pages_hold(
     day, hour, count = expected.busiest_slot or (0, 0, 0)
     assert panel.view.heat.count_at(day, hour) == count
     assert sum(panel.view.heat.count_at(d, h) for d in range(7) for h in range(24)) == expected.total
-    assert panel.status.text().startswith(f"{expected.total} incidents created 2026-03-04 to 2026-03-10")
+    assert panel.status.text() == (
+        f"{expected.total} incidents created 2026-03-04 00:00 WAT to 2026-03-10 23:59 WAT."
+    )
     assert not panel.progress.isVisible()
     assert not panel.cancel_button.isEnabled()
     panel.grab().save(str(shots / "incident-analytics.png"))
 
 
 def test_cancel_stops_the_gathering_at_once(qtbot: QtBot, aloop: qasync.QEventLoop) -> None:
-    backend = FakeBackend(synthetic_incidents(1000, now=NOW, days=7), page_delay=0.15)
+    backend = FakeBackend(synthetic_incidents(1000, now=NOW, days=7), page_delay=0.6)
     panel = IncidentAnalyticsPanel(backend)
     qtbot.addWidget(panel)
     panel.set_range(*RANGE)
@@ -82,8 +87,8 @@ def test_cancel_stops_the_gathering_at_once(qtbot: QtBot, aloop: qasync.QEventLo
     result, took = aloop.run_until_complete(scenario())
     assert result is None
     assert panel.state == "cancelled"
-    assert took < 0.1  # the page being waited for is abandoned, not finished
-    aloop.run_until_complete(asyncio.sleep(0.4))
+    assert took < 0.45  # the page being waited for (0.6 s) is abandoned, not finished
+    aloop.run_until_complete(asyncio.sleep(0.8))
     assert backend.pages_served == 2  # no page was asked for after Cancel
     assert panel.stats is not None
     assert panel.stats.total == 200
@@ -150,18 +155,16 @@ def test_workspace_refresh_loads_the_default_view(
     qtbot: QtBot,
     aloop: qasync.QEventLoop,
     backend: FakeBackend,
-    settings: QSettings,
+    settings: Settings,
     dark_theme: None,
     shots: Path,
     tmp_path: Path,
 ) -> None:
-    empty = SupervisorWorkspace(
-        FakeBackend(), QSettings(str(tmp_path / "none.ini"), QSettings.Format.IniFormat)
-    )
+    empty = SupervisorWorkspace(FakeBackend(), Settings())
     qtbot.addWidget(empty)
     aloop.run_until_complete(empty.refresh())
     assert empty.area.heading.text().startswith(f"City centre ({CITY_CENTRE[0]:.4f}, {CITY_CENTRE[1]:.4f})")
-    store = PlacesStore(settings)
+    store = PlacesStore(SettingsList(settings, "saved_places"))
     for place in (
         SavedPlace("Yaba market", 6.5095, 3.3841),
         SavedPlace("Lekki Phase 1 gate", 6.4474, 3.4746),

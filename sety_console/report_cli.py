@@ -7,7 +7,8 @@
 A composition root like `app.py`: it resolves the server with the console's own code (`connect.servers`:
 the URL saved by File → Connection… or given by `--api-url` / `SETY_API_URL`, the key from the keyring
 or `SETY_API_KEY`; `--sandbox` joins or starts the profile's sandbox) and gathers the data with the
-function the in-app report uses.
+function the in-app report uses — the operator activity and the alarm KPIs from the audit trail and the
+alarm history in that server's profile folder, the files the console writes.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sety_console.core.local_time import DEMO_ZONE, LocalZone, ZoneError, load_z
 if TYPE_CHECKING:
     from sety_console.api import SetyClient
     from sety_console.connect.servers import Server
-    from sety_console.core.handover import HandoverSources
+    from sety_console.core.handover import HandoverData, HandoverSources
 
 __all__ = ["add_arguments", "client_sources", "parse_moment", "run"]
 
@@ -158,12 +159,17 @@ async def _gather_and_write(
     args: argparse.Namespace, window: HandoverWindow, filters: HandoverFilters, zone: LocalZone
 ) -> int:
     from sety_console.core.handover.report_html import build_report_html, report_title
+    from sety_console.core.shift_records import ShiftRecords
     from sety_console.report_pdf import build_report_document, write_pdf
 
     server = await _open_server(args)
+    records = ShiftRecords.open(server.profile_dir)
+    sources = sources_from_client(server.client)
+    sources.records = records
     try:
-        data = await gather_handover(window, sources_from_client(server.client), filters)
+        data = await gather_handover(window, sources, filters)
     finally:
+        await records.close()
         await server.aclose()
     source = "the console's demo sandbox" if args.sandbox else server.client.base_url
     title = report_title(data, zone)
@@ -171,11 +177,17 @@ async def _gather_and_write(
     print(
         f"Wrote {path}: {len(data.still_open)} still open, {len(data.opened)} opened, "
         f"{len(data.closed)} closed, {len(data.breaches)} SLA breaches, {len(data.notes)} notes, "
-        f"{len(data.visitors)} visitors inside."
+        f"{len(data.visitors)} visitors inside, {_records_summary(data)}."
     )
     for warning in data.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _records_summary(data: HandoverData) -> str:
+    actions = "no audit trail" if data.activity is None else f"{len(data.activity)} operator actions"
+    alarms = "no alarm history" if data.alarm_kpis is None else f"{data.alarm_kpis.total} alarms"
+    return f"{actions}, {alarms}"
 
 
 def run(args: argparse.Namespace) -> int:

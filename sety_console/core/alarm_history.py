@@ -1,0 +1,127 @@
+"""The alarm log read back as alarms: each one raised, rung (or not), acknowledged, shelved, cleared.
+
+`annunciations(records)` pairs every `raised` record with what happened to that alarm (one incident,
+one reason) until it `cleared`: the first acknowledgement covering its reason, shelving, the clear. An
+alarm whose reason an operator had already acknowledged earlier comes back without ringing — the alarm
+book's rule — and is marked `rang=False`.
+
+`duty_spans(records, start, end)` says when each operator had the workstation's alarms: on each
+workstation that raised alarms, an operator's span runs from the first record under their name (an alarm
+the console gave them, or one of their actions there) until another operator's name appears, clipped
+to the shift; the first operator of the shift is taken to have been there from its start.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .alarm_model import AlarmReason
+from .alarm_records import ANNUNCIATIONS, AlarmAction, AlarmRecord
+
+__all__ = ["Annunciation", "Span", "annunciations", "duty_spans"]
+
+Span = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class Annunciation:
+    """One alarm (an incident alarming for one reason) from raised to cleared."""
+
+    incident_id: str
+    reason: AlarmReason
+    category: str
+    raised_at: datetime
+    operator: str
+    """Whom the console alarmed (its operator when the alarm was raised)."""
+    workstation: str
+    rang: bool = True
+    """False when the reason had been acknowledged before: it came back without ringing."""
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    shelved: tuple[tuple[datetime, str], ...] = ()
+    """(when, by whom) each time the alarm was shelved before it was acknowledged or cleared."""
+    cleared_at: datetime | None = None
+
+    def unacknowledged_until(self, end: datetime) -> datetime:
+        """When it stopped waiting for an acknowledgement: acknowledged, cleared, or `end`."""
+        return min(t for t in (self.acknowledged_at, self.cleared_at, end) if t is not None)
+
+
+@dataclass(slots=True)
+class _Open:
+    record: AlarmRecord
+    reason: AlarmReason
+    rang: bool
+    acknowledged: tuple[datetime, str] | None = None
+    shelved: list[tuple[datetime, str]] = field(default_factory=list)
+
+    def close(self, cleared_at: datetime | None) -> Annunciation:
+        r = self.record
+        ack_at, ack_by = self.acknowledged or (None, None)
+        return Annunciation(
+            r.incident_id, self.reason, r.category, r.at, r.by, r.workstation, self.rang,
+            ack_at, ack_by, tuple(self.shelved), cleared_at,
+        )  # fmt: skip
+
+
+def annunciations(records: Iterable[AlarmRecord]) -> list[Annunciation]:
+    """Every alarm the records raised, with its fate; ordered by when it was raised."""
+    open_: dict[tuple[str, AlarmReason], _Open] = {}
+    acknowledged_ever: set[tuple[str, AlarmReason]] = set()
+    done: list[Annunciation] = []
+    # at the same instant a raise comes first (the log may hold an action written before the raise)
+    for record in sorted(records, key=lambda r: (r.at, r.action is not AlarmAction.RAISED)):
+        keys = [(record.incident_id, reason) for reason in record.reasons]
+        if record.action is AlarmAction.RAISED:
+            for key in keys:
+                if key not in open_:  # a second raise of an alarm already up changes nothing
+                    open_[key] = _Open(record, key[1], rang=key not in acknowledged_ever)
+        elif record.action is AlarmAction.CLEARED:
+            for key in keys:
+                if key in open_:
+                    done.append(open_.pop(key).close(record.at))
+        elif record.action is AlarmAction.ACKNOWLEDGED:
+            acknowledged_ever.update(keys)
+            for key in keys:
+                alarm = open_.get(key)
+                if alarm is not None and alarm.acknowledged is None:
+                    alarm.acknowledged = (record.at, record.by)
+        elif record.action is AlarmAction.SHELVED:
+            for (incident_id, _), alarm in open_.items():
+                if incident_id == record.incident_id and alarm.acknowledged is None:
+                    alarm.shelved.append((record.at, record.by))
+    done.extend(alarm.close(None) for alarm in open_.values())
+    return sorted(done, key=lambda a: (a.raised_at, a.incident_id, a.reason.rank))
+
+
+def duty_spans(records: Sequence[AlarmRecord], start: datetime, end: datetime) -> dict[str, list[Span]]:
+    """When each operator had a workstation's alarms during [start, end] (see the module's note)."""
+    raised = [r for r in records if r.action is AlarmAction.RAISED]
+    operators_at: dict[str, set[str]] = defaultdict(set)
+    for record in raised:
+        operators_at[record.workstation].add(record.by)
+    spans: dict[str, list[Span]] = defaultdict(list)
+    for station, operators in operators_at.items():
+        marks = sorted(
+            (
+                r
+                for r in records
+                if r.workstation == station
+                and r.at <= end
+                and (r.action in ANNUNCIATIONS or r.by in operators)
+            ),
+            key=lambda r: r.at,
+        )
+        changes: list[tuple[datetime, str]] = []
+        for record in marks:
+            if not changes or changes[-1][1] != record.by:
+                changes.append((record.at, record.by))
+        for index, (since, operator) in enumerate(changes):
+            begin = start if index == 0 else max(since, start)
+            finish = changes[index + 1][0] if index + 1 < len(changes) else end
+            if begin < min(finish, end):
+                spans[operator].append((begin, min(finish, end)))
+    return dict(spans)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from sety_console.api.models import Category
@@ -20,10 +21,13 @@ from .local_time import LocalZone
 from .wording import duration_text, enum_label, plural
 
 __all__ = [
+    "DEFINITIONS",
+    "OPERATOR_HEADERS",
     "REFERENCE_TEXT",
     "ack_text",
     "category_words",
     "headline",
+    "operator_rows",
     "peak_period",
     "rate_text",
     "reason_words",
@@ -40,8 +44,10 @@ DEFINITIONS = (
 
 
 def rate_text(value: float) -> str:
-    """`3`, `0.5`, `12` — an alarm rate as a person writes it."""
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    """`3`, `0.5`, `0.96`, `12` — an alarm rate as a person writes it, rounded up at the second decimal
+    so that a rate just above a reference level (1.004) never reads as the level itself."""
+    shown = math.ceil(round(value * 100, 6)) / 100
+    return f"{shown:.2f}".rstrip("0").rstrip(".")
 
 
 def category_words(value: str) -> str:
@@ -88,3 +94,27 @@ def headline(kpis: AlarmKpis, zone: LocalZone) -> str:
         else plural(floods, "flood") + f" ({plural(len(kpis.flood_periods), 'period')})"
     )
     return f"{plural(kpis.total, 'alarm')}: {average}; {peak}; {flood_text}."
+
+
+OPERATOR_HEADERS = (
+    "Operator", "10-min periods on duty", "Alarms", "Average /10 min", "Peak /10 min", "Flood periods",
+    "Acknowledged", "Shelved", "Median time to acknowledge",
+)  # fmt: skip
+
+
+def operator_rows(kpis: AlarmKpis) -> list[tuple[str, ...]]:
+    """One row of words per operator (the KPI tab's table and the report's are the same)."""
+    return [
+        (
+            op.operator or "(no operator name)",
+            f"{len(op.periods_on_duty)} ({duration_text(len(op.periods_on_duty) * PERIOD.total_seconds())})",
+            str(op.alarms),
+            f"{rate_text(op.average)} ({load_words(op.average)})",
+            rate_text(op.peak),
+            str(op.flood_periods),
+            str(op.acknowledged),
+            str(op.shelved),
+            duration_text(op.ack_p50_s),
+        )
+        for op in kpis.operators
+    ]

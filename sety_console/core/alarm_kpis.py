@@ -8,7 +8,7 @@ supervisor's charts and the handover report both draw.
   largest period. EEMUA 191: ≤ 1 is acceptable, ≤ 2 manageable; more than 10 is a **flood**.
 * **Floods**: the periods with more than 10; consecutive ones make one flood.
 * **Time to acknowledge**: raised → first acknowledgement, for the alarms raised and acknowledged in the
-  shift; p50 and p95 by nearest rank (each is one of the measured times).
+  shift; p50 and p95 as the incident analytics computes percentiles (`analytics.histogram.percentile`).
 * **Standing alarms**: alarms that stayed unacknowledged (and uncleared) for more than 30 minutes at some
   moment of the shift — those raised before it included.
 * **Chattering**: the same alarm (incident and reason) raised 3 times or more within 10 minutes; the
@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from .alarm_history import Annunciation, Span, annunciations, duty_spans
 from .alarm_model import AlarmReason
 from .alarm_records import AlarmRecord
+from .analytics.histogram import percentile
 
 __all__ = [
     "ACCEPTABLE_PER_10_MIN",
@@ -67,14 +68,6 @@ def load_words(per_10_min: float) -> str:
     if per_10_min > ACCEPTABLE_PER_10_MIN:
         return "manageable"
     return "acceptable"
-
-
-def percentile(values: Sequence[float], p: float) -> float | None:
-    """Nearest-rank percentile (one of `values`); None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(math.ceil(p / 100 * len(ordered)), 1) - 1]
 
 
 @dataclass(frozen=True, slots=True)

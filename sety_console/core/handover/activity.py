@@ -71,7 +71,7 @@ def action_words(entry: AuditEntry) -> str:
 def server_words(entry: AuditEntry) -> str:
     """`confirmed`, `confirmed 3 min later` (an action that waited), `refused: …` or `not yet confirmed`."""
     if entry.action.startswith("alarm_"):
-        return "on this workstation"
+        return "this workstation"
     if entry.outcome == "refused":
         return f"refused: {entry.detail or 'no reason given'}"
     late = entry.late_by
@@ -101,7 +101,7 @@ class OperatorActivity:
 
 
 def activity_by_operator(entries: Iterable[AuditEntry]) -> list[OperatorActivity]:
-    """The entries grouped by operator: the busiest first, then by name."""
+    """The entries grouped by operator, in the order the operators first acted."""
     grouped: dict[str, list[AuditEntry]] = defaultdict(list)
     for entry in entries:
         grouped[entry.operator or _UNNAMED].append(entry)
@@ -113,4 +113,4 @@ def activity_by_operator(entries: Iterable[AuditEntry]) -> list[OperatorActivity
         )
         for name, mine in grouped.items()
     ]
-    return sorted(found, key=lambda a: (-len(a.entries), a.operator))
+    return sorted(found, key=lambda a: (a.entries[0].acted_at, a.operator))

@@ -53,12 +53,13 @@ class Section:
     render: Callable[[HandoverData, ReportContext], str]
 
 
-def table(headers: Sequence[str], rows: Iterable[str], empty: str) -> str:
-    """A full-width table, or the `empty` sentence when there are no rows."""
+def table(headers: Sequence[str], rows: Iterable[str], empty: str, widths: Sequence[int] = ()) -> str:
+    """A full-width table, or the `empty` sentence when there are no rows; `widths` in % per column."""
     body = "".join(rows)
     if not body:
-        return f"<p class='muted'>{escape(empty)}</p>"
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+        return f"<p class='muted'>{escape(empty)}</p>" if empty else ""
+    sized = [f" width='{w}%'" for w in widths] + [""] * (len(headers) - len(widths))
+    head = "".join(f"<th{size}>{escape(h)}</th>" for h, size in zip(headers, sized, strict=True))
     return f"<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>{head}</tr>{body}</table>"
 
 

@@ -11,15 +11,16 @@ from html import escape
 
 from sety_console.core.alarm_kpi_text import (
     DEFINITIONS,
+    OPERATOR_HEADERS,
     REFERENCE_TEXT,
-    ack_text,
     category_words,
     headline,
+    operator_rows,
     rate_text,
     reason_words,
 )
 from sety_console.core.alarm_kpis import PERIOD, AlarmKpis, load_words
-from sety_console.core.wording import duration_text, percent_text
+from sety_console.core.wording import duration_text, percent_text, plural
 
 from .activity import INCIDENT_ACTIONS, action_words, activity_by_operator, server_words
 from .data import HandoverData
@@ -34,15 +35,20 @@ BAND_COLOURS = {
     "flood": "#f5a3a3",
 }
 """Printed cell colours of the 10-minute grid, one per EEMUA 191 band (always with the number)."""
+_FIGURE_STYLE = "font-size:12pt; font-weight:bold; white-space:nowrap"
+REPORT_OPERATOR_COLUMNS = (0, 1, 2, 3, 4, 6, 8)
+"""Which of `OPERATOR_HEADERS` the printed page shows (seven columns fit a portrait A4 page)."""
 LISTED = 25
 """Standing and re-alarming alarms listed at most (the count says how many more)."""
 
 
 def _about(data: HandoverData, action: str, target: str | None) -> str:
+    """A table cell naming what an action or alarm was about: the incident (subject, what, where, id),
+    or the bare id on one line (never broken: a copied id must match)."""
     if not target:
-        return "—"
+        return td("—")
     incident = data.incident(target) if action in INCIDENT_ACTIONS else None
-    return incident_html(incident) if incident is not None else incident_id_html(target)
+    return td(incident_html(incident)) if incident is not None else td(incident_id_html(target), "nowrap")
 
 
 def _missing(data: HandoverData, what: str) -> str:
@@ -78,7 +84,7 @@ def operator_activity_section(data: HandoverData, ctx: ReportContext) -> str:
             td(ctx.when(e.acted_at), "nowrap"),
             td(f"<b>{escape(g.operator)}</b>"),
             td(escape(action_words(e))),
-            td(_about(data, e.action, e.target_id)),
+            _about(data, e.action, e.target_id),
             td(escape(server_words(e))),
         )
         for g in groups
@@ -87,7 +93,7 @@ def operator_activity_section(data: HandoverData, ctx: ReportContext) -> str:
     return (
         table(headers, summary, "No operator action was recorded on this workstation during the shift.")
         + ("<p></p>" if rows else "")
-        + table(("Time", "Operator", "What they did", "About", "Server"), rows, "")
+        + table(("Time", "Operator", "What they did", "About", "Server"), rows, "", (13, 14, 33, 27, 13))
     )
 
 
@@ -96,17 +102,19 @@ def _figures(kpis: AlarmKpis) -> str:
         ("Alarms", str(kpis.total), ""),
         ("Per operator per 10 min", rate_text(kpis.average), load_words(kpis.average)),
         ("Peak 10 min", rate_text(kpis.peak), load_words(kpis.peak)),
-        ("Floods", str(len(kpis.floods)), f"{len(kpis.flood_periods)} periods" if kpis.floods else ""),
-        ("Time to acknowledge", ack_text(kpis).replace(" · ", "<br>"), ""),
+        ("Floods", str(len(kpis.floods)), plural(len(kpis.flood_periods), "period") if kpis.floods else ""),
+        ("Time to acknowledge, p50", duration_text(kpis.ack_p50_s), ""),
+        ("Time to acknowledge, p95", duration_text(kpis.ack_p95_s), ""),
         ("Standing > 30 min", str(len(kpis.standing)), ""),
         ("Chattering", str(len(kpis.chattering)), ""),
     )
-    cells = "".join(
-        f"<td align='center'><span style='font-size:13pt; font-weight:bold'>{value}</span>"
+    cells = [
+        f"<td align='center' width='25%'><span style='{_FIGURE_STYLE}'>{value}</span>"
         f"<br>{escape(label)}" + (f"<br><i>{escape(words)}</i>" if words else "") + "</td>"
         for label, value, words in figures
-    )
-    return f"<table border='1' cellspacing='0' cellpadding='5' width='100%'><tr>{cells}</tr></table>"
+    ]
+    rows = "".join(f"<tr>{''.join(cells[i : i + 4])}</tr>" for i in range(0, len(cells), 4))
+    return f"<table border='1' cellspacing='0' cellpadding='4' width='100%'>{rows}</table>"
 
 
 def _grid(kpis: AlarmKpis, ctx: ReportContext) -> str:
@@ -136,23 +144,14 @@ def _grid(kpis: AlarmKpis, ctx: ReportContext) -> str:
 
 
 def _operators(kpis: AlarmKpis) -> str:
+    """The KPI tab's operator rows, without the columns the page has no room for (floods and shelving are
+    listed elsewhere in the report)."""
     rows = [
-        tr(
-            td(f"<b>{escape(op.operator or '(no operator name)')}</b>"),
-            td(duration_text(len(op.periods_on_duty) * PERIOD.total_seconds())),
-            td(str(op.alarms)),
-            td(f"{rate_text(op.average)} ({load_words(op.average)})"),
-            td(rate_text(op.peak)),
-            td(str(op.flood_periods)),
-            td(str(op.acknowledged)),
-            td(str(op.shelved)),
-            td(duration_text(op.ack_p50_s)),
-        )
-        for op in kpis.operators
+        tr(*(td(escape(row[c]).replace(" (", "<br>(")) for c in REPORT_OPERATOR_COLUMNS))
+        for row in operator_rows(kpis)
     ]
-    headers = ("Operator", "On duty", "Alarms", "Average /10 min", "Peak /10 min", "Flood periods",
-               "Acknowledged", "Shelved", "Median time to acknowledge")  # fmt: skip
-    return table(headers, rows, "")
+    headers = [OPERATOR_HEADERS[c] for c in REPORT_OPERATOR_COLUMNS]
+    return table(headers, rows, "", (16, 13, 9, 15, 10, 16, 21))
 
 
 def _standing(data: HandoverData, kpis: AlarmKpis, ctx: ReportContext) -> str:
@@ -167,7 +166,7 @@ def _standing(data: HandoverData, kpis: AlarmKpis, ctx: ReportContext) -> str:
             then = "<span class='warn'>still unacknowledged at the end of the shift</span>"
         rows.append(
             tr(
-                td(_about(data, "alarm_acknowledged", alarm.incident_id)),
+                _about(data, "alarm_acknowledged", alarm.incident_id),
                 td(escape(reason_words(alarm.reason))),
                 td(ctx.when(alarm.raised_at), "nowrap"),
                 td(duration_text(item.unacknowledged_for.total_seconds()), "nowrap"),
@@ -183,7 +182,7 @@ def _standing(data: HandoverData, kpis: AlarmKpis, ctx: ReportContext) -> str:
 def _repeated(data: HandoverData, kpis: AlarmKpis, ctx: ReportContext) -> str:
     rows = [
         tr(
-            td(_about(data, "alarm_acknowledged", r.incident_id)),
+            _about(data, "alarm_acknowledged", r.incident_id),
             td(escape(reason_words(r.reason))),
             td(str(len(r.raises))),
             td(", ".join(ctx.clock(t) for t in r.raises)),

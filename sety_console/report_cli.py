@@ -28,7 +28,7 @@ from sety_console.core.local_time import DEMO_ZONE, LocalZone, ZoneError, load_z
 if TYPE_CHECKING:
     from sety_console.api import SetyClient
     from sety_console.connect.servers import Server
-    from sety_console.core.handover import HandoverData, HandoverSources
+    from sety_console.core.handover import HandoverSources
 
 __all__ = ["add_arguments", "client_sources", "parse_moment", "run"]
 
@@ -177,17 +177,11 @@ async def _gather_and_write(
     print(
         f"Wrote {path}: {len(data.still_open)} still open, {len(data.opened)} opened, "
         f"{len(data.closed)} closed, {len(data.breaches)} SLA breaches, {len(data.notes)} notes, "
-        f"{len(data.visitors)} visitors inside, {_records_summary(data)}."
+        f"{len(data.visitors)} visitors inside, {data.records_summary()}."
     )
     for warning in data.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
     return 0
-
-
-def _records_summary(data: HandoverData) -> str:
-    actions = "no audit trail" if data.activity is None else f"{len(data.activity)} operator actions"
-    alarms = "no alarm history" if data.alarm_kpis is None else f"{data.alarm_kpis.total} alarms"
-    return f"{actions}, {alarms}"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,6 +13,11 @@ import pytest
 from sety_console.core.alarm_book import AlarmAction, AlarmBook, AlarmRecord
 from sety_console.core.alarm_log import SqliteAlarmLog
 from sety_console.core.alarm_model import AlarmReason
+from sety_console.core.audit import AuditLog
+from sety_console.core.audit_recorder import AuditRecorder
+from sety_console.core.clock import ManualClock
+from sety_console.core.handover.activity import action_words
+from sety_console.core.local_time import LocalZone, show_times_in
 from sety_console.core.stores import IncidentStore
 
 from .factories import T0, incident
@@ -172,3 +177,21 @@ def _eta(eta_seconds: int) -> dict[str, object]:
                       "eta_seconds": eta_seconds},
         "category": "location_threat",
     }  # fmt: skip
+
+
+async def test_the_trail_says_how_long_an_alarm_was_shelved_in_any_zone(tmp_path: Path) -> None:
+    """The audit summary of a shelve gives its length (zone-free) and the end with its zone's name."""
+    audit = AuditLog(tmp_path / "audit.sqlite3")
+    recorder = AuditRecorder(audit, ManualClock(T0), "desk-1", lambda: "Ada")
+    show_times_in(LocalZone("Africa/Lagos"))
+    try:
+        recorder.on_alarm(
+            AlarmRecord("inc_1", AlarmAction.SHELVED, (), "Ada", T0, T0 + timedelta(minutes=15), "desk-1")
+        )
+        await recorder.drain()
+    finally:
+        show_times_in(LocalZone())
+    (entry,) = await audit.entries()
+    await audit.close()
+    assert entry.summary == "Alarm shelved for 15 min (until 13:15 WAT)"
+    assert action_words(entry) == "Shelved the alarm for 15 min"

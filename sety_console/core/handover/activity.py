@@ -3,6 +3,7 @@ rest of their actions, each with what it was about and what the server made of i
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ _WORDS = {
     "alarm_unshelved": "Unshelved the alarm",
 }
 _UNNAMED = "(no operator name)"
+_UNTIL = re.compile(r" \(until [^)]*\)")
 
 
 def kind_of(entry: AuditEntry) -> str:
@@ -54,10 +56,10 @@ def action_words(entry: AuditEntry) -> str:
         return "Wrote: “" + summary.removeprefix("Note: ") + "”"
     if entry.action == "alarm_acknowledged":
         return "Acknowledged the alarm" + summary.removeprefix("Alarm acknowledged")
-    if entry.action == "alarm_shelved":
-        return "Shelved the alarm" + summary.removeprefix("Alarm shelved")
+    if entry.action == "alarm_shelved":  # the length, not the recorder's clock time (its zone may differ)
+        return "Shelved the alarm" + _UNTIL.sub("", summary.removeprefix("Alarm shelved"))
     if entry.action == "alarm_muted":
-        return _WORDS["alarm_muted"] + summary.removeprefix("Alarm muted")
+        return _WORDS["alarm_muted"] + _UNTIL.sub("", summary.removeprefix("Alarm muted"))
     if entry.action == "cancel_incident":
         return "Cancelled the incident: " + summary.removeprefix("Cancel incident: ")
     words = _WORDS.get(entry.action)

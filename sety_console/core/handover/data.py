@@ -122,6 +122,12 @@ class HandoverData:
     named: dict[str, Incident] = field(default_factory=dict)
     """Incidents fetched only to name what operators and alarms refer to."""
 
+    def records_summary(self) -> str:
+        """`12 operator actions, 40 alarms` (or what is missing), for status lines."""
+        actions = "no audit trail" if self.activity is None else f"{len(self.activity)} operator actions"
+        alarms = "no alarm history" if self.alarm_kpis is None else f"{self.alarm_kpis.total} alarms"
+        return f"{actions}, {alarms}"
+
     def incident(self, incident_id: str) -> Incident | None:
         """The incident with this id among everything the report holds (None when unknown)."""
         for group in (self.still_open, self.opened, self.closed, self.breaches):

@@ -101,8 +101,23 @@ async def test_a_reason_that_comes_and_goes_is_raised_each_time() -> None:
     store = IncidentStore()
     actions, history = MemoryLog(), MemoryLog()
     book = await history_book(store, actions, history)
-    late = incident(7, severity="medium", status="responding", **_eta(3600))
-    fits = incident(7, severity="medium", status="responding", updated=1, **_eta(600))
+    late = incident(
+        7,
+        severity="medium",
+        category="location_threat",
+        status="responding",
+        sla=_sla(),
+        responder=_responder(3600),
+    )
+    fits = incident(
+        7,
+        severity="medium",
+        category="location_threat",
+        status="responding",
+        updated=1,
+        sla=_sla(),
+        responder=_responder(600),
+    )
     for step, version in enumerate([late, fits, late, fits]):
         store.apply([version.model_copy(update={"updated_at": T0 + timedelta(seconds=step + 2)})])
         book.evaluate(T0 + timedelta(seconds=70 + step))
@@ -165,18 +180,19 @@ async def test_sqlite_log_adds_the_category_column_to_an_old_file_and_reads_old_
     assert rows[-1] == ("raised", "Bola", "vehicle")  # readable with plain SQL
 
 
-def _eta(eta_seconds: int) -> dict[str, object]:
-    assigned = T0 + timedelta(seconds=60)
+ASSIGNED = T0 + timedelta(seconds=60)
+
+
+def _sla() -> dict[str, object]:
     return {
-        "sla": {
-            "response_target_seconds": 300, "arrival_target_seconds": 1800, "assigned_at": assigned,
-            "arrived_at": None, "time_to_assign_seconds": 60, "time_to_arrive_seconds": None,
-            "breached": False, "breach_reason": None,
-        },
-        "responder": {"responder_id": "rsp_1", "name": "Sgt. Musa", "assigned_at": assigned,
-                      "eta_seconds": eta_seconds},
-        "category": "location_threat",
+        "response_target_seconds": 300, "arrival_target_seconds": 1800, "assigned_at": ASSIGNED,
+        "arrived_at": None, "time_to_assign_seconds": 60, "time_to_arrive_seconds": None,
+        "breached": False, "breach_reason": None,
     }  # fmt: skip
+
+
+def _responder(eta_seconds: int) -> dict[str, object]:
+    return {"responder_id": "rsp_1", "name": "Sgt. Musa", "assigned_at": ASSIGNED, "eta_seconds": eta_seconds}
 
 
 async def test_the_trail_says_how_long_an_alarm_was_shelved_in_any_zone(tmp_path: Path) -> None:

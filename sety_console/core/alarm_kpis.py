@@ -15,7 +15,9 @@ supervisor's charts and the handover report both draw.
   table also lists every alarm raised more than once in the shift (re-alarming).
 * **Busiest categories**: alarms raised in the shift by the incident's category.
 
-Only alarms that rang count for the rates, floods, times and categories: one that came back after an
+Records older than `HISTORY_BEFORE` before the shift are not looked at (an alarm raised that long before
+and still unacknowledged would be missed as standing). Only alarms that rang count for the rates, floods,
+times and categories: one that came back after an
 operator had acknowledged its reason does not ring (the alarm book's rule) but still counts as chatter.
 """
 
@@ -37,6 +39,7 @@ __all__ = [
     "CHATTER_RAISES",
     "CHATTER_WITHIN",
     "FLOOD_ABOVE",
+    "HISTORY_BEFORE",
     "MANAGEABLE_PER_10_MIN",
     "PERIOD",
     "STANDING_AFTER",
@@ -57,6 +60,8 @@ FLOOD_ABOVE = 10
 STANDING_AFTER = timedelta(minutes=30)
 CHATTER_RAISES = 3
 CHATTER_WITHIN = timedelta(minutes=10)
+HISTORY_BEFORE = timedelta(days=2)
+"""How far before the shift the alarm log is read (alarms still up, earlier acknowledgements)."""
 
 
 def load_words(per_10_min: float) -> str:
@@ -208,7 +213,8 @@ def compute_alarm_kpis(records: Sequence[AlarmRecord], start: datetime, end: dat
         raise ValueError("The shift must end after it starts.")
     count = math.ceil((end - start) / PERIOD)
     starts = tuple(start + i * PERIOD for i in range(count))
-    every = annunciations(r for r in records if r.at <= end)
+    records = [r for r in records if start - HISTORY_BEFORE <= r.at <= end]
+    every = annunciations(records)
     in_shift = [a for a in every if start <= a.raised_at <= end]
     rang = [a for a in in_shift if a.rang]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS alert_actions (
     until TEXT
 );
 CREATE INDEX IF NOT EXISTS alert_actions_incident ON alert_actions (incident_id);
+CREATE INDEX IF NOT EXISTS alert_actions_at ON alert_actions (at);
 CREATE TRIGGER IF NOT EXISTS alert_actions_no_update BEFORE UPDATE ON alert_actions
 BEGIN SELECT RAISE(ABORT, 'the alarm log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS alert_actions_no_delete BEFORE DELETE ON alert_actions
@@ -75,6 +76,10 @@ class SqliteAlarmLog:
     async def load(self) -> list[AlarmRecord]:
         return await self._worker.run(self._load)
 
+    async def load_since(self, since: datetime) -> list[AlarmRecord]:
+        """The records from `since` on (the alarm KPIs read a shift, not years of log)."""
+        return await self._worker.run(self._load, since)
+
     async def append(self, record: AlarmRecord) -> None:
         await self._worker.run(self._insert, record)
 
@@ -112,17 +117,19 @@ class SqliteAlarmLog:
         except sqlite3.Error as exc:
             raise StorageError(describe_sqlite_error(exc, self._path)) from exc
 
-    def _load(self) -> list[AlarmRecord]:
-        query = (
-            "SELECT incident_id, action, reasons, by, at, until, workstation, category"
-            " FROM alert_actions ORDER BY seq"
-        )
+    def _load(self, since: datetime | None = None) -> list[AlarmRecord]:
+        columns = "incident_id, action, reasons, by, at, until, workstation, category"
+        # `at` is ISO text with its offset: the text comparison, a day early, covers any offset
+        early = (since - timedelta(days=1)).isoformat() if since is not None else ""
+        query = f"SELECT {columns} FROM alert_actions WHERE at >= ? ORDER BY seq"
         try:
-            rows = self._connection().execute(query).fetchall()
+            rows = self._connection().execute(query, (early,)).fetchall()
         except sqlite3.Error as exc:
             raise StorageError(describe_sqlite_error(exc, self._path)) from exc
         records = []
         for row in rows:
+            if since is not None and datetime.fromisoformat(row[4]) < since:
+                continue
             try:
                 records.append(_record(row))
             except ValueError:  # an action or reason a newer console wrote: not this version's business

@@ -27,7 +27,7 @@ class ShiftRecordSource(Protocol):
 
     async def audit_entries(self, since: datetime, until: datetime) -> list[AuditEntry] | None: ...
 
-    async def alarm_records(self, until: datetime) -> list[AlarmRecord] | None: ...
+    async def alarm_records(self, since: datetime, until: datetime) -> list[AlarmRecord] | None: ...
 
 
 class ShiftRecords:
@@ -53,11 +53,11 @@ class ShiftRecords:
             return None
         return [e for e in await self._audit.entries(since) if e.acted_at <= until]
 
-    async def alarm_records(self, until: datetime) -> list[AlarmRecord] | None:
-        """Every alarm record up to `until`, in the order written; None without an alarm log."""
+    async def alarm_records(self, since: datetime, until: datetime) -> list[AlarmRecord] | None:
+        """The alarm records from `since` to `until`, in the order written; None without an alarm log."""
         if self._alarm_log is None:
             return None
-        return [r for r in await self._alarm_log.load() if r.at <= until]
+        return [r for r in await self._alarm_log.load_since(since) if r.at <= until]
 
     async def close(self) -> None:
         """Close the files this object opened (the session closes its own logs)."""

@@ -148,7 +148,7 @@ def test_without_records_the_report_says_why(qapp: QApplication, tmp_path: Path)
 
 def test_a_failing_record_becomes_a_warning_not_a_lost_report() -> None:
     class Broken(FakeRecords):
-        async def alarm_records(self, until: datetime) -> list[object] | None:  # type: ignore[override]
+        async def alarm_records(self, since: datetime, until: datetime) -> list[object] | None:  # type: ignore[override]
             raise OSError("disk I/O error")
 
     incidents = [i for i in synthetic_incidents(40, now=END) if i.status.is_active]

@@ -25,7 +25,7 @@ from sety_console.api.models import (
     Incident,
     IncidentPage,
 )
-from sety_console.core.alarm_kpis import compute_alarm_kpis
+from sety_console.core.alarm_kpis import HISTORY_BEFORE, compute_alarm_kpis
 from sety_console.core.shift_records import ShiftRecordSource
 
 from .activity import INCIDENT_ACTIONS
@@ -214,7 +214,7 @@ async def _add_records(data: HandoverData, sources: HandoverSources, warnings: l
         if entries is None:
             missing.append("no audit trail (no operator action recorded)")
     try:
-        alarm_records = await records.alarm_records(window.end)
+        alarm_records = await records.alarm_records(window.start - HISTORY_BEFORE, window.end)
     except Exception as exc:
         log.warning("Handover: the alarm history could not be read: %s", exc)
         warnings.append(f"The alarm history could not be read: {exc}")

@@ -35,8 +35,9 @@ from sety_console.core.alarm_kpi_text import (
     operator_rows,
     rate_text,
 )
-from sety_console.core.alarm_kpis import AlarmKpis, compute_alarm_kpis, load_words
+from sety_console.core.alarm_kpis import HISTORY_BEFORE, AlarmKpis, compute_alarm_kpis, load_words
 from sety_console.core.local_time import LocalZone, local_text
+from sety_console.core.offload import off_loop
 from sety_console.core.wording import duration_text, error_text, plural
 from sety_console.ui.common.palette import colors
 from sety_console.ui.common.slots import run_task
@@ -203,7 +204,7 @@ class AlarmKpiPanel(QWidget):
         end = self._now().replace(microsecond=0)
         start = end - timedelta(hours=self.hours)
         try:
-            records = await self._session.records.alarm_records(end)
+            records = await self._session.records.alarm_records(start - HISTORY_BEFORE, end)
         except Exception as exc:  # the disk or the file: said, the last figures stay
             self._set_status(f"Could not read the alarm history: {error_text(exc)}", error=True)
             log.warning("alarm KPIs: %s", exc)
@@ -211,7 +212,7 @@ class AlarmKpiPanel(QWidget):
         if records is None:
             self._set_status("This workstation has no alarm history yet: figures start with the first alarm.")
             return None
-        kpis = compute_alarm_kpis(records, start, end)
+        kpis = await off_loop(compute_alarm_kpis, records, start, end)  # the GUI keeps answering
         self.show_kpis(kpis)
         return kpis
 

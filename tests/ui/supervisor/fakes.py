@@ -181,11 +181,11 @@ class FakeRecords:
             return None
         return [e for e in self.entries if since <= e.acted_at <= until]
 
-    async def alarm_records(self, until: datetime) -> list[AlarmRecord] | None:
+    async def alarm_records(self, since: datetime, until: datetime) -> list[AlarmRecord] | None:
         self.reads += 1
         if self.alarm_log is None:
             return None
-        return [r for r in self.alarm_log if r.at <= until]
+        return [r for r in self.alarm_log if since <= r.at <= until]
 
 
 class FakeBackend:

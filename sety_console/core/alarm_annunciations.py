@@ -6,6 +6,9 @@ moment (`by`: whom the console alarmed), the workstation and the incident's cate
 operators' acknowledgements and shelving already in the log, that is the alarm history the alarm KPIs
 are computed from (`alarm_history`, `alarm_kpis`).
 
+It also notes when the console started and stopped watching the alarms, with its operator, so the KPIs
+know who had this workstation's alarms when (and when nobody did).
+
 Which reasons are active is restored from the log at start, so a restart (or the snapshot shown before
 the first poll) does not raise again what was already raised; a reason is cleared only when the incident
 is known and no longer alarms for it (an incident missing from the store stays as it was). Records are
@@ -23,7 +26,7 @@ from datetime import datetime
 from sety_console.api.models import Incident
 
 from .alarm_model import AlarmReason
-from .alarm_records import ANNUNCIATIONS, AlarmAction, AlarmLog, AlarmRecord
+from .alarm_records import ALL_INCIDENTS, CONSOLE_RECORDS, AlarmAction, AlarmLog, AlarmRecord
 from .storage import StorageError
 
 log = logging.getLogger(__name__)
@@ -87,9 +90,17 @@ class Annunciations:
         for incident_id in [i for i in self._active if i not in alarming and known(i)]:
             self._add(incident_id, AlarmAction.CLEARED, tuple(self._active.pop(incident_id)), now)
 
+    def watching(self, started: bool, now: datetime) -> None:
+        """The console started (or stopped) watching the alarms: who had them, from (or until) when."""
+        action = AlarmAction.STARTED if started else AlarmAction.STOPPED
+        self._queue.append(
+            AlarmRecord(ALL_INCIDENTS, action, (), self._operator(), now, workstation=self._workstation)
+        )
+        self._kick()
+
     def mirror(self, record: AlarmRecord) -> None:
         """Keep a copy of an operator action (only when the actions themselves live elsewhere)."""
-        if self.mirror_actions and record.action not in ANNUNCIATIONS:
+        if self.mirror_actions and record.action not in CONSOLE_RECORDS:
             self._queue.append(record)
             self._kick()
 

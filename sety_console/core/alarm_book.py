@@ -17,7 +17,7 @@ from sety_console.api.models import Incident, Severity
 
 from .alarm_annunciations import Annunciations
 from .alarm_model import Acted, Alarm, AlarmReason, AlarmState, alarm_reasons, raised_at
-from .alarm_records import ALL_INCIDENTS, ANNUNCIATIONS, AlarmAction, AlarmLog, AlarmRecord
+from .alarm_records import ALL_INCIDENTS, CONSOLE_RECORDS, AlarmAction, AlarmLog, AlarmRecord
 from .events import Event
 from .stores import IncidentStore
 
@@ -30,7 +30,7 @@ CLEARED_KEPT = timedelta(minutes=30)
 
 __all__ = [
     "ALL_INCIDENTS",
-    "ANNUNCIATIONS",
+    "CONSOLE_RECORDS",
     "SHELVE_CHOICES",
     "AlarmAction",
     "AlarmBook",
@@ -76,19 +76,25 @@ class AlarmBook:
                 history, operator=operator, workstation=workstation, mirror_actions=history is not alarm_log
             )
 
-    async def open(self) -> None:
-        """Read what operators did before (acknowledgements, shelving, mute) and which alarms were up."""
+    async def open(self, now: datetime | None = None) -> None:
+        """Read what operators did before (acknowledgements, shelving, mute) and which alarms were up;
+        with `now`, note in the history that the console watches the alarms from then."""
         records = await self._log.load()
         for record in records:
-            if record.action not in ANNUNCIATIONS:
+            if record.action not in CONSOLE_RECORDS:
                 self._remember(record)
         if self.annunciations is not None:
             history = self.annunciations.alarm_log
             self.annunciations.restore(records if history is self._log else await history.load())
+            if now is not None:
+                self.annunciations.watching(True, now)
 
-    async def flush(self) -> None:
-        """Write the raised/cleared records still waiting (before the history log closes)."""
+    async def flush(self, stopped_at: datetime | None = None) -> None:
+        """Write the history's records still waiting (before its log closes); with `stopped_at`, note
+        first that the console stops watching the alarms then."""
         if self.annunciations is not None:
+            if stopped_at is not None:
+                self.annunciations.watching(False, stopped_at)
             await self.annunciations.flush()
 
     # ------------------------------------------------------------------ evaluation

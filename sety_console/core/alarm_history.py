@@ -6,9 +6,10 @@ alarm whose reason an operator had already acknowledged earlier comes back witho
 book's rule — and is marked `rang=False`.
 
 `duty_spans(records, start, end)` says when each operator had the workstation's alarms: on each
-workstation that raised alarms, an operator's span runs from the first record under their name (an alarm
-the console gave them, or one of their actions there) until another operator's name appears, clipped
-to the shift; the first operator of the shift is taken to have been there from its start.
+workstation that raised alarms or noted that it watched them, an operator's span runs from the
+console's `started` mark (or the first record under their name: an alarm the console gave them, one of
+their actions there) until the console `stopped` or another operator's name appears, clipped to the
+shift. A log written before the console kept those marks has its first operator from the shift's start.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .alarm_model import AlarmReason
-from .alarm_records import ANNUNCIATIONS, AlarmAction, AlarmRecord
+from .alarm_records import CONSOLE_RECORDS, AlarmAction, AlarmRecord
 
 __all__ = ["Annunciation", "Span", "annunciations", "duty_spans"]
 
@@ -99,10 +100,10 @@ def annunciations(records: Iterable[AlarmRecord]) -> list[Annunciation]:
 
 def duty_spans(records: Sequence[AlarmRecord], start: datetime, end: datetime) -> dict[str, list[Span]]:
     """When each operator had a workstation's alarms during [start, end] (see the module's note)."""
-    raised = [r for r in records if r.action is AlarmAction.RAISED]
     operators_at: dict[str, set[str]] = defaultdict(set)
-    for record in raised:
-        operators_at[record.workstation].add(record.by)
+    for record in records:
+        if record.action in (AlarmAction.RAISED, AlarmAction.STARTED):
+            operators_at[record.workstation].add(record.by)
     spans: dict[str, list[Span]] = defaultdict(list)
     for station, operators in operators_at.items():
         marks = sorted(
@@ -111,17 +112,33 @@ def duty_spans(records: Sequence[AlarmRecord], start: datetime, end: datetime) -
                 for r in records
                 if r.workstation == station
                 and r.at <= end
-                and (r.action in ANNUNCIATIONS or r.by in operators)
+                and (r.action in CONSOLE_RECORDS or r.by in operators)
             ),
             key=lambda r: r.at,
         )
-        changes: list[tuple[datetime, str]] = []
-        for record in marks:
-            if not changes or changes[-1][1] != record.by:
-                changes.append((record.at, record.by))
-        for index, (since, operator) in enumerate(changes):
-            begin = start if index == 0 else max(since, start)
-            finish = changes[index + 1][0] if index + 1 < len(changes) else end
-            if begin < min(finish, end):
-                spans[operator].append((begin, min(finish, end)))
+        for operator, begin, finish in _station_duty(marks, start, end):
+            if begin < finish:
+                spans[operator].append((begin, finish))
     return dict(spans)
+
+
+def _station_duty(
+    marks: Sequence[AlarmRecord], start: datetime, end: datetime
+) -> list[tuple[str, datetime, datetime]]:
+    """(operator, from, to) on one workstation, clipped to [start, end]; a log without `started` marks
+    (written before the console kept them) has its first operator from `start`."""
+    found: list[tuple[str, datetime, datetime]] = []
+    current: tuple[str, datetime] | None = None
+    if marks and marks[0].action is not AlarmAction.STARTED:
+        current = (marks[0].by, start)
+    for record in marks:
+        if current is not None and (
+            record.action in (AlarmAction.STARTED, AlarmAction.STOPPED) or record.by != current[0]
+        ):
+            found.append((current[0], max(current[1], start), min(record.at, end)))
+            current = None
+        if record.action is not AlarmAction.STOPPED and current is None:
+            current = (record.by, record.at)
+    if current is not None:
+        found.append((current[0], max(current[1], start), end))
+    return found

@@ -3,9 +3,10 @@
 The table is the one earlier versions wrote (`alert_actions`); older names are read as today's
 (`snoozed` → shelved, `new_high_priority` → new critical, `sla_breach` → SLA breached). Besides the
 operators' actions it holds, one row each, when an alarm was `raised` and `cleared` (action column;
-`by` is the operator the console alarmed, `category` the incident's) — the alarm history the KPIs
-read. Columns added since the first version (`workstation`, `category`) are added to an older file
-when it is opened. Triggers refuse any UPDATE or DELETE: the file is a record of what happened.
+`by` is the operator the console alarmed, `category` the incident's) and when the console `started` and
+`stopped` watching the alarms — the alarm history the KPIs read. Columns added since the first version
+(`workstation`, `category`) are added to an older file when it is opened. Triggers refuse any UPDATE or
+DELETE: the file is a record of what happened.
 """
 
 from __future__ import annotations

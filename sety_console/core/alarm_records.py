@@ -2,7 +2,8 @@
 
 A record is one line of the append-only log: an operator acknowledged, shelved or unshelved an
 incident's alarm, muted or unmuted the sound (`ALL_INCIDENTS`), or — written by the console itself —
-an alarm was `raised` (an incident started alarming for a reason) or `cleared` (the reason is gone).
+an alarm was `raised` (an incident started alarming for a reason) or `cleared` (the reason is gone),
+or the console `started` or `stopped` watching the alarms (with its operator: who had them when).
 """
 
 from __future__ import annotations
@@ -25,10 +26,14 @@ class AlarmAction(Enum):
     UNMUTED = "unmuted"
     RAISED = "raised"  # the console: an incident began alarming for the record's reasons
     CLEARED = "cleared"  # the console: those reasons are gone (resolved, on scene, SLA met)
+    STARTED = "started"  # the console began watching the alarms (`ALL_INCIDENTS`), its operator in `by`
+    STOPPED = "stopped"  # the console closed: nobody on this workstation had the alarms from then
 
 
-ANNUNCIATIONS = frozenset({AlarmAction.RAISED, AlarmAction.CLEARED})
-"""Records the console writes about the alarms themselves (not operator actions)."""
+CONSOLE_RECORDS = frozenset(
+    {AlarmAction.RAISED, AlarmAction.CLEARED, AlarmAction.STARTED, AlarmAction.STOPPED}
+)
+"""Records the console writes itself (not operator actions)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -184,7 +184,7 @@ class ConsoleSession(SessionReads):
         self._observe_liveness(self._clock.now())  # from now on the status follows the data's age
         await self.audit.open(self._clock.now())
         await self.outbox.open()
-        await self.alarms.open()
+        await self.alarms.open(self._clock.now())
         self._started.set()
         self.supervisor.spawn("sety-poller", self._feed)
         self.supervisor.spawn("sety-outbox", self.outbox.run)
@@ -206,7 +206,7 @@ class ConsoleSession(SessionReads):
         except OSError as exc:
             log.warning("could not save the snapshot: %s", exc)
         await self.outbox.close()
-        await self.alarms.flush()
+        await self.alarms.flush(stopped_at=self._clock.now() if self._started.is_set() else None)
         await self._local_alarm_log.close()
         await self._auditor.drain()
         await self.audit.close()

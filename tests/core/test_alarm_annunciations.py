@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sety_console.core.alarm_book import AlarmAction, AlarmBook, AlarmRecord
+from sety_console.core.alarm_book import ALL_INCIDENTS, AlarmAction, AlarmBook, AlarmRecord
 from sety_console.core.alarm_log import SqliteAlarmLog
 from sety_console.core.alarm_model import AlarmReason
 from sety_console.core.audit import AuditLog
@@ -125,6 +125,32 @@ async def test_a_reason_that_comes_and_goes_is_raised_each_time() -> None:
     assert [r.action for r in history.records] == [
         AlarmAction.RAISED, AlarmAction.CLEARED, AlarmAction.RAISED, AlarmAction.CLEARED
     ]  # fmt: skip
+
+
+async def test_the_console_notes_when_it_started_and_stopped_watching() -> None:
+    """Open and close leave `started`/`stopped` marks with the operator in the history only; a restart
+    reads them back without treating them as actions or alarms."""
+    store = IncidentStore()
+    store.apply([incident(1, severity="critical")])
+    actions, history = MemoryLog(), MemoryLog()
+    book = AlarmBook(store, actions, workstation="desk-1", history=history, operator=lambda: "Ada")
+    await book.open(T0)
+    book.evaluate(T0 + timedelta(seconds=1))
+    await book.flush(stopped_at=T0 + timedelta(seconds=30))
+    assert [(r.incident_id, r.action, r.by, r.workstation, r.at) for r in history.records] == [
+        (ALL_INCIDENTS, AlarmAction.STARTED, "Ada", "desk-1", T0),
+        (incident(1).incident_id, AlarmAction.RAISED, "Ada", "desk-1", T0 + timedelta(seconds=1)),
+        (ALL_INCIDENTS, AlarmAction.STOPPED, "Ada", "desk-1", T0 + timedelta(seconds=30)),
+    ]
+    assert actions.records == []
+    again = AlarmBook(store, actions, workstation="desk-1", history=history, operator=lambda: "Bola")
+    await again.open(T0 + timedelta(seconds=40))
+    again.evaluate(T0 + timedelta(seconds=41))  # still up: not raised again
+    await again.flush()  # no `stopped_at`: no mark
+    later = T0 + timedelta(seconds=42)
+    assert not again.is_muted(later)  # the marks are neither mute records nor actions
+    assert [a.incident_id for a in again.ringing(later)] == [incident(1).incident_id]
+    assert [(r.action, r.by) for r in history.records[3:]] == [(AlarmAction.STARTED, "Bola")]
 
 
 async def test_with_actions_elsewhere_a_copy_of_each_action_is_kept() -> None:

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings, target
 from hypothesis import strategies as st
 
+from sety_console.core.alarm_history import duty_spans
 from sety_console.core.alarm_kpis import (
     FLOOD_ABOVE,
     PERIOD,
@@ -25,7 +26,7 @@ from sety_console.core.alarm_kpis import (
     percentile,
 )
 from sety_console.core.alarm_model import AlarmReason
-from sety_console.core.alarm_records import AlarmAction, AlarmRecord
+from sety_console.core.alarm_records import ALL_INCIDENTS, AlarmAction, AlarmRecord
 
 from .alarm_histories import START, History, histories
 
@@ -183,6 +184,45 @@ def test_a_worked_shift() -> None:
     assert (bola.operator, bola.alarms, bola.periods_on_duty) == ("Bola", 1, (4, 5))
     assert ada.average == pytest.approx(13 / 5)
     assert kpis.unacknowledged_at_end == 2
+
+
+def mark(action: AlarmAction, minute: float, by: str, workstation: str = "desk-1") -> AlarmRecord:
+    """The console's `started`/`stopped` mark."""
+    at = START + timedelta(minutes=minute)
+    return AlarmRecord(ALL_INCIDENTS, action, (), by, at, workstation=workstation)
+
+
+def test_started_and_stopped_marks_say_who_had_the_alarms_when() -> None:
+    """An hour on desk-1: Ada 06:05-06:20, nobody 06:20-06:40, Bola from 06:40; Chidi watches a quiet desk-2
+    from 06:45. Unstaffed periods are left out of the average; a quiet operator shares the load."""
+    records = [mark(AlarmAction.STARTED, 5, "Ada")]
+    records += [record(AlarmAction.RAISED, 6 + k, incident=f"inc_{k}") for k in range(3)]
+    records += [mark(AlarmAction.STOPPED, 20, "Ada"), mark(AlarmAction.STARTED, 40, "Bola")]
+    records += [record(AlarmAction.RAISED, 50 + k, by="Bola", incident=f"inc_b{k}") for k in range(2)]
+    records.append(mark(AlarmAction.STARTED, 45, "Chidi", workstation="desk-2"))
+    end = START + timedelta(hours=1)
+    spans = duty_spans(records, START, end)
+    assert spans == {
+        "Ada": [(START + timedelta(minutes=5), START + timedelta(minutes=20))],
+        "Bola": [(START + timedelta(minutes=40), end)],
+        "Chidi": [(START + timedelta(minutes=45), end)],
+    }
+    kpis = compute_alarm_kpis(records, START, end)
+    assert kpis.staffed == (True, True, False, False, True, True)
+    assert kpis.per_period == (3, 0, 0, 0, 0, 2)
+    assert kpis.per_operator == (3, 0, 0, 0, 0, 1)  # 06:50: Bola and Chidi both had alarms
+    assert kpis.average == pytest.approx(4 / 4)  # over the four staffed periods
+    ops = {op.operator: op.periods_on_duty for op in kpis.operators}
+    assert ops == {"Ada": (0, 1), "Bola": (4, 5), "Chidi": (4, 5)}
+
+
+def test_a_log_without_marks_has_its_first_operator_from_the_shift_start() -> None:
+    records = [record(AlarmAction.RAISED, 25), record(AlarmAction.RAISED, 35, by="Bola", incident="inc_2")]
+    end = START + timedelta(hours=1)
+    assert duty_spans(records, START, end) == {
+        "Ada": [(START, START + timedelta(minutes=35))],
+        "Bola": [(START + timedelta(minutes=35), end)],
+    }
 
 
 def test_an_alarm_that_keeps_coming_back_is_chattering() -> None:

@@ -110,6 +110,9 @@ def test_the_headless_report_prints_what_the_console_recorded(
     asyncio.run(records.close())
     raised = {r.incident_id for r in log if r.action is AlarmAction.RAISED and r.by == OPERATOR}
     assert {sos, car} <= raised
+    marks = (AlarmAction.STARTED, AlarmAction.STOPPED)
+    watched = [(r.action, r.by, r.workstation) for r in log if r.action in marks]
+    assert watched == [(AlarmAction.STARTED, OPERATOR, "desk-7"), (AlarmAction.STOPPED, OPERATOR, "desk-7")]
     kpis = compute_alarm_kpis(log, end - timedelta(hours=2), end)
     assert kpis.total >= 2
     assert kpis.operators[0].operator == OPERATOR

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -237,3 +238,5 @@ async def test_the_trail_says_how_long_an_alarm_was_shelved_in_any_zone(tmp_path
     await audit.close()
     assert entry.summary == "Alarm shelved for 15 min (until 13:15 WAT)"
     assert action_words(entry) == "Shelved the alarm for 15 min"
+    older = replace(entry, summary="Alarm shelved until 08:36 (SLA at risk)")  # an older trail: zone unknown
+    assert action_words(older) == "Shelved the alarm (SLA at risk)"

@@ -40,6 +40,7 @@ _WORDS = {
 }
 _UNNAMED = "(no operator name)"
 _UNTIL = re.compile(r" \(until [^)]*\)")
+_OLD_UNTIL = re.compile(r" until \d\d:\d\d\b")  # trails before issue 16: a clock time, zone unknown
 
 
 def kind_of(entry: AuditEntry) -> str:
@@ -57,9 +58,9 @@ def action_words(entry: AuditEntry) -> str:
     if entry.action == "alarm_acknowledged":
         return "Acknowledged the alarm" + summary.removeprefix("Alarm acknowledged")
     if entry.action == "alarm_shelved":  # the length, not the recorder's clock time (its zone may differ)
-        return "Shelved the alarm" + _UNTIL.sub("", summary.removeprefix("Alarm shelved"))
+        return "Shelved the alarm" + _length_only(summary.removeprefix("Alarm shelved"))
     if entry.action == "alarm_muted":
-        return _WORDS["alarm_muted"] + _UNTIL.sub("", summary.removeprefix("Alarm muted"))
+        return _WORDS["alarm_muted"] + _length_only(summary.removeprefix("Alarm muted"))
     if entry.action == "cancel_incident":
         return "Cancelled the incident: " + summary.removeprefix("Cancel incident: ")
     words = _WORDS.get(entry.action)
@@ -68,6 +69,11 @@ def action_words(entry: AuditEntry) -> str:
     if summary and entry.action.startswith(("create", "check")):
         return f"{words}: {summary}"
     return words
+
+
+def _length_only(words: str) -> str:
+    """Drop the clock time a shelve or mute ran until (written in the recorder's zone): keep its length."""
+    return _OLD_UNTIL.sub("", _UNTIL.sub("", words))
 
 
 def server_words(entry: AuditEntry) -> str:

@@ -129,7 +129,7 @@ def _act(
     words = ", ".join(r.label for r in reasons)
     summary = (
         f"Alarm {action.value}"
-        + (f" until {until:%H:%M}" if until else "")
+        + (f" for {(until - at) // timedelta(minutes=1)} min (until {until:%H:%M} UTC)" if until else "")
         + (f" ({words})" if words else "")
     )
     story.entries.append(

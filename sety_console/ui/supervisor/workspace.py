@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from sety_console.config import Settings, SettingsList
 from sety_console.core.local_time import LocalZone
 from sety_console.ui.supervisor.alarm_kpi_panel import AlarmKpiPanel
 from sety_console.ui.supervisor.area_panel import AreaAnalyticsPanel
@@ -40,18 +42,19 @@ class SupervisorWorkspace(QWidget):
     def __init__(
         self,
         session: SupervisorSession,
-        settings: QSettings | None = None,
+        settings: Settings,
         parent: QWidget | None = None,
         *,
         source: str = "",
         home: tuple[float, float] = CITY_CENTRE,
         zone: LocalZone | None = None,
+        settings_path: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("SupervisorWorkspace")
-        self._settings = settings if settings is not None else QSettings()
+        self._views = SettingsList(settings, "saved_views", settings_path)
         self._home = home
-        self.places = PlacesList(PlacesStore(self._settings))
+        self.places = PlacesList(PlacesStore(SettingsList(settings, "saved_places", settings_path)))
         self.zone = zone or LocalZone()
         self.area = AreaAnalyticsPanel(session, zone=self.zone)
         self.compare = ComparePlacesPanel(session, zone=self.zone)
@@ -94,7 +97,7 @@ class SupervisorWorkspace(QWidget):
         parent: QWidget | None = None,
     ) -> SavedViewsMenu:
         """A Saved views menu over this workstation's settings, for the shell's menu bar."""
-        return SavedViewsMenu(capture, apply, self._settings, parent)
+        return SavedViewsMenu(capture, apply, self._views, parent)
 
     async def refresh(self) -> None:
         """Load the default view: the first saved place (else the city centre) and the last 7 days."""

@@ -26,6 +26,8 @@ from sety_console.core.handover import HandoverFilters, HandoverWindow, gather_h
 from sety_console.core.local_time import DEMO_ZONE, LocalZone, ZoneError, load_zone
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sety_console.api import SetyClient
     from sety_console.connect.servers import Server
     from sety_console.core.handover import HandoverSources
@@ -113,6 +115,16 @@ def _filters(args: argparse.Namespace) -> HandoverFilters:
     )
 
 
+def _records_dir(args: argparse.Namespace, server: Server) -> Path:
+    """Where the console keeps its audit trail and alarm history: the server's profile folder; for the
+    demo sandbox (read here with the supervisor's key), that of the console's role (`--sandbox-role`)."""
+    from sety_console.connect.servers import profile_dir, sandbox_profile
+
+    if args.sandbox:
+        return profile_dir(sandbox_profile(getattr(args, "sandbox_role", None) or "admin"))
+    return server.profile_dir
+
+
 async def _open_server(args: argparse.Namespace) -> Server:
     """The server the console itself would use (saved URL, `SETY_API_URL`, keyring, `SETY_API_KEY`),
     or with `--sandbox` the profile's demo sandbox (the one the console shows)."""
@@ -163,7 +175,7 @@ async def _gather_and_write(
     from sety_console.report_pdf import build_report_document, write_pdf
 
     server = await _open_server(args)
-    records = ShiftRecords.open(server.profile_dir)
+    records = ShiftRecords.open(_records_dir(args, server))
     sources = sources_from_client(server.client)
     sources.records = records
     try:

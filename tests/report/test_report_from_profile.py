@@ -1,6 +1,7 @@
-"""End to end: a console works a shift against the sandbox (alarms raised, one acknowledged, one shelved,
-a note written), then the headless `sety-console report --sandbox` prints what that console recorded —
-from the same profile folder — with every incident id byte-identical and the KPIs of its alarm log."""
+"""End to end: a console (the sandbox's operator role) works a shift against the sandbox (alarms raised,
+one acknowledged, one shelved, a note written), then the headless `sety-console --sandbox-role operator
+report --sandbox` prints what that console recorded — from the same profile folder — with every incident
+id byte-identical and the KPIs of its alarm log."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sety_console.api import SetyClient
 from sety_console.api.models import CreateIncidentRequest
 from sety_console.cli import main
 from sety_console.config import sandbox_database
-from sety_console.connect.servers import profile_dir
+from sety_console.connect.servers import profile_dir, sandbox_profile
 from sety_console.core.actions import ActionState
 from sety_console.core.alarm_kpi_text import headline
 from sety_console.core.alarm_kpis import compute_alarm_kpis
@@ -29,6 +30,7 @@ from tests.sandbox_process import SandboxProcess
 from .test_report_pdf import pdf_text
 
 SHOTS = Path("/tmp/sety-report-shots")
+PROFILE = sandbox_profile("operator")  # the folder of a console signed in with the sandbox's operator key
 OPERATOR = "Funke Adeyemi"
 NOTE = "Caller says the car is a blue Corolla, plate LAG 421 FI"
 
@@ -66,7 +68,7 @@ async def work_a_shift(base_url: str, key: str) -> tuple[str, str]:
         )
     session = ConsoleSession(
         SetyClient(base_url, key),
-        data_dir=profile_dir("sandbox"),
+        data_dir=profile_dir(PROFILE),
         operator_name=OPERATOR,
         workstation="desk-7",
     )
@@ -88,7 +90,8 @@ def test_the_headless_report_prints_what_the_console_recorded(
     with SandboxProcess(sandbox_database(), seed="demo") as sandbox:
         sos, car = asyncio.run(work_a_shift(sandbox.base_url, sandbox.keys["operator"]))
         out = tmp_path / "handover.pdf"
-        assert main(["report", "--sandbox", "--hours", "2", "--out", str(out)]) == 0
+        command = ["--sandbox-role", "operator", "report", "--sandbox", "--hours", "2", "--out", str(out)]
+        assert main(command) == 0
     printed = capsys.readouterr().out
     SHOTS.mkdir(exist_ok=True)
     (SHOTS / "handover-from-profile.pdf").write_bytes(out.read_bytes())
@@ -104,7 +107,7 @@ def test_the_headless_report_prints_what_the_console_recorded(
     for phrase in expected:
         assert phrase in activity, phrase
     # the KPIs are those of the alarm log the console wrote in the profile folder
-    records = ShiftRecords.open(profile_dir("sandbox"))
+    records = ShiftRecords.open(profile_dir(PROFILE))
     end = datetime.now(UTC)
     log = asyncio.run(records.alarm_records(end - timedelta(days=3), end)) or []
     asyncio.run(records.close())

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
+from sety_console.config import Settings
 from sety_console.core.alarm_kpi_text import headline, operator_rows, rate_text
 from sety_console.core.alarm_kpis import AlarmKpis, compute_alarm_kpis
 from sety_console.core.analytics.histogram import histogram
@@ -129,13 +130,9 @@ def test_a_workstation_without_history_says_so(qtbot: QtBot, aloop: qasync.QEven
     assert panel.rate_chart.values == [0.0] * 72
 
 
-def test_the_workspace_has_the_tab_and_a_click_loads_it(
-    qtbot: QtBot, aloop: qasync.QEventLoop, tmp_path: Path
-) -> None:
+def test_the_workspace_has_the_tab_and_a_click_loads_it(qtbot: QtBot, aloop: qasync.QEventLoop) -> None:
     backend, _records = story_backend(now=datetime.now(UTC))  # the workspace's tab shows the last hours
-    workspace = SupervisorWorkspace(
-        backend, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat), zone=LAGOS
-    )
+    workspace = SupervisorWorkspace(backend, Settings(), zone=LAGOS)
     qtbot.addWidget(workspace)
     workspace.resize(1400, 900)
     workspace.show()

@@ -1,0 +1,133 @@
+"""Two whole console windows on one control-room hub (issue 14, the console side): F8 on one silences the
+alarm on the other; a claim taken with Ctrl+T shows in the other's queue and a second claim says who
+has it; the supervisor sees who is on shift and the shared audit; a revoked token is said in the hub's
+words with the connection dialog offered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
+
+from sety_console.ui.incidents.queue_columns import Column
+from sety_console.ui.supervisor.on_shift import OnShiftPanel
+from sety_console.ui.workspaces.control_room import ControlRoom
+from tests.sandbox_process import SandboxProcess
+
+from .hub_rig import Hub, HubConsole, MakeHubConsole, hub, make_hub_console  # noqa: F401 (fixtures)
+from .test_control_room import _create
+
+
+def _control(console: HubConsole) -> ControlRoom:
+    room = console.shell.rooms["control-room"]
+    assert isinstance(room, ControlRoom)
+    return room
+
+
+def _taken_cell(console: HubConsole, incident_id: str) -> str:
+    control = _control(console)
+    row = control.model.row_of(incident_id)
+    if row is None:
+        return ""
+    return str(control.model.data(control.model.index(row, Column.TAKEN)) or "")
+
+
+def _audit_texts(panel: OnShiftPanel) -> list[str]:
+    table = panel.audit
+    return [
+        " ".join(table.item(r, c).text() for c in range(table.columnCount()) if table.item(r, c))
+        for r in range(table.rowCount())
+    ]
+
+
+def _focus(qtbot: QtBot, console: HubConsole) -> None:
+    """Two windows in one test process: keys go to the active one (each console is its own process in a
+    control room)."""
+    console.window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is console.window, timeout=3_000)
+
+
+def _save(console: HubConsole, folder: Path, name: str) -> None:
+    console.window.grab().save(str(folder / f"{name}.png"))
+
+
+def test_f8_on_one_console_silences_the_other_and_claims_show_who_has_it(
+    qtbot: QtBot,
+    make_hub_console: MakeHubConsole,
+    server: SandboxProcess,
+    keys: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    ada, bo = make_hub_console("Ada Obi"), make_hub_console("Bo Eze")
+    for console in (ada, bo):
+        qtbot.waitUntil(lambda c=console: "Via hub 127.0.0.1" in c.window.status.hub_link.text(), timeout=10_000)
+        assert not _control(console).queue.table.isColumnHidden(Column.TAKEN)
+    # the badge comes from the hub's hello: the org key is a test key
+    qtbot.waitUntil(lambda: "via hub" in ada.window.windowTitle(), timeout=5_000)
+    qtbot.waitUntil(lambda: ada.window.status.budget.text().startswith("Hub "), timeout=3_000)
+
+    incident = _create(server, keys["operator"], subject={"name": "Chioma Hub"})["incident_id"]
+    ada_alarms, bo_alarms = ada.shell.ctx.alarms, bo.shell.ctx.alarms
+    qtbot.waitUntil(lambda: ada_alarms.is_ringing(incident) and bo_alarms.is_ringing(incident), timeout=10_000)
+    qtbot.waitUntil(lambda: "Chioma Hub" in ada.window.alarm_banner.text(), timeout=3_000)
+    _save(bo, tmp_path, "hub-bo-ringing")
+
+    _focus(qtbot, ada)
+    qtbot.keyClick(ada.window, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: not bo_alarms.is_ringing(incident), timeout=3_000)  # silenced on the other
+    qtbot.waitUntil(lambda: not ada_alarms.is_ringing(incident), timeout=3_000)
+    lines = bo_alarms.log_lines(incident)
+    assert any("Ada Obi" in line and "desk-Ada" in line for line in lines), lines
+
+    # Ctrl+T takes the selected incident: the other console's queue says who has it
+    ada_control, bo_control = _control(ada), _control(bo)
+    ada_control.queue.select(incident)
+    qtbot.keyClick(ada_control.queue.table, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: _taken_cell(bo, incident).startswith("Ada Obi · "), timeout=3_000)
+    assert _taken_cell(ada, incident).startswith("You · ")
+    _focus(qtbot, bo)
+    bo_control.queue.select(incident)
+    qtbot.keyClick(bo_control.queue.table, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "Not taken: Taken by Ada Obi (desk-Ada)" in bo.window.status.notice.text(), timeout=3_000)
+    _save(bo, tmp_path, "hub-bo-queue-claimed")
+
+    # the supervisor sees who is on shift and what they did
+    bo.window.show_workspace("supervisor")
+    panel = bo.window.findChild(OnShiftPanel)
+    assert panel is not None
+    qtbot.waitUntil(lambda: "Ada Obi" in panel.people.text() and "Bo Eze" in panel.people.text(), timeout=3_000)
+    qtbot.waitUntil(lambda: any("Ada Obi" in t and "took the incident" in t for t in _audit_texts(panel)), timeout=3_000)
+    assert any("acknowledged the alarm" in t for t in _audit_texts(panel))
+    _save(bo, tmp_path, "hub-bo-supervisor")
+
+    # Ctrl+T again releases it; the other console's cell empties
+    _focus(qtbot, ada)
+    ada_control.queue.select(incident)
+    qtbot.keyClick(ada_control.queue.table, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: _taken_cell(bo, incident) == "", timeout=3_000)
+
+
+def test_a_revoked_token_is_said_in_the_hubs_words(
+    qtbot: QtBot, make_hub_console: MakeHubConsole, hub: Hub, tmp_path: Path
+) -> None:
+    ada = make_hub_console("Ada Obi")
+    qtbot.waitUntil(lambda: "Via hub" in ada.window.status.hub_link.text(), timeout=10_000)
+    hub.cli("revoke-operator", "Ada Obi")
+    qtbot.waitUntil(
+        lambda: "This hub token was revoked" in ada.window.status.connection.text(), timeout=5_000
+    )
+    text = ada.window.status.connection.text()
+    assert text.startswith("The control-room hub refused this operator token")
+    assert "refused this operator token" in ada.window.status.hub_link.text()
+    box = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    )
+    assert "This hub token was revoked" in box.text()
+    assert "sety_hub_…" in box.text()  # which token, never the whole of it
+    _save(ada, tmp_path, "hub-ada-revoked")
+    settings = next(b for b in box.findChildren(QPushButton) if b.text() == "Connection settings…")
+    qtbot.mouseClick(settings, Qt.MouseButton.LeftButton)
+    assert ada.connection_dialogs == [True]
+    assert ada.switched == []  # a refused token never falls back to anything

@@ -67,6 +67,8 @@ def _auth_header(api_key: str | None) -> dict[str, str]:
 class BaseClient:
     """Connection, authentication, rate budget, retries and error mapping shared by every operation."""
 
+    SERVER_NAME: ClassVar[str] = "the Sety API"
+    """What errors call the server (a control-room hub's client says "the control-room hub")."""
     ACTED_AT_HEADER: ClassVar[str | None] = None
     """The header that carries when the operator acted, on servers that keep it (a control-room hub:
     `X-Sety-Acted-At`); None for Sety itself, whose contract has no such header."""
@@ -221,7 +223,7 @@ class BaseClient:
         except httpx.InvalidURL as exc:
             raise RequestValidationError(f"The request address is invalid ({exc})") from exc
         except httpx.HTTPError as exc:
-            error = transport_error(exc, operation)
+            error = self._named(transport_error(exc, operation))
             log.warning("%s: %s", operation, error)
             raise error from exc
         if metered:
@@ -242,6 +244,15 @@ class BaseClient:
 
     # ----------------------------------------------------------------- answers
 
+    def _named(self, error: SetyError) -> SetyError:
+        """`error` with the server called what it is (the default words say "the Sety API")."""
+        name = self.SERVER_NAME
+        if name != BaseClient.SERVER_NAME:
+            error.message = error.message.replace("The Sety API", name[:1].upper() + name[1:]).replace(
+                "the Sety API", name
+            )
+        return error
+
     def _error(self, response: httpx.Response, operation: str) -> SetyError:
         """The typed error for a non-2xx answer, readable even when the body is not JSON."""
         status = response.status_code
@@ -251,13 +262,15 @@ class BaseClient:
         if 300 <= status < 400 and message is None:
             location = response.headers.get("Location", "another address")
             message = f"The Sety API redirected the request to {location}; check the API address"
-        error = error_for_status(
-            status,
-            message,
-            field=field,
-            request_id=request_id,
-            operation=operation,
-            retry_after=retry_after,
+        error = self._named(
+            error_for_status(
+                status,
+                message,
+                field=field,
+                request_id=request_id,
+                operation=operation,
+                retry_after=retry_after,
+            )
         )
         # A refusal (4xx) is an answer the caller handles; a server fault (5xx) is worth a warning.
         level = logging.WARNING if status >= 500 or status == 429 else logging.INFO

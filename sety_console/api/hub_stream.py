@@ -114,8 +114,12 @@ class HubContractClient(SetyClient):
     """`SetyClient` pointed at a hub: same contract, operator token, the workstation named on each call."""
 
     ACTED_AT_HEADER = ACTED_AT_HEADER
+    SERVER_NAME = "the control-room hub"
 
     def __init__(self, contract_url: str, token: str, *, workstation: str = "", **options: Any) -> None:
+        # The hub keeps every write by its idempotency key and does the ambiguous-failure checks itself,
+        # once: a workstation may resend a keyed write at once instead of waiting to look it up.
+        options.setdefault("idempotency_honoured", True)
         super().__init__(contract_url, token, **options)
         if workstation:
             self._http.headers[WORKSTATION_HEADER] = workstation

@@ -34,6 +34,7 @@ from sety_console.core.connection import ConnectionStatus
 from sety_console.core.hub_link import OFFLINE_STATES, LinkState
 from sety_console.core.hub_session import HubSession
 from sety_console.core.hub_words import UP, hub_host, hub_message, link_words
+from sety_console.core.wording import category_name
 from sety_console.credentials import load_own_key
 from sety_console.ui.common.slots import run_task
 from sety_console.ui.hub_signals import HubSignals
@@ -81,7 +82,7 @@ class HubWiring(QObject):
         self.signals = HubSignals(self.hub, self)
         self.claims = QueueClaims(shell.control_room.queue, self.hub, self._me, self)
         self.claims.message.connect(lambda text: ctx.tell(text, 12))
-        self.on_shift = OnShiftPanel()
+        self.on_shift = OnShiftPanel(self._describe)
         supervisor = shell.rooms.get("supervisor")
         if supervisor is not None:
             right = Qt.DockWidgetArea.RightDockWidgetArea
@@ -104,6 +105,14 @@ class HubWiring(QObject):
         with contextlib.suppress(RuntimeError):
             self._timer.stop()
             self.signals.detach()
+
+    def _describe(self, target_id: str) -> str:
+        """`SOS — Chioma Okafor` for an incident this console knows, else the id as the hub gave it."""
+        incident = self.hub.session.incidents.get(target_id)
+        if incident is None:
+            return target_id
+        who = incident.subject.name or incident.location.address or target_id
+        return f"{category_name(incident.category)} — {who}"
 
     def _me(self) -> str:
         hello = self.hub.link.hello

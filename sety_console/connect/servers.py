@@ -28,7 +28,8 @@ SANDBOX_ROLES = ("admin", "operator", "guard", "supervisor")
 _NOT_YET_STARTED = "http://127.0.0.1:1/v1/external"  # replaced as soon as the sandbox child reports
 CONTRACT_SUFFIX = "/v1/external"
 HUB_LABEL = "Control-room hub — environment not known yet"
-HUB_LABELS = {"live": "LIVE — via the control-room hub", "test": "TEST — nothing is dispatched (via hub)"}
+HUB_LABELS = {"live": "LIVE", "test": "TEST — nothing is dispatched"}
+"""The badge once the hub's hello told its org key's environment (the status bar says "via hub")."""
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ class UnsharedAlarmActions:
         self._path = path
         self._worker = DiskWorker("hub-alarm-queue")
         self._db: sqlite3.Connection | None = None
+        self._closed = False
 
     async def add(self, record: AlarmRecord) -> int:
         """Keep `record` until the hub confirms it; its number (`StorageError` when the disk refuses)."""
@@ -73,6 +74,10 @@ class UnsharedAlarmActions:
         return await self._worker.run(self._pending)
 
     async def close(self) -> None:
+        """Close the file (a second call does nothing)."""
+        if self._closed:
+            return
+        self._closed = True
         await self._worker.run(self._close)
         self._worker.shutdown()
 

@@ -28,9 +28,9 @@ def link_words(state: LinkState | None, host: str, *, connected_once: bool) -> t
     if state in UP:
         return f"Via hub {host}", "online"
     if state is LinkState.REFUSED:
-        return f"Hub {host} refused this operator token", "offline"
+        return "Hub refused the token", "offline"
     if state is LinkState.DROPPED or (state is LinkState.CONNECTING and connected_once):
-        return f"Hub {host} unreachable — reconnecting", "offline"
+        return "Hub unreachable — reconnecting", "offline"
     return f"Via hub {host} — connecting…", "degraded"
 
 

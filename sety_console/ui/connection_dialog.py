@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QRadioButton,
@@ -30,10 +29,9 @@ _INTRO = {
         "file. Leave this dialog with Cancel to use the local sandbox with demo data."
     ),
     HUB: (
-        "Enter the control-room hub's address (several, separated by commas, when the control room runs "
-        "a standby hub) and your operator token from the hub's administrator. Alarms, acknowledgements "
-        "and who has taken each incident are then shared with every workstation on the hub. The token is "
-        "saved in this computer's keyring, never in a file."
+        "Enter the control-room hub's address (a standby hub's after a comma) and the operator token its "
+        "administrator gave you. Acknowledgements and who has taken each incident are shared with every "
+        "workstation on the hub. The token is saved in this computer's keyring, never in a file."
     ),
 }
 _LABELS = {DIRECT: ("API address", "API key"), HUB: ("Hub address(es)", "Operator token")}
@@ -57,7 +55,7 @@ class ConnectionDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Connect to Sety")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(600)
         self._checker = checker
         self._texts = {DIRECT: url or DEFAULT_API_URL, HUB: hub_urls}
         self.direct = QRadioButton("Sety API directly (this workstation's own key)")
@@ -65,7 +63,7 @@ class ConnectionDialog(QDialog):
         modes = QButtonGroup(self)
         for button in (self.direct, self.via_hub):
             modes.addButton(button)
-        choice = QHBoxLayout()
+        choice = QVBoxLayout()
         choice.addWidget(self.direct)
         choice.addWidget(self.via_hub)
         self.intro = QLabel("")
@@ -117,6 +115,7 @@ class ConnectionDialog(QDialog):
         self.url.setPlaceholderText(_PLACEHOLDERS[mode][0])
         self.key.setPlaceholderText(_PLACEHOLDERS[mode][1])
         self.result_label.clear()
+        self.adjustSize()  # the other mode's sentences may take more lines
 
     @async_slot()
     async def _check_then_accept(self) -> None:

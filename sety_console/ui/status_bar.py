@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from sety_console.core.local_time import to_local
 
+CONNECTION_MIN_WIDTH = 300
+"""Pixels the connection sentence always keeps (it wraps onto more lines rather than vanish)."""
 LEVEL_STYLE = {
     "online": "",
     "degraded": "color: #d29922; font-weight: 700;",
@@ -57,6 +59,7 @@ class ConsoleStatusBar(QStatusBar):
         for label in (self.connection, self.notice):  # long sentences wrap: never cut, never wider
             label.setWordWrap(True)
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.connection.setMinimumWidth(CONNECTION_MIN_WIDTH)  # the facts beside it never squeeze it away
         self.notice.hide()
         self.addWidget(self.dot)
         self.addWidget(self.connection, 1)

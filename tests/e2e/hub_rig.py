@@ -92,9 +92,7 @@ MakeHubConsole = Callable[..., HubConsole]
 
 
 @pytest.fixture
-def make_hub_console(
-    qtbot: QtBot, qloop: Any, hub: Hub, tmp_path: Path
-) -> Iterator[MakeHubConsole]:
+def make_hub_console(qtbot: QtBot, qloop: Any, hub: Hub, tmp_path: Path) -> Iterator[MakeHubConsole]:
     """A whole console window on `hub` for an operator (a token is issued unless given)."""
     built: list[HubConsole] = []
 
@@ -107,7 +105,13 @@ def make_hub_console(
             hub.contract_url, token, data_dir=tmp_path / station, operator_name=name, workstation=station
         )
         server = Server(
-            session.client, "hub", HUB_LABEL, tmp_path / station, f"hub:{station}", hub=session, hub_choice=choice
+            session.client,
+            "hub",
+            HUB_LABEL,
+            tmp_path / station,
+            f"hub:{station}",
+            hub=session,
+            hub_choice=choice,
         )
         server.key_hint = hint(token)
         ini = QSettings(str(tmp_path / f"{station}.ini"), QSettings.Format.IniFormat)

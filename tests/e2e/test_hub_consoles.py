@@ -16,7 +16,7 @@ from sety_console.ui.supervisor.on_shift import OnShiftPanel
 from sety_console.ui.workspaces.control_room import ControlRoom
 from tests.sandbox_process import SandboxProcess
 
-from .hub_rig import Hub, HubConsole, MakeHubConsole, hub, make_hub_console  # noqa: F401 (fixtures)
+from .hub_rig import Hub, HubConsole, MakeHubConsole
 from .test_control_room import _create
 
 
@@ -36,10 +36,8 @@ def _taken_cell(console: HubConsole, incident_id: str) -> str:
 
 def _audit_texts(panel: OnShiftPanel) -> list[str]:
     table = panel.audit
-    return [
-        " ".join(table.item(r, c).text() for c in range(table.columnCount()) if table.item(r, c))
-        for r in range(table.rowCount())
-    ]
+    rows = [[table.item(r, c) for c in range(table.columnCount())] for r in range(table.rowCount())]
+    return [" ".join(item.text() for item in row if item is not None) for row in rows]
 
 
 def _focus(qtbot: QtBot, console: HubConsole) -> None:
@@ -61,16 +59,20 @@ def test_f8_on_one_console_silences_the_other_and_claims_show_who_has_it(
     tmp_path: Path,
 ) -> None:
     ada, bo = make_hub_console("Ada Obi"), make_hub_console("Bo Eze")
-    for console in (ada, bo):
-        qtbot.waitUntil(lambda c=console: "Via hub 127.0.0.1" in c.window.status.hub_link.text(), timeout=10_000)
-        assert not _control(console).queue.table.isColumnHidden(Column.TAKEN)
+    qtbot.waitUntil(
+        lambda: all("Via hub 127.0.0.1" in c.window.status.hub_link.text() for c in (ada, bo)), timeout=10_000
+    )
+    assert not any(_control(c).queue.table.isColumnHidden(Column.TAKEN) for c in (ada, bo))
     # the badge comes from the hub's hello: the org key is a test key
-    qtbot.waitUntil(lambda: "via hub" in ada.window.windowTitle(), timeout=5_000)
+    qtbot.waitUntil(lambda: ada.window.environment_badge.property("environment") == "test", timeout=5_000)
+    assert ada.window.drills_forced  # a test key: the badge says every incident is a drill
     qtbot.waitUntil(lambda: ada.window.status.budget.text().startswith("Hub "), timeout=3_000)
 
     incident = _create(server, keys["operator"], subject={"name": "Chioma Hub"})["incident_id"]
     ada_alarms, bo_alarms = ada.shell.ctx.alarms, bo.shell.ctx.alarms
-    qtbot.waitUntil(lambda: ada_alarms.is_ringing(incident) and bo_alarms.is_ringing(incident), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: ada_alarms.is_ringing(incident) and bo_alarms.is_ringing(incident), timeout=10_000
+    )
     qtbot.waitUntil(lambda: "Chioma Hub" in ada.window.alarm_banner.text(), timeout=3_000)
     _save(bo, tmp_path, "hub-bo-ringing")
 
@@ -90,15 +92,25 @@ def test_f8_on_one_console_silences_the_other_and_claims_show_who_has_it(
     _focus(qtbot, bo)
     bo_control.queue.select(incident)
     qtbot.keyClick(bo_control.queue.table, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: "Not taken: Taken by Ada Obi (desk-Ada)" in bo.window.status.notice.text(), timeout=3_000)
+    qtbot.waitUntil(
+        lambda: "Not taken: Taken by Ada Obi (desk-Ada)" in bo.window.status.notice.text(), timeout=3_000
+    )
     _save(bo, tmp_path, "hub-bo-queue-claimed")
 
     # the supervisor sees who is on shift and what they did
     bo.window.show_workspace("supervisor")
     panel = bo.window.findChild(OnShiftPanel)
     assert panel is not None
-    qtbot.waitUntil(lambda: "Ada Obi" in panel.people.text() and "Bo Eze" in panel.people.text(), timeout=3_000)
-    qtbot.waitUntil(lambda: any("Ada Obi" in t and "took the incident" in t for t in _audit_texts(panel)), timeout=3_000)
+    qtbot.waitUntil(
+        lambda: "Ada Obi" in panel.people.text() and "Bo Eze" in panel.people.text(), timeout=3_000
+    )
+    qtbot.waitUntil(
+        lambda: any(
+            "Ada Obi" in t and "took the incident" in t and "SOS — Chioma Hub" in t
+            for t in _audit_texts(panel)
+        ),
+        timeout=3_000,
+    )
     assert any("acknowledged the alarm" in t for t in _audit_texts(panel))
     _save(bo, tmp_path, "hub-bo-supervisor")
 
@@ -115,18 +127,18 @@ def test_a_revoked_token_is_said_in_the_hubs_words(
     ada = make_hub_console("Ada Obi")
     qtbot.waitUntil(lambda: "Via hub" in ada.window.status.hub_link.text(), timeout=10_000)
     hub.cli("revoke-operator", "Ada Obi")
-    qtbot.waitUntil(
-        lambda: "This hub token was revoked" in ada.window.status.connection.text(), timeout=5_000
-    )
+    # the hub's own words: "This hub token was revoked" on the open stream, or "Missing, invalid or revoked
+    # hub token" when it was revoked while the stream reconnected
+    qtbot.waitUntil(lambda: "revoked" in ada.window.status.connection.text(), timeout=5_000)
     text = ada.window.status.connection.text()
     assert text.startswith("The control-room hub refused this operator token")
-    assert "refused this operator token" in ada.window.status.hub_link.text()
-    box = next(
-        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
-    )
-    assert "This hub token was revoked" in box.text()
+    assert ada.window.status.hub_link.text() == "Hub refused the token"
+    box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+    assert "revoked" in box.text()
+    assert (ada.hub.session.connection.status.last_error or "?").rstrip(".") in text
     assert "sety_hub_…" in box.text()  # which token, never the whole of it
     _save(ada, tmp_path, "hub-ada-revoked")
+    box.grab().save(str(tmp_path / "hub-ada-revoked-box.png"))
     settings = next(b for b in box.findChildren(QPushButton) if b.text() == "Connection settings…")
     qtbot.mouseClick(settings, Qt.MouseButton.LeftButton)
     assert ada.connection_dialogs == [True]

@@ -281,7 +281,10 @@ class IncidentQueue(QWidget):
             self.set_filters(self._model.filters())
 
     def show_claims(self, shown: bool) -> None:
-        """Show the "Taken by" column (who has each incident, on a control-room hub)."""
+        """Show the "Taken by" column (who has each incident, on a control-room hub), right after the
+        status: a narrow queue scrolls sideways, and who has an incident must never be off screen."""
+        header = self.table.horizontalHeader()
+        header.moveSection(header.visualIndex(Column.TAKEN), header.visualIndex(Column.STATUS) + 1)
         self.table.setColumnHidden(Column.TAKEN, not shown)
         self.table.fit_columns()
 

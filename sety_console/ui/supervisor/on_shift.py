@@ -8,7 +8,7 @@ when the hub stored it noticeably later (an action made while the hub was unreac
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -44,7 +44,7 @@ ACTION_WORDS = {
     "check_in": "checked a visitor in",
     "check_out": "checked a visitor out",
 }
-COLUMNS = ("Time", "Who", "Did", "Incident / item", "Detail")
+COLUMNS = ("Time", "Who", "Did", "What", "Detail")
 
 
 def action_words(action: str) -> str:
@@ -52,12 +52,12 @@ def action_words(action: str) -> str:
 
 
 def shift_words(people: Iterable[OnShift]) -> str:
-    """`On shift (2): Ada Obi at desk-1 since 06:58 · Bo at desk-2 since 07:02`."""
+    """`On shift (2):` then one `• Ada Obi at desk-1 since 06:58` line per workstation."""
     ordered = sorted(people, key=lambda person: (person.operator.casefold(), person.workstation))
-    lines = [f"{p.operator}{_at(p.workstation)} since {to_local(p.connected_at):%H:%M}" for p in ordered]
+    lines = [f"• {p.operator}{_at(p.workstation)} since {to_local(p.connected_at):%H:%M}" for p in ordered]
     if not lines:
         return "On shift: nobody is connected to the control-room hub."
-    return f"On shift ({len(lines)}): " + " · ".join(lines)
+    return f"On shift ({len(lines)}):\n" + "\n".join(lines)
 
 
 def _at(workstation: str) -> str:
@@ -73,9 +73,13 @@ def audit_time(record: AuditRecord) -> str:
 class OnShiftPanel(QWidget):
     """Who is connected to the hub now, and the control room's shared audit log."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, describe: Callable[[str], str] = lambda target_id: target_id, parent: QWidget | None = None
+    ) -> None:
+        """`describe(target_id)` names an incident or item for a person (`SOS — Chioma Okafor`)."""
         super().__init__(parent)
         self.setObjectName("OnShiftPanel")
+        self._describe = describe
         self.people = QLabel(shift_words(()))
         self.people.setWordWrap(True)
         self.people.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -113,8 +117,11 @@ class OnShiftPanel(QWidget):
             return
         self._seen.add(key)
         who = f"{record.actor} ({record.workstation})" if record.workstation else record.actor
-        cells = (audit_time(record), who, action_words(record.action), record.target_id, record.detail)
-        tip = f"Acted {record.acted_at:%Y-%m-%d %H:%M:%S} UTC, recorded {record.stored_at:%H:%M:%S} UTC"
+        target = self._describe(record.target_id) if record.target_id else ""
+        cells = (audit_time(record), who, action_words(record.action), target, record.detail)
+        tip = f"Acted {record.acted_at:%Y-%m-%d %H:%M:%S} UTC, recorded {record.stored_at:%H:%M:%S} UTC" + (
+            f"\n{record.target_id}" if record.target_id else ""
+        )
         key_time = -record.acted_at.timestamp()
         row = bisect.bisect_right(self._order, key_time)  # in time order, whatever order they arrive in
         self._order.insert(row, key_time)

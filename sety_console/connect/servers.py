@@ -120,17 +120,17 @@ def hub_server(
 
     url = url or choice.urls[0]
     folder = profile_dir(choice.profile)
+    server_id = f"hub:{choice.profile}"  # one picture, whichever address answers (or a stand-in key)
     hub = connect_to_hub(
         url,
         choice.token,
         data_dir=folder,
         operator_name=settings.operator_name,
         workstation=settings.workstation,
+        server_id=server_id,
     )
     label = HUB_LABELS.get(environment, HUB_LABEL)
-    server = Server(
-        hub.client, environment or "hub", label, folder, f"hub:{choice.profile}", hub=hub, hub_choice=choice
-    )
+    server = Server(hub.client, environment or "hub", label, folder, server_id, hub=hub, hub_choice=choice)
     server.key_hint = hint(choice.token)
     return server
 

@@ -91,8 +91,10 @@ def connect_to_hub(
     ssl_context: ssl.SSLContext | None = None,
     tap: Callable[[str], None] | None = None,
     client_options: dict[str, Any] | None = None,
+    server_id: str | None = None,
 ) -> HubSession:
-    """Build (not start) a session on a hub: `contract_url` is `https://hub:8443/v1/external`."""
+    """Build (not start) a session on a hub: `contract_url` is `https://hub:8443/v1/external`;
+    `server_id` names whose picture the snapshot holds (default: this address)."""
     clock = clock or SystemClock()
     options = dict(client_options or {})
     client = HubContractClient(contract_url, token, workstation=workstation, **options)
@@ -107,6 +109,7 @@ def connect_to_hub(
         clock=clock,
         poll_plan=PollPlan(),
         alarm_log=alarm_log,
+        server_id=server_id,
     )
 
     def open_stream(*, since: int | None) -> AsyncIterator[StreamMessage]:

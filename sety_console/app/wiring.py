@@ -8,7 +8,6 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 
 from sety_console.config import Settings, save_settings
@@ -33,7 +32,6 @@ async def build_shell(
     window: MainWindow,
     session: ConsoleSession,
     settings: Settings,
-    qsettings: QSettings,
     *,
     source: str = "",
     zone: LocalZone | None = None,
@@ -57,7 +55,7 @@ async def build_shell(
         parent=window,
     )
     ctx = ShellContext(
-        session, signals, settings, window, alarms, qsettings, source, tiles=tiles, zone=zone or LocalZone()
+        session, signals, settings, window, alarms, source, tiles=tiles, zone=zone or LocalZone()
     )
     set_failure_reporter(lambda message: ctx.tell(message, 20))
     control = ControlRoom(ctx)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console import __version__
-from sety_console.core.rules import drills_forced
 from sety_console.ui.shortcuts_overlay import Shortcut, ShortcutsOverlay
 from sety_console.ui.status_bar import ConsoleStatusBar
 from sety_console.ui.window_fit import client_rect, first_frame, fit_rect, screen_key
@@ -232,6 +231,8 @@ class MainWindow(QMainWindow):
 
     def set_environment(self, environment: str, text: str) -> None:
         """`environment` is live, test or sandbox; the badge colour follows it."""
+        from sety_console.core.rules import drills_forced  # (the api models load after the first paint)
+
         self.drills_forced = drills_forced(environment)
         if self.drills_forced:  # said once, here, instead of on every row
             self.environment_badge.setText(TRAINING_BADGE)

@@ -101,3 +101,25 @@ def test_hub_tokens_are_kept_in_the_keyring_and_redacted_from_logs(
 def test_a_malformed_hub_token_is_refused_with_words() -> None:
     with pytest.raises(credentials.CredentialError, match="control-room hub token"):
         credentials.save_api_key("https://hub.example", "sety_hub_short")
+
+
+def test_saved_places_and_views_move_from_the_ini_to_settings_json_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One settings store: settings.json; QSettings keeps only the window's geometry and docks."""
+    from PySide6.QtCore import QSettings
+
+    from sety_console.app.console import ConsoleApp
+    from sety_console.config import Settings, load_settings
+
+    monkeypatch.setattr("sety_console.config.settings_path", lambda: tmp_path / "settings.json")
+    ini = QSettings(str(tmp_path / "workstation.ini"), QSettings.Format.IniFormat)
+    ini.setValue("supervisor/places", '[{"name": "Yaba", "lat": 6.5, "lng": 3.38}]')
+    ini.setValue("supervisor/saved_views", "[]")
+    ini.setValue("window/geometry", b"kept")
+    app = ConsoleApp(None, Settings(), print)  # type: ignore[arg-type]
+    app._adopt_lists_from(ini)
+    assert load_settings().saved_places == [{"name": "Yaba", "lat": 6.5, "lng": 3.38}]
+    assert ini.value("supervisor/places") is None
+    assert ini.value("supervisor/saved_views") is None
+    assert ini.value("window/geometry") == b"kept"

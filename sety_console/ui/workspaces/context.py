@@ -6,8 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QSettings
-
 from sety_console.config import Settings
 from sety_console.core.local_time import LocalZone
 from sety_console.core.session import ConsoleSession
@@ -24,14 +22,13 @@ def utc_now() -> datetime:
 
 @dataclass
 class ShellContext:
-    """Shared by the workspace controllers; built once by `build_workspaces`."""
+    """Shared by the workspace controllers; built once by `app.wiring.build_shell`."""
 
     session: ConsoleSession
     signals: SessionSignals
     settings: Settings
     window: MainWindow
     alarms: AlarmController
-    qsettings: QSettings
     source: str = ""
     """What the environment badge says (live / test / sandbox), printed on reports."""
     tiles: TileLibrary | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -23,7 +22,7 @@ from .factory import Store, make_incident
 
 
 @pytest.fixture
-def queue(qtbot: QtBot, model: IncidentQueueModel) -> Iterator[IncidentQueue]:
+def queue(qtbot: QtBot, model: IncidentQueueModel) -> IncidentQueue:
     widget = IncidentQueue(model)
     qtbot.addWidget(widget)
     widget.resize(1400, 700)
@@ -67,14 +66,14 @@ def test_next_previous_and_their_shortcuts(
     qtbot: QtBot, queue: IncidentQueue, model: IncidentQueueModel
 ) -> None:
     queue.select_next()
-    assert queue.current_id() == model.incident_at(0).incident_id  # type: ignore[union-attr]
+    assert queue.current_id() == model.incident_at(0).incident_id
     queue.select_next()
     queue.select_next()
     queue.select_previous()
-    assert queue.current_id() == model.incident_at(1).incident_id  # type: ignore[union-attr]
+    assert queue.current_id() == model.incident_at(1).incident_id
     queue.table.setFocus()
     qtbot.keyClick(queue.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
-    assert queue.current_id() == model.incident_at(2).incident_id  # type: ignore[union-attr]
+    assert queue.current_id() == model.incident_at(2).incident_id
     keys = {a.text(): a.shortcut() for a in queue.shortcut_actions()}
     assert keys == {
         "Next incident": QKeySequence("Alt+Down"),
@@ -88,7 +87,7 @@ def test_search_focus_typing_and_enter(qtbot: QtBot, queue: IncidentQueue, model
     assert queue.filter_bar.search.hasFocus()
     qtbot.keyClicks(queue.filter_bar.search, "Chioma")
     qtbot.waitUntil(lambda: queue.filters().search == "Chioma", timeout=2000)
-    names = {model.incident_at(r).subject.name for r in range(model.rowCount())}  # type: ignore[union-attr]
+    names = {model.incident_at(r).subject.name for r in range(model.rowCount())}
     assert names == {"Chioma Okafor"}
     activated: list[str] = []
     queue.activated.connect(activated.append)
@@ -106,7 +105,7 @@ def test_set_filters_moves_the_controls_and_keeps_a_visible_selection(
     queue.select_next()
     first = queue.current_id()
     assert first is not None
-    severity = model.incident_at(0).severity.value  # type: ignore[union-attr]
+    severity = model.incident_at(0).severity.value
     saved = QueueFilters(status=StatusGroup.ALL, severities=frozenset({severity}), drills=DrillFilter.HIDDEN)
     queue.set_filters(QueueFilters.from_dict(saved.to_dict()))
     assert queue.filters() == saved
@@ -126,7 +125,7 @@ def test_filter_bar_controls_change_the_model(
     closed = next(b for b in bar._status.buttons() if b.text() == "Closed")
     qtbot.mouseClick(closed, Qt.MouseButton.LeftButton)
     assert model.filters().status is StatusGroup.CLOSED
-    assert all(model.incident_at(r).status.is_terminal for r in range(model.rowCount()))  # type: ignore[union-attr]
+    assert all(model.incident_at(r).status.is_terminal for r in range(model.rowCount()))
     bar.category._actions["medical"].setChecked(True)
     assert model.filters().categories == {"medical"}
     bar.drills.setCurrentIndex(bar.drills.findData("only"))

@@ -222,6 +222,7 @@ class ConsoleApp:
             run_task(self._change_connection(window, finish), "changing the connection")
 
         switching = window.connection_settings_requested.connect(change_connection)
+        closing = window.closing.connect(lambda: finish(0))  # also while still connecting
         hub_extras = None
         if server.hub_choice is not None:  # a control-room hub, or a direct key standing in for one
             from .hub_wiring import wire_hub
@@ -246,11 +247,11 @@ class ConsoleApp:
                 path, size = screenshot_path(args.screenshot), getattr(args, "window_size", None)
                 return await checks.screenshot(shell, path, SCREENSHOT_TIMEOUT_S, size)
             window.close_guard = QuitGuard(window, session).may_close
-            window.closing.connect(lambda: finish(0))
             _close_on_termination(window)
             return await outcome
         finally:
             window.connection_settings_requested.disconnect(switching)
+            window.closing.disconnect(closing)
             connecting.cancel()
             if hub_extras is not None:
                 hub_extras.close()

@@ -33,7 +33,7 @@ from sety_console.connect.servers import (
 from sety_console.core.connection import ConnectionStatus
 from sety_console.core.hub_link import OFFLINE_STATES, LinkState
 from sety_console.core.hub_session import HubSession
-from sety_console.core.hub_words import UP, hub_host, hub_message, link_words
+from sety_console.core.hub_words import KEPT, UP, hub_host, hub_message, link_words
 from sety_console.core.wording import category_name
 from sety_console.credentials import load_own_key
 from sety_console.ui.common.slots import run_task
@@ -73,7 +73,8 @@ class HubWiring(QObject):
         self.host = hub_host(self.hub.contract_url)
         self.state: LinkState | None = None
         self._connected_once = False
-        self._down_since: float | None = time.monotonic()
+        self._down_since: float | None = None
+        """Since when the stream has failed to connect (not counting the first try's own time)."""
         self._next_stand_in = 0.0
         self._refusal_shown = False
         self._audit_loaded = False
@@ -125,7 +126,7 @@ class HubWiring(QObject):
         if state in UP:
             self._connected_once, self._down_since = True, None
             self._on_connected()
-        elif self._down_since is None:
+        elif state is LinkState.DROPPED and self._down_since is None:
             self._down_since = time.monotonic()
         if state is LinkState.REFUSED:
             self._offer_new_token()
@@ -195,8 +196,15 @@ class HubWiring(QObject):
                 return
         url = self.settings.api_url or DEFAULT_API_URL
         key = await asyncio.to_thread(load_own_key, url)
-        if key is None or self.state in UP:
+        if self.state in UP:
+            return
+        if key is None:
             log.info("the hub is unreachable and this workstation has no key of its own: waiting for the hub")
+            self.shell.ctx.tell(
+                f"The hub at {self.host} is unreachable and this workstation has no Sety key of its own: "
+                f"waiting for the hub; {KEPT}",
+                30,
+            )
             return
         log.warning("the hub is unreachable: polling Sety directly with this workstation's own key")
         self._switch(stand_in_server(choice, url, key))

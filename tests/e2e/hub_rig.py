@@ -117,7 +117,7 @@ def make_hub_console(qtbot: QtBot, qloop: Any, hub: Hub, tmp_path: Path) -> Iter
         ini = QSettings(str(tmp_path / f"{station}.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings=ini, log_dir=str(tmp_path))
         window.set_environment(server.environment, server.label)
-        building = qloop.create_task(build_shell(window, session.session, settings, ini, source="test"))
+        building = qloop.create_task(build_shell(window, session.session, settings, source="test"))
         qtbot.waitUntil(building.done, timeout=30_000)
         shell = building.result()
         console = HubConsole(name, session, window, shell, None, server)

@@ -39,7 +39,7 @@ def _alarms(window: MainWindow) -> AlarmController:
 
 def _quit(qtbot: QtBot, window: MainWindow, run: Any) -> None:
     window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3_000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=10_000)
     qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(run.done, timeout=20_000)
     assert run.result() == 0
@@ -101,12 +101,12 @@ def test_file_connection_moves_the_console_onto_the_hub_and_f8_is_shared(
     qtbot.waitUntil(
         lambda: ada_alarms.is_ringing(incident) and bo_alarms.is_ringing(incident), timeout=10_000
     )
-    qtbot.waitUntil(lambda: "Ngozi Shared" in ada.alarm_banner.text(), timeout=3_000)
+    qtbot.waitUntil(lambda: "Ngozi Shared" in ada.alarm_banner.text(), timeout=10_000)
     ada.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is ada, timeout=3_000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is ada, timeout=10_000)
     ada.grab().save(str(tmp_path / "hub-ada-window.png"))
     qtbot.keyClick(ada, Qt.Key.Key_F8)
-    qtbot.waitUntil(lambda: not bo_alarms.is_ringing(incident), timeout=3_000)
+    qtbot.waitUntil(lambda: not bo_alarms.is_ringing(incident), timeout=10_000)
     _quit(qtbot, ada, run)
 
 
@@ -126,7 +126,7 @@ def test_an_unreachable_hub_is_said_then_the_own_key_stands_in_until_the_hub_is_
 ) -> None:
     monkeypatch.setenv("SETY_API_KEY", hub.add_operator("Ada Obi"))  # the token from the environment
     monkeypatch.setattr(hub_wiring, "load_own_key", lambda url: keys["operator"])  # as if in the keyring
-    monkeypatch.setattr(hub_wiring, "STAND_IN_AFTER_S", 3.0)
+    monkeypatch.setattr(hub_wiring, "STAND_IN_AFTER_S", 6.0)
     monkeypatch.setattr(hub_wiring, "PROBE_HUB_EVERY_S", 1.0)
     monkeypatch.setattr("sety_console.config.settings_path", lambda: tmp_path / "settings.json")
     settings = Settings(

@@ -50,7 +50,8 @@ def _focus(qtbot: QtBot, console: HubConsole) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is console.window, timeout=10_000)
 
 
-def _save(console: HubConsole, folder: Path, name: str) -> None:
+def _save(qtbot: QtBot, console: HubConsole, folder: Path, name: str) -> None:
+    qtbot.wait(300)  # the status bar lays out texts set just now before the grab shows it
     console.window.grab().save(str(folder / f"{name}.png"))
 
 
@@ -77,7 +78,7 @@ def test_f8_on_one_console_silences_the_other_and_claims_show_who_has_it(
         lambda: ada_alarms.is_ringing(incident) and bo_alarms.is_ringing(incident), timeout=10_000
     )
     qtbot.waitUntil(lambda: "Chioma Hub" in ada.window.alarm_banner.text(), timeout=10_000)
-    _save(bo, tmp_path, "hub-bo-ringing")
+    _save(qtbot, bo, tmp_path, "hub-bo-ringing")
 
     _focus(qtbot, ada)
     qtbot.keyClick(ada.window, Qt.Key.Key_F8)
@@ -98,7 +99,7 @@ def test_f8_on_one_console_silences_the_other_and_claims_show_who_has_it(
     qtbot.waitUntil(
         lambda: "Not taken: Taken by Ada Obi (desk-Ada)" in bo.window.status.notice.text(), timeout=10_000
     )
-    _save(bo, tmp_path, "hub-bo-queue-claimed")
+    _save(qtbot, bo, tmp_path, "hub-bo-queue-claimed")
 
     # the supervisor sees who is on shift and what they did
     bo.window.show_workspace("supervisor")
@@ -115,7 +116,7 @@ def test_f8_on_one_console_silences_the_other_and_claims_show_who_has_it(
         timeout=10_000,
     )
     assert any("acknowledged the alarm" in t for t in _audit_texts(panel))
-    _save(bo, tmp_path, "hub-bo-supervisor")
+    _save(qtbot, bo, tmp_path, "hub-bo-supervisor")
 
     # Ctrl+T again releases it; the other console's cell empties
     _focus(qtbot, ada)
@@ -140,7 +141,7 @@ def test_a_revoked_token_is_said_in_the_hubs_words(
     assert "revoked" in box.text()
     assert (ada.hub.session.connection.status.last_error or "?").rstrip(".") in text
     assert "sety_hub_…" in box.text()  # which token, never the whole of it
-    _save(ada, tmp_path, "hub-ada-revoked")
+    _save(qtbot, ada, tmp_path, "hub-ada-revoked")
     box.grab().save(str(tmp_path / "hub-ada-revoked-box.png"))
     settings = next(b for b in box.findChildren(QPushButton) if b.text() == "Connection settings…")
     qtbot.mouseClick(settings, Qt.MouseButton.LeftButton)

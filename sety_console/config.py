@@ -80,6 +80,8 @@ class Settings(BaseSettings):
         default_factory=lambda: {"sos": "sos", "vehicle": "vehicle", "sla": "sla", "default": "default"}
     )
     alarm_repeat_seconds: int = 6
+    last_save_folder: str | None = None
+    """Where the operator last saved an export (CSV, PDF); save dialogs start there, else in Documents."""
     saved_places: list[dict[str, Any]] = Field(default_factory=list)
     """Supervisor: places saved on this workstation (name, lat, lng)."""
     saved_views: list[dict[str, Any]] = Field(default_factory=list)

@@ -17,7 +17,6 @@ from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDateTimeEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -41,6 +40,7 @@ from sety_console.core.local_time import LocalZone, utc_text
 from sety_console.core.wording import enum_label, error_text
 from sety_console.report_pdf import ReportError, build_report_document, write_pdf
 from sety_console.ui.common.palette import colors
+from sety_console.ui.common.save_dialog import ask_save_path
 from sety_console.ui.common.slots import run_task
 from sety_console.ui.common.theme import current_theme
 from sety_console.ui.supervisor.supervisor_session import SupervisorSession
@@ -81,8 +81,8 @@ class ChoiceButton(QToolButton):
 
 
 def _ask_pdf_path(parent: QWidget, suggestion: str) -> str | None:
-    path, _ = QFileDialog.getSaveFileName(parent, "Export handover as PDF", suggestion, "PDF files (*.pdf)")
-    return path or None
+    path = ask_save_path(parent, "Export handover as PDF", suggestion, "PDF files (*.pdf)")
+    return str(path) if path else None
 
 
 def qt_zone(zone: LocalZone) -> QTimeZone:

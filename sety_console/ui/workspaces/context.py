@@ -38,7 +38,8 @@ class ShellContext:
     now: Callable[[], datetime] = utc_now
     # Cross-workspace requests, set by `build_workspaces` once every workspace exists.
     show_on_map: Callable[[str], None] = field(default=lambda incident_id: None)
-    select_in_queue: Callable[[str], object] = field(default=lambda incident_id: None)
+    select_in_queue: Callable[[str], str] = field(default=lambda incident_id: "")
+    """Select an incident in the control room's queue; returns what happened, in words."""
     new_incident_at: Callable[[float | None, float | None], None] = field(default=lambda lat, lng: None)
 
     @property

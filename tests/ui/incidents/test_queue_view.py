@@ -14,7 +14,7 @@ from sety_console.api.models import Incident
 from sety_console.core.changes import ChangeSet
 from sety_console.ui.incidents.queue_cells import INCIDENT_ID_ROLE
 from sety_console.ui.incidents.queue_columns import Column
-from sety_console.ui.incidents.queue_filters import DrillFilter, QueueFilters, StatusGroup
+from sety_console.ui.incidents.queue_filters import DrillFilter, FilterPart, QueueFilters, StatusGroup
 from sety_console.ui.incidents.queue_model import IncidentQueueModel
 from sety_console.ui.incidents.queue_view import _WIDTHS, IncidentQueue, fit_widths
 
@@ -227,3 +227,35 @@ def test_the_search_box_takes_a_second_line_on_a_narrow_queue(
     qtbot.waitUntil(lambda: queue.filter_bar.height() > one_line, timeout=1000)  # the second line shows
     assert queue.filter_bar.search.width() >= 200  # still a usable search box
     assert queue.minimumSizeHint().width() <= 640  # the bar never makes the window wider
+
+
+def test_an_empty_queue_says_which_filters_hide_how_many_and_clears_one(
+    qtbot: QtBot, queue: IncidentQueue, model: IncidentQueueModel, store: Store
+) -> None:
+    """Issue 13.6: a search that finds only a cancelled incident, with “Active” on: not a bare
+    "None of 40 match" but which filter hides how many, and a button that clears it."""
+    cancelled = next(i for i in store.items.values() if i.status.value == "cancelled")
+    closed = sum(1 for i in store.items.values() if i.status.value in ("resolved", "cancelled"))
+    queue.activateWindow()
+    qtbot.waitUntil(queue.isActiveWindow, timeout=3000)
+    assert not queue.empty_notice.isVisible()
+    qtbot.keyClick(queue, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    search = queue.filter_bar.search
+    qtbot.waitUntil(search.hasFocus, timeout=3000)
+    qtbot.keyClicks(search, cancelled.incident_id)
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert model.rowCount() == 0
+    notice = queue.empty_notice
+    assert notice.isVisible()
+    text = notice.text.text()
+    assert f"Of {len(store.items)} incidents, the “Active” filter hides {closed}" in text
+    assert f"the search “{cancelled.incident_id}” hides {len(store.items) - 1}." in text
+    assert set(notice.buttons) == {FilterPart.STATUS, FilterPart.SEARCH}
+    assert notice.buttons[FilterPart.STATUS].text() == "Clear the “Active” filter"
+    assert queue.grab().save("/tmp/sety-empty-queue.png")
+    qtbot.mouseClick(notice.buttons[FilterPart.STATUS], Qt.MouseButton.LeftButton)
+    assert model.rowCount() == 1
+    assert model.incident_at(0) == cancelled
+    assert queue.filters().status is StatusGroup.ALL
+    assert queue.filter_bar.search.text() == cancelled.incident_id  # the search stays
+    assert not notice.isVisible()

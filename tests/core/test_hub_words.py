@@ -47,7 +47,9 @@ def test_the_connection_sentence_says_where_the_trouble_is() -> None:
 
 
 def test_a_refused_token_is_said_in_the_hubs_words() -> None:
-    refused = _status(ConnectionState.UNAUTHORIZED, "Sety refused the API key …", "This hub token was revoked.")
+    refused = _status(
+        ConnectionState.UNAUTHORIZED, "Sety refused the API key …", "This hub token was revoked."
+    )
     text = hub_message(refused, LinkState.REFUSED, hub_reaches_sety=True)
     assert text.startswith("The control-room hub refused this operator token: “This hub token was revoked”.")
     assert "File → Connection…" in text

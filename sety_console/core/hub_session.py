@@ -6,6 +6,7 @@
     hub.session.alarms                 # the ISA-18.2 alarm book, its actions shared by every workstation
     hub.link.alarms / claims / on_shift and their events     # shared operator state, pushed
     hub.link.link_changed, hub.link.hello.environment        # "via hub" in the status bar, the badge
+    hub.alarm_log.unshared_changed                           # alarm actions the hub has not recorded yet
     await hub.acknowledge(incident_id, reason)               # for every workstation at once
     await hub.shelve(incident_id, reason, until)             # back to unacknowledged at `until`
     await hub.claim(incident_id) / hub.release(incident_id)  # "taken by Ada, 03:12" (409: someone has it)
@@ -18,6 +19,7 @@ under `/v1/external`); the workstation never holds the organisation's key, only 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 from collections.abc import AsyncIterator, Callable
@@ -30,6 +32,7 @@ from sety_console.api.hub_models import AlarmRecord, ClaimRecord, StreamMessage
 from sety_console.api.hub_stream import HubClient, HubContractClient, hub_stream
 
 from .clock import Clock, SystemClock
+from .hub_alarm_queue import UnsharedAlarmActions
 from .hub_alarms import HubAlarmLog, follow_shared_alarms
 from .hub_link import HubLink
 from .poll_plan import PollPlan
@@ -46,6 +49,9 @@ class HubSession:
     link: HubLink
     hub: HubClient
     client: HubContractClient
+    alarm_log: HubAlarmLog
+    unshared: UnsharedAlarmActions
+    contract_url: str = ""
 
     async def acknowledge(
         self, incident_id: str, reason: str, *, acted_at: datetime | None = None
@@ -69,6 +75,7 @@ class HubSession:
 
     async def close(self) -> None:
         await self.session.close()
+        await self.unshared.close()
         await self.hub.aclose()
         await self.client.aclose()
 
@@ -84,13 +91,16 @@ def connect_to_hub(
     ssl_context: ssl.SSLContext | None = None,
     tap: Callable[[str], None] | None = None,
     client_options: dict[str, Any] | None = None,
+    server_id: str | None = None,
 ) -> HubSession:
-    """Build (not start) a session on a hub: `contract_url` is `https://hub:8443/v1/external`."""
+    """Build (not start) a session on a hub: `contract_url` is `https://hub:8443/v1/external`;
+    `server_id` names whose picture the snapshot holds (default: this address)."""
     clock = clock or SystemClock()
     options = dict(client_options or {})
     client = HubContractClient(contract_url, token, workstation=workstation, **options)
     hub = HubClient(contract_url, token, workstation=workstation, **options)
-    alarm_log = HubAlarmLog(hub)
+    unshared = UnsharedAlarmActions(Path(data_dir) / "hub-alarms-unshared.sqlite3")
+    alarm_log = HubAlarmLog(hub, unshared)
     session = ConsoleSession(
         client,
         data_dir=data_dir,
@@ -99,6 +109,7 @@ def connect_to_hub(
         clock=clock,
         poll_plan=PollPlan(),
         alarm_log=alarm_log,
+        server_id=server_id,
     )
 
     def open_stream(*, since: int | None) -> AsyncIterator[StreamMessage]:
@@ -117,5 +128,19 @@ def connect_to_hub(
     )
 
     follow_shared_alarms(session.alarms, link, clock, alarm_log, workstation=workstation)
-    session.use_feed(link.run)  # scopes come with the hub's status: no probes, no cost
-    return HubSession(session=session, link=link, hub=hub, client=client)
+
+    async def feed() -> None:  # scopes come with the hub's status: no probes, no cost
+        async with asyncio.TaskGroup() as tasks:  # one failing ends both (the supervisor restarts them)
+            tasks.create_task(link.run())
+            tasks.create_task(alarm_log.keep_sharing(clock))
+
+    session.use_feed(feed)
+    return HubSession(
+        session=session,
+        link=link,
+        hub=hub,
+        client=client,
+        alarm_log=alarm_log,
+        unshared=unshared,
+        contract_url=contract_url,
+    )

@@ -110,7 +110,7 @@
     this.attach(layer);
   };
 
-  /* From Python: {up: true|false|null, since: "14:02 UTC"}: does the tile server answer? */
+  /* From Python: {up: true|false|null, since: "15:02 WAT"} (local time): does the tile server answer? */
   Basemap.prototype.setNetwork = function (v) {
     this.net = v || { up: null, since: "" };
     this.update();

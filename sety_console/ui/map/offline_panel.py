@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from sety_console.core.local_time import display_zone, local_text
 from sety_console.tiles.source import NetworkState
 
 
@@ -46,7 +47,9 @@ class OfflinePanel(QWidget):
         elif state.up:
             text = "Tile server reachable; street tiles are cached as they are seen."
         else:
-            since = datetime.fromtimestamp(state.down_since or 0, UTC).strftime("%H:%M UTC")
+            since = local_text(
+                datetime.fromtimestamp(state.down_since or 0, UTC), display_zone(), date_part=False
+            )
             text = (
                 f"Tile server unreachable since {since}: streets are shown where this computer has "
                 "kept them; elsewhere the coastline and area names."

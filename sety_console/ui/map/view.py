@@ -21,6 +21,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from sety_console.api.models import DangerZone, HeatmapResponse, Incident, RouteSafety, SafeZone
+from sety_console.core.local_time import display_zone, local_text
 from sety_console.core.map_text import LatLng
 from sety_console.tiles.library import TileLibrary
 from sety_console.tiles.source import NetworkState
@@ -205,7 +206,7 @@ class MapView(QWidget):
     def _on_tile_network(self, state: NetworkState) -> None:
         since = ""
         if state.down_since is not None:
-            since = datetime.fromtimestamp(state.down_since, UTC).strftime("%H:%M UTC")
+            since = local_text(datetime.fromtimestamp(state.down_since, UTC), display_zone(), date_part=False)
         self._set("tileNet", {"up": state.up, "since": since})
         self.tile_server_changed.emit(state)
 

@@ -32,7 +32,11 @@ def create_hub_app(config: HubConfig) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         hub = Hub(config, limiter)
         app.state.hub = hub
-        await hub.start()
+        try:
+            await hub.start()
+        except BaseException:
+            await hub.stop()
+            raise
         try:
             yield
         finally:

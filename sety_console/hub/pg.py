@@ -64,8 +64,8 @@ class Dedicated:
         raw, self._raw = self._raw, None
         if raw is not None:
             try:
-                raw.close()
-            except Exception:  # already broken: nothing to release
+                raw.invalidate()  # closed for good, no reset on a connection that may be broken
+            except Exception:
                 log.debug("closing a broken dedicated connection", exc_info=True)
 
     def dispose(self) -> None:

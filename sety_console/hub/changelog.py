@@ -137,9 +137,14 @@ class ChangeLog:
             raise NotLeader("this hub does not lead")
         async with self._lock:
             seq, at, body = await asyncio.to_thread(self._insert, kind, payload, persist, epoch)
-            if seq > self.head + 1:
-                await self._catch_up_locked(upto=seq - 1)
             change = Change(seq, kind, _message(seq, kind, body, at))
+            try:  # stored: from here on nothing may say otherwise (a retry would store it twice)
+                if seq > self.head + 1:
+                    await self._catch_up_locked(upto=seq - 1)
+            except Exception as exc:
+                log.warning("change %d is stored; it goes out with the next catch-up (%s)", seq, exc)
+                asyncio.get_running_loop().call_later(0.2, self.nudge)
+                return change
             self._dispatch(change, publish, None)
         self._appended += 1
         if self._appended % 1000 == 0:

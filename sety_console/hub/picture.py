@@ -167,6 +167,9 @@ class Picture:
         failures = 0
         while True:
             try:
+                if failures and await asyncio.to_thread(self._already_stored, pending):
+                    log.info("a %s change was stored after all (its answer was lost)", pending.kind)
+                    return
                 await self._write(pending)
                 return
             except NotLeader:
@@ -177,6 +180,20 @@ class Picture:
                 failures += 1
                 log.warning("could not store a %s change (%s); retrying in %.1f s", pending.kind, exc, delay)
                 await asyncio.sleep(delay)
+
+    def _already_stored(self, pending: _Pending) -> bool:
+        """Did an attempt whose answer was lost commit? Its rows are written with the change itself."""
+        if not pending.upsert and not pending.removed:
+            return False
+        with self._db.session() as session:
+            ids = [*pending.upsert, *pending.removed]
+            rows = session.scalars(
+                select(ItemRow).where(ItemRow.kind == pending.kind, ItemRow.item_id.in_(ids))
+            ).all()
+        held = {row.item_id: row.document for row in rows}
+        return all(held.get(i) == d for i, d in pending.upsert.items()) and not any(
+            i in held for i in pending.removed
+        )
 
     async def _write(self, pending: _Pending) -> None:
         kind, upsert, removed = pending.kind, pending.upsert, pending.removed

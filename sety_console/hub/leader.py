@@ -62,17 +62,7 @@ class Leadership:
 
     def claim_sqlite(self) -> None:
         """SQLite: take the one-hub lock (raises `SecondHubError` when another hub holds it)."""
-        path = self._db.sqlite_path
-        if path is None:
-            return
-        handle = open(path + ".hub-lock", "a+b")  # noqa: SIM115 (held for the hub's lifetime)
-        if not _try_lock(handle):
-            handle.close()
-            raise SecondHubError(
-                f"Another hub already serves the SQLite database {path}. SQLite is for one hub on one "
-                "machine; for several hubs give them one PostgreSQL database (README: two hubs)."
-            )
-        self._file = handle
+        self._file = lock_sqlite(self._db)
 
     async def run(self) -> None:
         """Lead or follow until cancelled."""
@@ -160,9 +150,30 @@ class Leadership:
         if self._lock is not None:
             self._lock.close()
         if self._file is not None:
-            _unlock(self._file)
-            self._file.close()
+            unlock_sqlite(self._file)
             self._file = None
+
+
+def lock_sqlite(db: HubDatabase) -> IO[bytes] | None:
+    """The one-hub lock of a SQLite database, held until `unlock_sqlite` (None for PostgreSQL).
+
+    Raises `SecondHubError`, saying so in words, when another hub holds it."""
+    path = db.sqlite_path
+    if path is None:
+        return None
+    handle = open(path + ".hub-lock", "a+b")  # noqa: SIM115 (held for the hub's lifetime)
+    if not _try_lock(handle):
+        handle.close()
+        raise SecondHubError(
+            f"Another hub already serves the SQLite database {path}. SQLite is for one hub on one "
+            "machine; several hubs need one PostgreSQL database (see the README's two-hub setup)."
+        )
+    return handle
+
+
+def unlock_sqlite(handle: IO[bytes]) -> None:
+    _unlock(handle)
+    handle.close()
 
 
 def _try_lock(handle: IO[bytes]) -> bool:

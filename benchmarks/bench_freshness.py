@@ -23,6 +23,7 @@ import logging
 import random
 import statistics
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -129,7 +130,7 @@ async def measure(
     }
 
 
-def _recorder(session: ConsoleSession, driver: Driver, latencies: list[float]):  # type: ignore[no-untyped-def]
+def _recorder(session: ConsoleSession, driver: Driver, latencies: list[float]) -> Callable[[ChangeSet], None]:
     seen: set[str] = set()
 
     def record(changes: ChangeSet) -> None:

@@ -118,6 +118,7 @@ def main() -> int:
     parser.add_argument("--scans", type=int, default=60)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)  # closing the panel must not stop the loop mid-run
     with tempfile.TemporaryDirectory(prefix="bench-gate-") as folder:
         server = SandboxServer(f"sqlite:///{folder}/sandbox.db", seed="none")

@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -93,7 +94,8 @@ def start_hub(
 
 
 def requests_per_minute(before: dict[str, Any], after: dict[str, Any], seconds: float) -> float:
-    return round((after["sety_requests"] - before["sety_requests"]) / seconds * 60, 1)
+    requests: float = after["sety_requests"] - before["sety_requests"]
+    return round(requests / seconds * 60, 1)
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -113,7 +115,7 @@ class Acks:
         for console in consoles:
             console.link.alarm_changed.connect(self._recorder(console))
 
-    def _recorder(self, console: HubSession):  # type: ignore[no-untyped-def]
+    def _recorder(self, console: HubSession) -> Callable[[Any], None]:
         def record(alarm: Any) -> None:
             key = (alarm.incident_id, alarm.reason)
             started = self.started.get(key)
@@ -136,7 +138,9 @@ class Acks:
             await console.acknowledge(*key)
 
 
-def freshness_recorder(console: HubSession, driver: Driver, latencies: list[float]):  # type: ignore[no-untyped-def]
+def freshness_recorder(
+    console: HubSession, driver: Driver, latencies: list[float]
+) -> Callable[[ChangeSet], None]:
     seen: set[str] = set()
     store = console.session.incidents
 

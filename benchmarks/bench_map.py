@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,12 @@ def rest(app: QApplication, seconds: float) -> None:
 def wait_rendered(view: MapView, seq: int, timeout_ms: int = 60_000) -> None:
     """Block in a local event loop until the page acknowledges batch `seq`."""
     loop = QEventLoop()
-    view.rendered.connect(lambda done: done >= seq and loop.quit())
+
+    def acknowledged(done: int) -> None:
+        if done >= seq:
+            loop.quit()
+
+    view.rendered.connect(acknowledged)
     QTimer.singleShot(timeout_ms, loop.quit)
     if view.rendered_seq < seq:
         loop.exec()
@@ -100,7 +106,7 @@ def baked_page(
 ) -> Path:
     """The reload alternative: the same data baked into a folium page (markers, circles, heat)."""
     fmap = folium_map(BasemapConfig())
-    cluster = MarkerCluster()
+    cluster = MarkerCluster()  # type: ignore[no-untyped-call]  # folium's plugins leave __init__ unannotated
     cluster.default_js = [("markercluster", f"{ASSETS}/leaflet.markercluster.js")]
     cluster.default_css = [("markercluster_css", f"{ASSETS}/MarkerCluster.css")]
     for incident in incidents:
@@ -121,7 +127,8 @@ def baked_page(
             fill=True,
             popup=f"{zone.name}: {zone.incident_count} incidents",
         ).add_to(fmap)
-    layer = HeatMap([[p.coordinates[1], p.coordinates[0], p.weight] for p in heat.points], radius=22)
+    points = [[p.coordinates[1], p.coordinates[0], p.weight] for p in heat.points]
+    layer = HeatMap(points, radius=22)  # type: ignore[no-untyped-call]  # folium's plugins leave __init__ unannotated
     layer.default_js = [("leaflet-heat.js", f"{ASSETS}/leaflet-heat.js")]
     layer.add_to(fmap)
     path = page_dir / "baked.html"
@@ -129,7 +136,9 @@ def baked_page(
     return path
 
 
-def reload_baseline_ms(app: QApplication, data: tuple[Any, ...], page_dir: Path) -> float:
+def reload_baseline_ms(
+    app: QApplication, data: tuple[HeatmapResponse, list[DangerZone], list[Incident]], page_dir: Path
+) -> float:
     web = QWebEngineView()
     web.resize(1600, 1000)
     web.show()
@@ -139,13 +148,13 @@ def reload_baseline_ms(app: QApplication, data: tuple[Any, ...], page_dir: Path)
         web.loadFinished.connect(done.append)
         started = time.perf_counter()
         web.load(QUrl.fromLocalFile(str(baked_page(*data, page_dir))))
-        wait_until(app, lambda d=done: d)
+        wait_until(app, partial(bool, done))
         web.loadFinished.disconnect(done.append)
         answered: list[Any] = []
         web.page().runJavaScript(
             "document.querySelectorAll('.leaflet-interactive').length", 0, answered.append
         )
-        wait_until(app, lambda a=answered: a)
+        wait_until(app, partial(bool, answered))
         runs.append((time.perf_counter() - started) * 1000)
         log.info("reload baseline run: %.0f ms (%s drawn elements)", runs[-1], answered[0])
     web.close()
@@ -190,13 +199,13 @@ def main() -> int:
         start = (run * DIFF_SIZE) % (INCIDENTS - DIFF_SIZE)
         changed = synthetic.moved(incidents[start : start + DIFF_SIZE], seed=100 + run)
         rest(app, AT_REST_S)  # live diffs come about once a second, to a map that is not still drawing
-        diffs.append(timed_push(view, lambda c=changed: view.apply_incidents(c)))
+        diffs.append(timed_push(view, partial(view.apply_incidents, changed)))
         log.info("diff %d: %.1f ms, page apply %.1f ms", run, diffs[-1], view.last_apply_ms)
     log.info("diffs: %s ms; p95 %.1f ms", ", ".join(f"{d:.1f}" for d in diffs), percentile(diffs, 0.95))
     rushed = []
     for run in range(BACK_TO_BACK_RUNS):  # for comparison: each diff sent the moment the last was acked
         changed = synthetic.moved(incidents[run * DIFF_SIZE : (run + 1) * DIFF_SIZE], seed=500 + run)
-        rushed.append(timed_push(view, lambda c=changed: view.apply_incidents(c)))
+        rushed.append(timed_push(view, partial(view.apply_incidents, changed)))
     log.info("back-to-back diffs (not the goal's measure): median %.1f ms", statistics.median(rushed))
     baseline = reload_baseline_ms(app, (heat, zones, incidents), page_dir)
     result = {

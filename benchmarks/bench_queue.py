@@ -234,6 +234,7 @@ def main() -> None:
     args = parser.parse_args()
 
     app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
     store, model, queue = build(args, app)
     print(f"{len(store)} incidents, {model.rowCount()} shown, sorted by {args.sort}", file=sys.stderr)
     rng = random.Random(11)

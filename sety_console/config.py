@@ -75,6 +75,12 @@ class Settings(BaseSettings):
         default_factory=lambda: {"sos": "sos", "vehicle": "vehicle", "sla": "sla", "default": "default"}
     )
     alarm_repeat_seconds: int = 6
+    last_save_folder: str | None = None
+    """Where the operator last saved an export (CSV, PDF); save dialogs start there, else in Documents."""
+    saved_places: list[dict[str, Any]] = Field(default_factory=list)
+    """Supervisor: places saved on this workstation (name, lat, lng)."""
+    saved_views: list[dict[str, Any]] = Field(default_factory=list)
+    """Supervisor: saved views (queue filters, map layers, heatmap window)."""
     sandbox_speed: float = 1.0
     sandbox_traffic_per_minute: float = 2.0
 
@@ -121,3 +127,18 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(settings.model_dump_json(indent=2), encoding="utf-8")
     tmp.replace(path)
+
+
+class SettingsList:
+    """One list of what a workstation keeps (saved places, saved views), read from and written back to
+    settings.json — the one settings store (QSettings keeps only the window's geometry and docks)."""
+
+    def __init__(self, settings: Settings, field: str, path: Path | None = None) -> None:
+        self.settings, self.field, self.path = settings, field, path
+
+    def load(self) -> list[Any]:
+        return list(getattr(self.settings, self.field))
+
+    def store(self, items: list[Any]) -> None:
+        setattr(self.settings, self.field, list(items))
+        save_settings(self.settings, self.path)

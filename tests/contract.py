@@ -17,7 +17,8 @@ EXAMPLES_DIR = CONTRACT_DIR / "examples"
 def spec() -> dict[str, Any]:
     """The OpenAPI document as a dict."""
     with (CONTRACT_DIR / "openapi.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        document: dict[str, Any] = yaml.safe_load(fh)
+    return document
 
 
 def example(name: str) -> Any:

@@ -104,6 +104,7 @@ class ConsoleApp:
 
         apply_theme(self.qt_app, self.settings.theme)
         qsettings = QSettings(str(config.config_dir() / "workstation.ini"), QSettings.Format.IniFormat)
+        self._adopt_lists_from(qsettings)
         interactive = not (args.self_test or args.screenshot)
         window = self._new_window(qsettings, show=interactive)
         await asyncio.sleep(0)  # the first paint happens here, before the heavy imports
@@ -111,7 +112,7 @@ class ConsoleApp:
         server = await choose_server(self.settings, args, window)
         while server is not None:
             try:
-                outcome = await self._serve(server, window, qsettings, args)
+                outcome = await self._serve(server, window, args)
             finally:
                 await server.aclose()
             if isinstance(outcome, int):
@@ -122,6 +123,23 @@ class ConsoleApp:
             old.close()
             old.deleteLater()
         return 1
+
+    def _adopt_lists_from(self, qsettings: QSettings) -> None:
+        """Saved places and views lived in workstation.ini before settings.json kept them: move them once."""
+        import json
+
+        for key, field in (("supervisor/places", "saved_places"), ("supervisor/saved_views", "saved_views")):
+            raw = qsettings.value(key)
+            if raw is None:
+                continue
+            try:
+                items = json.loads(str(raw))
+            except ValueError:
+                items = []
+            if isinstance(items, list) and items and not getattr(self.settings, field):
+                setattr(self.settings, field, items)
+                config.save_settings(self.settings)
+            qsettings.remove(key)
 
     async def _know_the_operator(self, window: MainWindow, *, ask: bool) -> None:
         """First start: ask who works here (the computer user's name suggested); saved in settings.json.
@@ -155,9 +173,7 @@ class ConsoleApp:
             window.show()
         return window
 
-    async def _serve(
-        self, server: Server, window: MainWindow, qsettings: QSettings, args: argparse.Namespace
-    ) -> int | Server:
+    async def _serve(self, server: Server, window: MainWindow, args: argparse.Namespace) -> int | Server:
         """Run one session on `window` until the window closes (an exit code) or the operator connects
         elsewhere (the new `Server`)."""
         from sety_console.core.session import ConsoleSession
@@ -186,7 +202,6 @@ class ConsoleApp:
             window,
             session,
             self.settings,
-            qsettings,
             source=server.label,
             zone=zone,
             first=args.workspace,

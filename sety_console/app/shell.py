@@ -63,6 +63,7 @@ class Shell(QObject):
         activate = getattr(self.rooms.get(key), "activate", None)
         if activate is not None:
             activate()
+        self.refresh_status()  # the freshness of the data this workspace shows
 
     def on_connection(self, status: ConnectionStatus) -> None:
         window = self.ctx.window
@@ -83,7 +84,8 @@ class Shell(QObject):
             status.set_budget(budget.limit - budget.remaining, budget.limit)
         else:
             status.set_budget(None, None)
-        status.set_freshness(session.incidents.fresh_as_of)
+        stream = session.visitors if self.ctx.window.current_workspace() == "gate" else session.incidents
+        status.set_freshness(stream.fresh_as_of)  # the data the focused workspace shows
         status.set_outbox(*session.outbox.counts())
 
     def close(self) -> None:

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 
 from sety_console.config import Settings, save_settings
@@ -19,6 +18,7 @@ from sety_console.core.storage import StorageError
 from sety_console.tiles.library import TileLibrary
 from sety_console.ui.alarm_sounds_dialog import AlarmSoundsDialog
 from sety_console.ui.alarms import AlarmController
+from sety_console.ui.common.save_dialog import ask_save_path, remember_folder_in
 from sety_console.ui.common.slots import run_task, set_failure_reporter
 from sety_console.ui.main_window import MainWindow
 from sety_console.ui.session_signals import SessionSignals
@@ -33,7 +33,6 @@ async def build_shell(
     window: MainWindow,
     session: ConsoleSession,
     settings: Settings,
-    qsettings: QSettings,
     *,
     source: str = "",
     zone: LocalZone | None = None,
@@ -57,9 +56,10 @@ async def build_shell(
         parent=window,
     )
     ctx = ShellContext(
-        session, signals, settings, window, alarms, qsettings, source, tiles=tiles, zone=zone or LocalZone()
+        session, signals, settings, window, alarms, source, tiles=tiles, zone=zone or LocalZone()
     )
     set_failure_reporter(lambda message: ctx.tell(message, 20))
+    remember_folder_in(lambda: settings.last_save_folder, partial(_remember_save_folder, settings))
     control = ControlRoom(ctx)
     window.add_workspace(control.key, control.title, control.host, shortcuts=control.shortcuts)
     if first in (None, control.key):
@@ -78,7 +78,7 @@ async def build_shell(
         window.add_workspace(room.key, room.title, room.host, shortcuts=room.shortcuts)
     shell = Shell(ctx, rooms, control, map_room)
     ctx.show_on_map = map_room.show_incident
-    ctx.select_in_queue = control.queue.select
+    ctx.select_in_queue = control.reveal
     ctx.new_incident_at = control.open_create_dialog
     control.queue.selection_changed.connect(
         lambda incident_id: map_room.view.select_incident(incident_id, pan=True) if incident_id else None
@@ -131,12 +131,10 @@ def _export_audit(ctx: ShellContext) -> None:
     """File → Export audit log…: every action of this profile as CSV (ISO 8601 times with offsets)."""
     from datetime import datetime
 
-    from PySide6.QtWidgets import QFileDialog
-
-    suggested = Path(documents_folder()) / f"sety-audit-{datetime.now():%Y%m%d-%H%M}.csv"
-    path, _ = QFileDialog.getSaveFileName(ctx.window, "Export audit log", str(suggested), "CSV (*.csv)")
-    if path:
-        run_task(_write_audit(ctx, Path(path)), "exporting the audit log")
+    name = f"sety-audit-{datetime.now():%Y%m%d-%H%M}.csv"
+    path = ask_save_path(ctx.window, "Export audit log", name, "CSV (*.csv)")  # the one save folder
+    if path is not None:
+        run_task(_write_audit(ctx, path), "exporting the audit log")
 
 
 async def _write_audit(ctx: ShellContext, path: Path) -> None:
@@ -146,12 +144,6 @@ async def _write_audit(ctx: ShellContext, path: Path) -> None:
         ctx.tell(f"The audit log could not be exported: {exc}", 20)
         return
     ctx.tell(f"Exported {count} action{'s' if count != 1 else ''} to {path}.", 20)
-
-
-def documents_folder() -> str:
-    from PySide6.QtCore import QStandardPaths
-
-    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
 
 
 def tile_library(settings: Settings) -> TileLibrary:
@@ -186,6 +178,12 @@ def _edit_settings(ctx: ShellContext, rooms: list[Room]) -> None:
         if isinstance(room, MapRoom):
             room.apply_basemap_settings()
     ctx.tell("Settings saved.")
+
+
+def _remember_save_folder(settings: Settings, folder: str) -> None:
+    if settings.last_save_folder != folder:
+        settings.last_save_folder = folder
+        save_settings(settings)
 
 
 def _edit_sounds(ctx: ShellContext) -> None:

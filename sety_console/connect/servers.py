@@ -71,6 +71,11 @@ def profile_dir(name: str) -> Path:
     return config.data_dir() / "profiles" / name
 
 
+def sandbox_profile(role: str) -> str:
+    """Each sandbox role keeps its own local data: a guard's console never shows the admin's snapshot."""
+    return "sandbox" if role == "admin" else f"sandbox-{role}"
+
+
 def remote_server(api_url: str, api_key: str) -> Server:
     """A real Sety API (or any server speaking the contract) with `api_key`."""
     environment = environment_of(api_key)
@@ -99,7 +104,13 @@ def sandbox_server(settings: config.Settings, role: str = "admin", *, traffic: b
     label = "SANDBOX — demo data" if role == "admin" else f"SANDBOX — demo data ({role} key)"
     client = SetyClient(_NOT_YET_STARTED, None)
     server = Server(
-        client, "sandbox", label, profile_dir("sandbox"), f"sandbox:{database}", sandbox=child, role=role
+        client,
+        "sandbox",
+        label,
+        profile_dir(sandbox_profile(role)),
+        f"sandbox:{database}",
+        sandbox=child,
+        role=role,
     )
     child.on_change = server._restarted
     return server

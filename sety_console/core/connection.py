@@ -147,6 +147,11 @@ class ConnectionMonitor:
         (self._missing if granted else self._granted).discard(scope)
         self._publish(now, self._status.last_error)
 
+    @property
+    def scopes_known(self) -> bool:
+        """True once every scope the workspaces use is known to be granted or missing."""
+        return set(ALL_SCOPES) <= self._granted | self._missing
+
     def available_workspaces(self) -> dict[str, str | None]:
         """Each workspace: None when available, else the reason it is not."""
         return workspace_reasons(frozenset(self._missing))

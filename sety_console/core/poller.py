@@ -66,6 +66,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PRUNE_EVERY_S = 60.0
+IDLE_RECHECK_S = 5.0
+"""With nothing to poll, the poller looks again this often (a focus change is noticed within it)."""
 MISSING_CHECKS_PER_RESYNC = 10
 """Open incidents a resync did not list are fetched one by one (at most this many per resync)."""
 AREA_SCOPE = {Area.INCIDENTS: "incidents:read", Area.VISITORS: "access:read", Area.ZONES: "intel:read"}
@@ -154,7 +156,7 @@ class Poller:
                 await self._clock.sleep(self.plan.error_backoff_max_s)
                 continue
             if not polled:
-                await self._clock.sleep(self.plan.interval(self.plan.visitors_interval_s, "*"))
+                await self._clock.sleep(self._idle_wait())
 
     async def step(self) -> bool:
         """Serve one area (one or more paced requests); False when there is nothing to poll."""
@@ -181,6 +183,20 @@ class Poller:
             self._failures = 0
             self._monitor.clear_problem(_source(area), self._clock.now())
         return True
+
+    def _idle_wait(self) -> float:
+        """Nothing is due (no incidents scope): sleep until the visitors or zones are due again, and
+        look again within `IDLE_RECHECK_S` (the focus may move to the gate meanwhile)."""
+        now, plan = self._clock.monotonic(), self.plan
+        waits = [
+            plan.interval(table, self._focus) - (now - self._last_ok.get(area, now))
+            for area, table in (
+                (Area.VISITORS, plan.visitors_interval_s),
+                (Area.ZONES, plan.zones_interval_s),
+            )
+            if area not in self._disabled
+        ]
+        return max(0.1, min([*waits, IDLE_RECHECK_S]))
 
     def _choose(self) -> Area | None:
         now = self._clock.monotonic()

@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console import __version__
-from sety_console.core.rules import drills_forced
-from sety_console.ui.shortcuts_overlay import Shortcut, ShortcutsOverlay
+from sety_console.ui.shortcuts_overlay import Shortcut, ShortcutsOverlay, action_keys, menu_shortcuts
 from sety_console.ui.status_bar import ConsoleStatusBar
 from sety_console.ui.window_fit import client_rect, first_frame, fit_rect, screen_key
 from sety_console.ui.workspace_host import UnavailableWorkspace, WorkspaceHost
@@ -39,12 +38,6 @@ TRAINING_EXPLANATION = (
     "This key works in the sandbox or test environment: the server makes every incident a drill "
     "and nobody is dispatched for real."
 )
-GLOBAL_SHORTCUTS: list[Shortcut] = [
-    ("Ctrl+1 … Ctrl+4", "Switch workspace: control room, map, gate, supervisor"),
-    ("F8", "Acknowledge the ringing alarm"),
-    ("? or F1", "Show this list"),
-    ("Ctrl+Q", "Quit"),
-]
 
 
 @dataclass
@@ -82,6 +75,8 @@ class MainWindow(QMainWindow):
         self.close_guard: Callable[[], bool] | None = None
         """Asked before closing (pending actions); False keeps the window open."""
         self._workspaces: dict[str, Workspace] = {}
+        self.shortcuts_overlay: ShortcutsOverlay | None = None
+        """The `?` overlay while it is open."""
         self.drills_forced = False
         """True once `set_environment` says the server makes every incident a drill."""
         self._stack = QStackedWidget()
@@ -232,6 +227,8 @@ class MainWindow(QMainWindow):
 
     def set_environment(self, environment: str, text: str) -> None:
         """`environment` is live, test or sandbox; the badge colour follows it."""
+        from sety_console.core.rules import drills_forced  # (the api models load after the first paint)
+
         self.drills_forced = drills_forced(environment)
         if self.drills_forced:  # said once, here, instead of on every row
             self.environment_badge.setText(TRAINING_BADGE)
@@ -258,12 +255,25 @@ class MainWindow(QMainWindow):
         self.alarm_banner.show()
 
     def shortcut_groups(self) -> list[tuple[str, Sequence[Shortcut]]]:
-        groups: list[tuple[str, Sequence[Shortcut]]] = [("Everywhere", GLOBAL_SHORTCUTS)]
-        groups += [(w.title, w.shortcuts()) for w in self._workspaces.values() if w.shortcuts()]
-        return groups
+        """Everywhere (read from the menus), then the shown workspace, then the other available ones."""
+        spaces = list(self._workspaces.values())
+        switch = [w.action for w in spaces]
+        everywhere: list[Shortcut] = []
+        if spaces:
+            names = ", ".join(w.title.lower() for w in spaces)
+            everywhere.append((" / ".join(action_keys(a) for a in switch), f"Switch workspace: {names}"))
+        everywhere += menu_shortcuts(self.menuBar(), skip=switch)
+        current = self.current_workspace()
+        ordered = sorted(spaces, key=lambda w: w.key != current)
+        shown = [(w.title, w.shortcuts()) for w in ordered if w.unavailable_reason is None]
+        return [("Everywhere", everywhere), *shown]
 
     def show_shortcuts(self) -> None:
-        ShortcutsOverlay(self.shortcut_groups(), self).exec()
+        """Open the overlay (window-modal; Esc, `?` or Close closes it)."""
+        overlay = self.shortcuts_overlay = ShortcutsOverlay(self.shortcut_groups(), self)
+        overlay.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        overlay.finished.connect(lambda _result: setattr(self, "shortcuts_overlay", None))
+        overlay.open()
 
     # --- size and persistence -----------------------------------------------------------------
 

@@ -63,7 +63,7 @@ def reply(
     return answer
 
 
-def fail(exc_type: type[httpx.HTTPError], message: str = "boom") -> Reply:
+def fail(exc_type: type[httpx.RequestError], message: str = "boom") -> Reply:
     """An answer that never comes: the transport raises `exc_type`."""
 
     def answer(request: httpx.Request) -> httpx.Response:

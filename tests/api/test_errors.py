@@ -203,7 +203,11 @@ async def test_redirects_are_not_followed(harness: Harness, server: FakeServer) 
     ],
 )
 async def test_transport_failures_map_to_typed_errors_with_ambiguity(
-    raised: type[httpx.HTTPError], cls: type[SetyError], ambiguous: bool, harness: Harness, server: FakeServer
+    raised: type[httpx.RequestError],
+    cls: type[SetyError],
+    ambiguous: bool,
+    harness: Harness,
+    server: FakeServer,
 ) -> None:
     server.queue(fail(raised, "connection reset by peer"))
     async with harness.client() as client:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sety_console.api.errors import (
     AuthenticationError,
@@ -16,7 +16,7 @@ from sety_console.core.connection import ConnectionMonitor, ConnectionState
 from .factories import T0
 
 
-def at(seconds: float):
+def at(seconds: float) -> datetime:
     return T0 + timedelta(seconds=seconds)
 
 

@@ -277,7 +277,7 @@ async def test_a_server_known_to_honour_the_key_gets_the_same_key_again_at_once(
     )
     await drain(outbox, clock, seconds=30)
     assert client.idempotency_honoured is True
-    assert outbox.get(cancel.action_id).settled_by is Settlement.REPLAYED  # type: ignore[union-attr]
+    assert outbox.get(cancel.action_id).settled_by is Settlement.REPLAYED
     transport.inject("POST /incidents/", "after", "timeout")
     entry = await note(outbox, incident_id)
     await drain(outbox, clock, seconds=30)  # far less than the quiet period: no waiting, no looking

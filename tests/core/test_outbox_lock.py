@@ -78,7 +78,7 @@ async def test_a_locked_outbox_never_freezes_the_loop_and_loses_nothing(tmp_path
     saved_after = time.monotonic() - locked_at
     await asyncio.wait_for(locker.wait(), 10)
     deadline = time.monotonic() + 20
-    while any(session.outbox.get(e.action_id).state is not ActionState.DONE for e in entries):  # type: ignore[union-attr]
+    while any(session.outbox.get(e.action_id).state is not ActionState.DONE for e in entries):
         assert time.monotonic() < deadline, "the actions typed during the lock were not delivered"
         await asyncio.sleep(0.05)
     probing.cancel()

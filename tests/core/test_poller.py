@@ -191,3 +191,22 @@ async def test_visitors_follow_the_focus_and_a_missing_scope_stops_them(
     await run_for(clock, 10, poller)
     assert Area.VISITORS in poller._disabled
     assert "gate" in poller._monitor.status.unavailable
+
+
+@pytest.mark.asyncio
+async def test_a_guard_key_still_polls_the_visitors_at_the_gates_pace(
+    api: FakeApi, client: SetyClient, clock: ManualClock
+) -> None:
+    """No incidents scope, nothing due right now: the poller waits for the visitors' next turn (5 s at
+    the gate), not a minute (issue 13.6: the gate header, log and stats must follow the visitors)."""
+    api.check_in("", None, {"visitor_name": "V", "host_name": "H", "gate": "Main"})
+    poller = build_poller(client, clock)
+    poller.disable(Area.INCIDENTS)
+    poller.disable(Area.ZONES)
+    poller.set_focus("gate")
+    await run_for(clock, 21, poller)
+    assert 4 <= api.count("GET", "/access-logs/current") <= 6
+    poller.set_focus("control-room")  # the gate not in focus: once a minute is enough
+    before = api.count("GET", "/access-logs/current")
+    await run_for(clock, 70, poller)
+    assert 1 <= api.count("GET", "/access-logs/current") - before <= 2

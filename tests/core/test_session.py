@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
 from sety_console.api.errors import RequestValidationError
 from sety_console.api.models import CreateAccessLogRequest, CreateIncidentRequest
 from sety_console.core.actions import ActionState
+from sety_console.core.changes import ChangeSet
 from sety_console.core.clock import ManualClock
 from sety_console.core.connection import ConnectionState
 
@@ -31,7 +33,7 @@ async def test_created_incident_appears_at_once_and_keeps_its_key(
     entry = await session.create_incident(sos_request())
     assert entry.state is ActionState.PENDING
     assert entry.payload["idempotency_key"].startswith("desk-2-")
-    changes = []
+    changes: list[ChangeSet] = []
     session.incidents_changed.connect(changes.append)
     await clock.advance(1)
     [incident] = api.incidents.values()
@@ -83,14 +85,16 @@ async def test_scopes_are_probed_without_side_effects(
     assert workspaces["control-room"] is None
     assert workspaces["map"] is None
     assert workspaces["supervisor"] is None
-    assert "access:read" in workspaces["gate"]
+    gate = workspaces["gate"]
+    assert gate is not None
+    assert "access:read" in gate
     assert api.count("GET", "/access-logs/current") == 0  # the poller leaves the gate alone
     assert api.incidents == {}  # the write probes changed nothing
 
 
 @pytest.mark.asyncio
 async def test_snapshot_is_shown_stale_when_the_server_is_unreachable(
-    api: FakeApi, transport: FaultyTransport, clock: ManualClock, make_session: SessionFactory, tmp_path
+    api: FakeApi, transport: FaultyTransport, clock: ManualClock, make_session: SessionFactory, tmp_path: Path
 ) -> None:
     incident_id = api.add_incident()["incident_id"]
     first = make_session()
@@ -101,7 +105,7 @@ async def test_snapshot_is_shown_stale_when_the_server_is_unreachable(
 
     transport.inject("", "before", "connect", times=1000)
     second = make_session()
-    added = []
+    added: list[ChangeSet] = []
     second.incidents_changed.connect(added.append)
     await second.start()
     assert incident_id in second.incidents

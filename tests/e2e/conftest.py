@@ -54,7 +54,7 @@ def make_console(
         ini = QSettings(str(tmp_path / f"{role}.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings=ini, log_dir=str(tmp_path))
         qtbot.addWidget(window)
-        building = qloop.create_task(build_shell(window, session, settings, ini, source="test"))
+        building = qloop.create_task(build_shell(window, session, settings, source="test"))
         qtbot.waitUntil(building.done, timeout=20_000)
         workspaces = building.result()
         task = qloop.create_task(session.start())

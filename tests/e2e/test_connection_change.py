@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from sety_console.app.console import ConsoleApp
@@ -87,7 +87,9 @@ def test_connection_change_applies_live_and_quit_says_what_is_pending(
 
     # File → Connection…: the second sandbox; the test keyring keeps no key: offer this session only
     menu_action = next(a for a in first.menuBar().actions() if a.text() == "&File")
-    connection = next(a for a in menu_action.menu().actions() if a.text() == "Connection…")
+    file_menu = menu_action.menu()  # QAction.menu() is typed QObject: Qt's is a template
+    assert isinstance(file_menu, QMenu)
+    connection = next(a for a in file_menu.actions() if a.text() == "Connection…")
     connection.trigger()
     qtbot.waitUntil(
         lambda: any(isinstance(w, ConnectionDialog) and w.isVisible() for w in QApplication.topLevelWidgets())

@@ -60,7 +60,7 @@ def test_every_operation_conforms(case: Any, sandbox_app: Any) -> None:
     headers = {"Authorization": f"Bearer {sandbox_app.state.test_key}"}
     # Positive data may still be refused by rules a schema cannot express (both bbox and a point,
     # `valid_until` in the past, unknown ids): acceptance is tested by the other suites.
-    excluded = [positive_data_acceptance]
+    excluded: list[schemathesis.CheckFunction] = [positive_data_acceptance]
     response = case.call(headers=headers)
     if _declares_idempotency_key(case) and response.status_code in (400, 409):
         # Contract gap: the IdempotencyKey parameter says a malformed key is refused (400) and a key

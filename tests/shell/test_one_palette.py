@@ -10,10 +10,10 @@ from sety_console.ui.map.palette import js_config
 
 def test_the_map_page_draws_with_the_light_themes_colours() -> None:
     light, page = colors("light"), js_config()
-    for level in RiskLevel:
-        assert page["riskColors"][level.value] == light.risk_color(level.value)
-    for level in SafetyLevel:
-        assert page["safetyColors"][level.value] == light.safety_color(level.value)
+    for risk in RiskLevel:
+        assert page["riskColors"][risk.value] == light.risk_color(risk.value)
+    for safety in SafetyLevel:
+        assert page["safetyColors"][safety.value] == light.safety_color(safety.value)
 
 
 def test_risk_is_a_warm_ramp_and_safety_goes_green_to_red_in_both_themes() -> None:

@@ -66,3 +66,25 @@ def test_keys_are_redacted_from_logs(tmp_path: Path) -> None:
 def test_environment_of_key() -> None:
     assert credentials.environment_of(KEY) == "test"
     assert credentials.environment_of("sety_live_" + "a" * 32) == "live"
+
+
+def test_saved_places_and_views_move_from_the_ini_to_settings_json_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One settings store: settings.json; QSettings keeps only the window's geometry and docks."""
+    from PySide6.QtCore import QSettings
+
+    from sety_console.app.console import ConsoleApp
+    from sety_console.config import Settings, load_settings
+
+    monkeypatch.setattr("sety_console.config.settings_path", lambda: tmp_path / "settings.json")
+    ini = QSettings(str(tmp_path / "workstation.ini"), QSettings.Format.IniFormat)
+    ini.setValue("supervisor/places", '[{"name": "Yaba", "lat": 6.5, "lng": 3.38}]')
+    ini.setValue("supervisor/saved_views", "[]")
+    ini.setValue("window/geometry", b"kept")
+    app = ConsoleApp(None, Settings(), print)  # type: ignore[arg-type]
+    app._adopt_lists_from(ini)
+    assert load_settings().saved_places == [{"name": "Yaba", "lat": 6.5, "lng": 3.38}]
+    assert ini.value("supervisor/places") is None
+    assert ini.value("supervisor/saved_views") is None
+    assert ini.value("window/geometry") == b"kept"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from sety_console.api.models import AccessCode, AccessCodeStatus
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
+from sety_console.core.gate_wording import clause, format_when, is_already_done, not_saved, outbox_words
 from sety_console.core.storage import StorageError
 from sety_console.core.wording import error_text
 from sety_console.ui.common.slots import async_slot
@@ -32,7 +35,6 @@ from .gate_session import GateSession
 from .pager import Pager
 from .style import BUTTON_PT, Look, Tone
 from .table_model import PageModel, TableColumn
-from .wording import clause, format_when, is_already_done, not_saved, outbox_words
 
 log = logging.getLogger(__name__)
 REVOKE_KEY = "Ctrl+Del"
@@ -65,11 +67,13 @@ class AccessCodesPanel(QWidget):
         *,
         signals: SessionSignals | None = None,
         page_size: int = 25,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._session = session
         self._page_size = page_size
+        self._clock = clock
         self._revokes: dict[str, OutboxEntry] = {}
         self._armed: tuple[str, float] | None = None
         self._page = 1
@@ -229,12 +233,21 @@ class AccessCodesPanel(QWidget):
         entry = self._revokes.get(code.code_id)
         if entry is not None and entry.is_open:
             return f"Revoking: {outbox_words(entry)}"
+        if self._not_yet_valid(code):
+            return f"Not yet valid — from {format_when(code.valid_from, self._clock())}"
         return code.status.label
+
+    def _not_yet_valid(self, code: AccessCode) -> bool:
+        """An active code whose window has not opened: the server says `active`, the gate refuses it."""
+        starts = code.valid_from
+        return code.status is AccessCodeStatus.active and starts is not None and starts > self._clock()
 
     def _status_tone(self, code: AccessCode) -> Tone:
         entry = self._revokes.get(code.code_id)
         if entry is not None and entry.is_open:
             return Tone.PENDING
+        if self._not_yet_valid(code):
+            return Tone.WARN
         return _STATUS_TONES.get(code.status, Tone.IDLE)
 
     def _say(self, text: str, tone: Tone) -> None:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,6 +25,8 @@ from PySide6.QtWidgets import (
 
 from sety_console.api.models import AccessLogStatus
 from sety_console.core.wording import error_text
+from sety_console.ui.common.keys import keys_beat_text_fields
+from sety_console.ui.common.save_dialog import ask_save_path
 from sety_console.ui.common.slots import async_slot
 
 from .access_log_model import access_log_model
@@ -131,6 +132,7 @@ class AccessLogPanel(QWidget):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
+        keys_beat_text_fields(self, (EXPORT_KEY,))  # on X11 the search box would take Ctrl+E as End
 
     # ------------------------------------------------------------------ filters and pages
 
@@ -172,10 +174,10 @@ class AccessLogPanel(QWidget):
 
     def choose_export_file(self) -> None:
         """Ask where to save, then export every visit the active filters match."""
-        default = str(Path.home() / f"access-log-{date.today():%Y-%m-%d}.csv")
-        path, _ = QFileDialog.getSaveFileName(self, "Export access log", default, "CSV files (*.csv)")
-        if path:
-            self.export_csv(Path(path))
+        name = f"access-log-{date.today():%Y-%m-%d}.csv"
+        path = ask_save_path(self, "Export access log", name, "CSV files (*.csv)")
+        if path is not None:
+            self.export_csv(path)
 
     @async_slot(object)
     async def export_csv(self, path: Path) -> int | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sety_console.api.models import AccessLog, AccessLogStatus
+from sety_console.core.gate_wording import format_minutes, format_when
 
 from .style import Tone
 from .table_model import PageModel, TableColumn
-from .wording import format_minutes, format_when
 
 
 def _host(log: AccessLog) -> str:

@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from sety_console.api.models import AccessCode, ValidationResult
+from sety_console.core.gate_wording import format_window, reason_detail, reason_headline
 
 from .style import ANSWER_PT, DETAIL_PT, Look, Tone, font
-from .wording import format_window, reason_detail, reason_headline
 
 
 class AnswerCard(QFrame):

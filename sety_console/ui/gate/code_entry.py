@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from sety_console.api.errors import SetyError
 from sety_console.api.models import CreateAccessLogRequest, ValidationReason, ValidationResult
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
+from sety_console.core.gate_wording import not_saved, outbox_words
 from sety_console.core.storage import StorageError
 from sety_console.core.wording import error_text
 from sety_console.ui.common.slots import async_slot
@@ -33,7 +34,6 @@ from sety_console.ui.session_signals import SessionSignals
 from .answer_card import AnswerCard
 from .gate_session import GateSession
 from .style import DETAIL_PT, INPUT_PT, Look, Tone
-from .wording import not_saved, outbox_words
 
 log = logging.getLogger(__name__)
 

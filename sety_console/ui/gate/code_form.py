@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from sety_console.api.models import AccessCode, CreateAccessCodeRequest
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
+from sety_console.core.gate_wording import clause, format_window, not_saved, outbox_words
 from sety_console.core.storage import StorageError
 from sety_console.ui.common.slots import async_slot
 from sety_console.ui.session_signals import SessionSignals
@@ -29,7 +30,6 @@ from sety_console.ui.session_signals import SessionSignals
 from .form_errors import describe
 from .gate_session import GateSession
 from .style import BUTTON_PT, CODE_PT, DETAIL_PT, Look, Tone
-from .wording import clause, format_window, not_saved, outbox_words
 
 CREATE_KEY = "Ctrl+Return"
 COPY_KEY = "Ctrl+Shift+C"

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.changes import ChangeSet
+from sety_console.core.gate_wording import clause, is_already_done, not_saved
 from sety_console.core.storage import StorageError
 from sety_console.ui.common.slots import async_slot
 from sety_console.ui.session_signals import SessionSignals
@@ -30,7 +31,6 @@ from .gate_session import GateSession
 from .inside_model import Column, InsideModel, utc_now
 from .inside_rows import InsideRow
 from .style import BUTTON_PT, DETAIL_PT, Look, Tone
-from .wording import clause, is_already_done, not_saved
 
 CHECKOUT_KEY = "Ctrl+O"
 DISMISS_KEY = "Ctrl+D"

@@ -13,11 +13,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from sety_console.api.models import CurrentVisitor
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
 from sety_console.core.changes import ChangeSet
+from sety_console.core.gate_wording import format_minutes, format_when, minutes_since, outbox_words
 
 from .gate_session import VisitorSource
 from .inside_rows import InsideRow, check_in_row, visitor_row
 from .style import Tone, font
-from .wording import format_minutes, format_when, minutes_since, outbox_words
 
 Index = QModelIndex | QPersistentModelIndex
 DONE_GRACE = timedelta(seconds=90)

@@ -9,9 +9,9 @@ from typing import Any
 
 from sety_console.api.models import CurrentVisitor
 from sety_console.core.actions import ActionState, OutboxEntry
+from sety_console.core.gate_wording import is_already_done, short_state
 
 from .style import Tone
-from .wording import is_already_done, short_state
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import AccessLogStats
+from sety_console.core.gate_wording import format_minutes
 from sety_console.core.local_time import display_zone
 from sety_console.core.wording import error_text
 from sety_console.ui.common.slots import async_slot
 
 from .gate_session import GateSession
 from .style import DETAIL_PT, Look, Tone
-from .wording import format_minutes
 
 REFRESH_KEY = "Ctrl+R"
 PERIODS = {"Today": 0, "Last 7 days": 6, "Last 30 days": 29}

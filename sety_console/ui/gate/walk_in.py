@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushBu
 
 from sety_console.api.models import AccessLogMethod, CreateAccessLogRequest
 from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
+from sety_console.core.gate_wording import clause, not_saved, outbox_words
 from sety_console.core.storage import StorageError
 from sety_console.ui.common.slots import async_slot
 from sety_console.ui.session_signals import SessionSignals
@@ -18,7 +19,6 @@ from sety_console.ui.session_signals import SessionSignals
 from .form_errors import describe
 from .gate_session import GateSession
 from .style import BUTTON_PT, DETAIL_PT, Look, Tone
-from .wording import clause, not_saved, outbox_words
 
 SUBMIT_KEY = "Ctrl+Return"
 STATUS_LOOK = Look(DETAIL_PT - 2, bold=True)

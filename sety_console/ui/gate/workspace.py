@@ -14,6 +14,7 @@ from sety_console.ui.session_signals import SessionSignals
 from .access_codes import AccessCodesPanel
 from .access_log import AccessLogPanel
 from .code_entry import CodeEntryPanel, ResetDelays
+from .follow_visitors import FollowVisitors
 from .gate_session import GateSession
 from .inside import CHECKOUT_KEY, DISMISS_KEY, SEARCH_KEY, InsideList
 from .inside_model import utc_now
@@ -42,7 +43,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+Del", "Revoke the selected code (press twice to confirm)"),
     ("F5", "Access log: Enter in a filter searches"),
     ("Ctrl+E", "Export the access log as CSV (every page the filters match)"),
-    ("PgUp / PgDn", "Previous / next page of codes or of the access log"),
+    ("PgUp / PgDown", "Previous / next page of codes or of the access log"),
     ("Ctrl+R", "Reload codes, access log or statistics"),
     ("F6", "Statistics: visits by hour, day and gate; average stay; overstays"),
 ]
@@ -101,6 +102,11 @@ class GateWorkspace(QWidget):
             "stats": self.stats,
         }
         self._loaded: set[str] = set()
+        self.follow = FollowVisitors(
+            {"log": lambda: self.log.load_page(self.log.pager.page), "stats": self.stats.refresh},
+            self._followed_tab,
+            parent=self,
+        )
         for name, page in self._pages.items():
             title, key = TABS[name]
             self.tabs.addTab(page, f"{title}  [{key}]")
@@ -126,6 +132,7 @@ class GateWorkspace(QWidget):
         self.inside.checked_out.connect(self.checked_out)
         self.inside.checked_out.connect(lambda _entry: self.code_entry.reclaim_focus(force=True))
         self.inside.message.connect(self.message)
+        self.signals.visitors_changed.connect(self.follow.on_visitors)
         self.tabs.currentChanged.connect(self._on_tab)
         for name, (_title, key) in TABS.items():
             shortcut = QShortcut(QKeySequence(key), self)
@@ -164,6 +171,8 @@ class GateWorkspace(QWidget):
         self.log.apply_filters()
         self.stats.refresh()
         self._loaded.update(("codes", "log", "stats"))
+        self.follow.loaded("log")
+        self.follow.loaded("stats")
 
     def detach(self) -> None:
         """Stop listening to the session (the shell calls it before dropping the workspace)."""
@@ -176,6 +185,8 @@ class GateWorkspace(QWidget):
         if name not in self._loaded and name in ("codes", "log", "stats"):
             self._loaded.add(name)
             {"codes": self.codes.reload, "log": self.log.apply_filters, "stats": self.stats.refresh}[name]()
+            self.follow.loaded(name)
+        self.follow.on_shown()
         if name == "gate":
             self.code_entry.reclaim_focus(force=True)
         elif name == "walk_in":
@@ -194,6 +205,12 @@ class GateWorkspace(QWidget):
             self._gate_page.setSizes([int(width * share), width - int(width * share)])
         if self.current_tab() == "gate":
             self.code_entry.reclaim_focus()
+        self.follow.on_shown()
+
+    def _followed_tab(self) -> str | None:
+        """The access log or the statistics while on screen (see `FollowVisitors`), else None."""
+        name = self.current_tab()
+        return name if name in ("log", "stats") and self.isVisible() else None
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:

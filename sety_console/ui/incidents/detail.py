@@ -28,6 +28,11 @@ from .detail_facts import DetailFacts, DetailHeader
 from .note_box import NoteBox
 from .timeline import TimelineView, render_timeline
 
+TIMELINE_ENTRIES = 8
+"""The timeline keeps room for this many two-line entries; the facts above scroll instead."""
+FACTS_MIN_HEIGHT = 150
+"""The facts pane never shrinks below this (the header: severity, status, SLA)."""
+
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
@@ -83,7 +88,7 @@ class IncidentDetail(QWidget):
         self._actions: tuple[AuditEntry, ...] = ()
         self._drafts: dict[str, str] = {}
         self.cancel_dialog: CancelDialog | None = None
-        self._sized = False
+        self._split_by_operator = False
         self.empty = QLabel("Select an incident in the queue to see it here.", self)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setProperty("role", "muted")
@@ -129,7 +134,7 @@ class IncidentDetail(QWidget):
         bottom = QWidget(self)
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
-        timeline_title = QLabel("<b>Timeline</b>", bottom)
+        timeline_title = self._timeline_title = QLabel("<b>Timeline</b>", bottom)
         bottom_layout.addWidget(timeline_title)
         bottom_layout.addWidget(self.timeline, 1)
         bottom_layout.addWidget(self.note_box)
@@ -146,6 +151,7 @@ class IncidentDetail(QWidget):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_split_by_operator", True))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.empty)
@@ -203,6 +209,8 @@ class IncidentDetail(QWidget):
         self.splitter.setVisible(incident is not None)
         if incident is None:
             return
+        if previous is None:
+            self._fit_split()
         if not same:
             self.note_box.set_text(self._drafts.pop(incident.incident_id, ""))
         now = self._now()
@@ -254,11 +262,34 @@ class IncidentDetail(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._sized and self._incident is not None:
-            self._sized = True
-            wanted = self._facts_area.sizeHint().height() + 4
-            total = self.splitter.height()
-            self.splitter.setSizes([min(wanted, int(total * 0.5)), max(total - wanted, int(total * 0.5))])
+        self._fit_split()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_split()
+
+    def _timeline_room(self) -> int:
+        """Height of the lower pane with `TIMELINE_ENTRIES` two-line entries, its title and the note box."""
+        entry = 2 * self.timeline.fontMetrics().lineSpacing() + 9  # two lines and the row's padding
+        frame = 2 * self.timeline.frameWidth() + 8
+        return (
+            TIMELINE_ENTRIES * entry
+            + frame
+            + self._timeline_title.sizeHint().height()
+            + (self.note_box.sizeHint().height() + 12)
+        )
+
+    def _fit_split(self) -> None:
+        """The facts whole when there is room, never at the cost of the timeline's entries (the facts
+        scroll); once the operator drags the divider, theirs is kept."""
+        if self._split_by_operator or self._incident is None:
+            return
+        total = self.splitter.height() - self.splitter.handleWidth()
+        if total <= 0:
+            return
+        wanted = self._facts_area.sizeHint().height() + 4
+        facts = max(FACTS_MIN_HEIGHT, min(wanted, total - self._timeline_room()))
+        self.splitter.setSizes([facts, max(total - facts, 0)])
 
     def _update_buttons(self) -> None:
         incident = self._incident

@@ -7,12 +7,13 @@ views); `FilterFields` is what the predicate needs of one incident, computed onc
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, NamedTuple
 
 from sety_console.api.models import TERMINAL_STATUSES, Category, Incident, Severity
+from sety_console.core.wording import category_name
 
 UNKNOWN_KEY = "unknown"
 """Filter key of every category or severity value this version does not know."""
@@ -31,6 +32,16 @@ class StatusGroup(StrEnum):
     """Not resolved or cancelled. A status this version does not know counts as active: better shown."""
     ALL = "all"
     CLOSED = "closed"
+
+
+class FilterPart(StrEnum):
+    """The parts of `QueueFilters` (values are its field names)."""
+
+    STATUS = "status"
+    CATEGORIES = "categories"
+    SEVERITIES = "severities"
+    DRILLS = "drills"
+    SEARCH = "search"
 
 
 class DrillFilter(StrEnum):
@@ -145,6 +156,69 @@ class QueueFilters:
     def matches(self, incident: Incident) -> bool:
         """Whether `incident` passes (convenience; the model uses `predicate` on cached fields)."""
         return self.predicate()(filter_fields(incident))
+
+    def part_checks(self) -> dict[FilterPart, Callable[[FilterFields], bool]]:
+        """For each part of these filters that can hide an incident: does one incident pass it?"""
+        checks: dict[FilterPart, Callable[[FilterFields], bool]] = {}
+        if self.status is StatusGroup.ACTIVE:
+            checks[FilterPart.STATUS] = lambda row: not row.terminal
+        elif self.status is StatusGroup.CLOSED:
+            checks[FilterPart.STATUS] = lambda row: row.terminal
+        if self.categories:
+            checks[FilterPart.CATEGORIES] = lambda row: row.category in self.categories
+        if self.severities:
+            checks[FilterPart.SEVERITIES] = lambda row: row.severity in self.severities
+        if self.drills is not DrillFilter.SHOWN:
+            only = self.drills is DrillFilter.ONLY
+            checks[FilterPart.DRILLS] = lambda row: row.is_drill == only
+        terms = _search_terms(self.search)
+        if terms:
+            checks[FilterPart.SEARCH] = lambda row: all(_term_matches(t, d, row) for t, d in terms)
+        return checks
+
+    def hiding(self, row: FilterFields) -> list[FilterPart]:
+        """The parts of these filters that hide the incident of `row` (none: it is shown)."""
+        return [part for part, passes in self.part_checks().items() if not passes(row)]
+
+    def without(self, parts: Iterable[FilterPart]) -> QueueFilters:
+        """These filters with `parts` opened up to everything (status: All)."""
+        opened: dict[str, Any] = {
+            FilterPart.STATUS: StatusGroup.ALL,
+            FilterPart.CATEGORIES: frozenset(),
+            FilterPart.SEVERITIES: frozenset(),
+            FilterPart.DRILLS: DrillFilter.SHOWN,
+            FilterPart.SEARCH: "",
+        }
+        return replace(self, **{part.value: opened[part] for part in parts})
+
+    def part_label(self, part: FilterPart) -> str:
+        """`the “Active” filter`, `the search “kel”` …: a part of these filters, for a sentence."""
+        if part is FilterPart.STATUS:
+            return f"the “{self.status.value.capitalize()}” filter"
+        if part is FilterPart.SEARCH:
+            return f"the search “{self.search.strip()}”"
+        if part is FilterPart.DRILLS:
+            return "“Drills only”" if self.drills is DrillFilter.ONLY else "“Drills hidden”"
+        chosen = self.categories if part is FilterPart.CATEGORIES else self.severities
+        what = "category" if part is FilterPart.CATEGORIES else "severity"
+        return f"the {what} filter ({', '.join(_choice_name(part, key) for key in sorted(chosen))})"
+
+
+def _choice_name(part: FilterPart, key: str) -> str:
+    if key == UNKNOWN_KEY:
+        return "Unknown"
+    return category_name(Category(key)) if part is FilterPart.CATEGORIES else Severity(key).label
+
+
+def count_hidden(filters: QueueFilters, hidden: Iterable[FilterFields]) -> dict[FilterPart, int]:
+    """How many of the `hidden` incidents each part of `filters` hides (one may count under several)."""
+    checks = filters.part_checks()
+    counts = dict.fromkeys(checks, 0)
+    for row in hidden:
+        for part, passes in checks.items():
+            if not passes(row):
+                counts[part] += 1
+    return {part: count for part, count in counts.items() if count}
 
 
 def _search_terms(text: str) -> list[tuple[str, str]]:

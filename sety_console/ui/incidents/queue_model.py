@@ -10,7 +10,7 @@ resets the model, so selection (persistent indexes) and scroll survive every pol
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from sety_console.ui.common.palette import Palette, colors
 
 from .queue_cells import INCIDENT_ID_ROLE, QueueCells, flash_strength
 from .queue_columns import HEADERS, Column, QueueRow, column_sort_key
-from .queue_filters import QueueFilters
+from .queue_filters import FilterFields, QueueFilters
 from .queue_order import Key, VisibleOrder, key_id, runs
 
 __all__ = ["INCIDENT_ID_ROLE", "IncidentQueueModel"]
@@ -248,6 +248,15 @@ class IncidentQueueModel(QAbstractTableModel):
     def incident_count(self) -> int:
         """Every incident the model holds, shown or filtered out."""
         return len(self._rows)
+
+    def fields_of(self, incident_id: str) -> FilterFields | None:
+        """What the filters look at of an incident the model holds (shown or not); None if unknown."""
+        row = self._rows.get(incident_id)
+        return row.fields if row is not None else None
+
+    def filtered_out(self) -> Iterator[FilterFields]:
+        """The filter fields of every incident the filters hide."""
+        return (row.fields for row in self._rows.values() if row.key is None)
 
     def flash(self, ids: Iterable[str]) -> None:
         """Make these rows flash for a few seconds (new arrivals)."""

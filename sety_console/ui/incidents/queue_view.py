@@ -21,8 +21,9 @@ from sety_console.ui.common.palette import Palette
 
 from .queue_cells import INCIDENT_ID_ROLE
 from .queue_columns import Column
+from .queue_empty_notice import EmptyQueueNotice
 from .queue_filter_bar import QueueFilterBar
-from .queue_filters import DrillFilter, QueueFilters
+from .queue_filters import DrillFilter, QueueFilters, count_hidden
 from .queue_model import IncidentQueueModel
 
 CLOCK_INTERVAL_MS = 1000
@@ -163,11 +164,14 @@ class IncidentQueue(QWidget):
         self.filter_bar = QueueFilterBar(self)
         self.filter_bar.set_filters(model.filters())
         self.table = self._make_table(model)
+        self.empty_notice = EmptyQueueNotice(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.filter_bar)
+        layout.addWidget(self.empty_notice)
         layout.addWidget(self.table, 1)
+        self.empty_notice.clear_requested.connect(self.set_filters)
         self.filter_bar.filters_changed.connect(self._on_filters_changed)
         self.filter_bar.search_submitted.connect(self._focus_results)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._sync_selection())
@@ -342,4 +346,10 @@ class IncidentQueue(QWidget):
             self.activated.emit(value)
 
     def _update_counts(self, *_args: object) -> None:
-        self.filter_bar.set_counts(self._model.rowCount(), self._model.incident_count())
+        shown, total = self._model.rowCount(), self._model.incident_count()
+        self.filter_bar.set_counts(shown, total)
+        if shown == 0 and total > 0:  # the filters hide everything: say which, and how many each
+            filters = self._model.filters()
+            self.empty_notice.show_hidden(filters, count_hidden(filters, self._model.filtered_out()), total)
+        else:
+            self.empty_notice.hide()

@@ -7,6 +7,7 @@ import html
 from collections.abc import Sequence
 from datetime import datetime
 
+from PySide6.QtGui import QTextTable
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from sety_console.api.models import Incident, TimelineEventType
@@ -129,3 +130,22 @@ class TimelineView(QTextBrowser):
             bar.setValue(bar.maximum())
         else:
             bar.setValue(position)
+
+    def entries_in_view(self) -> int:
+        """How many timeline rows are wholly on screen at the current scroll position."""
+        table = next(
+            (f for f in self.document().rootFrame().childFrames() if isinstance(f, QTextTable)), None
+        )
+        if table is None:
+            return 0
+        layout = self.document().documentLayout()
+        top = self.verticalScrollBar().value()
+        bottom = top + self.viewport().height()
+        shown = 0
+        for row in range(table.rows()):
+            cells = [table.cellAt(row, column) for column in range(table.columns())]
+            rects = [layout.blockBoundingRect(c.lastCursorPosition().block()) for c in cells if c.isValid()]
+            first = layout.blockBoundingRect(cells[0].firstCursorPosition().block())
+            if first.top() >= top and max(r.bottom() for r in rects) <= bottom:
+                shown += 1
+        return shown

@@ -9,10 +9,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from sety_console.api.models import Category, DangerAnalytics, SafetyFactor, SafetyScore, SafeZone
+from sety_console.core.map_text import (
+    LatLng,
+    category_label,
+    enum_label,
+    format_distance,
+    format_hours,
+    format_point,
+)
 from sety_console.ui.common.score_gauge import ScoreGauge
 
 from .palette import SAFETY_COLORS, risk_color, safety_color
-from .text import LatLng, category_label, enum_label, format_distance, format_hours, format_point
 
 ANALYTICS_CAPTIONS = (
     "Incidents",

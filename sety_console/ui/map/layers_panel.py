@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 
 from sety_console.api.models import Category, HeatmapResponse, Severity
 from sety_console.assets import asset_path
+from sety_console.core.map_text import category_label
 
 from .palette import HEAT_GRADIENT, RISK_COLORS, SAFETY_COLORS, SEVERITY_COLORS
 from .state import LAYERS
-from .text import category_label
 
 HEAT_WINDOWS: tuple[tuple[str, int], ...] = (("24 h", 1), ("7 d", 7), ("30 d", 30), ("90 d", 90))
 DEFAULT_HEAT_DAYS = 7

@@ -18,10 +18,17 @@ from sety_console.api.models import (
     RouteSafety,
     SafeZone,
 )
+from sety_console.core.map_text import (
+    LatLng,
+    category_label,
+    enum_label,
+    format_distance,
+    format_hours,
+    format_time,
+)
 from sety_console.core.sla_text import sla_summary
 
 from .palette import category_key
-from .text import LatLng, category_label, enum_label, format_distance, format_hours, format_time
 
 IncidentRow = tuple[Any, ...]
 """(id, lat, lng, severity, category, active, title, detail, responder) — see `incident_row`."""

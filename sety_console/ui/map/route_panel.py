@@ -19,10 +19,17 @@ from PySide6.QtWidgets import (
 )
 
 from sety_console.api.models import RouteSafety
+from sety_console.core.map_text import (
+    CoordinateError,
+    LatLng,
+    enum_label,
+    format_distance,
+    format_point,
+    parse_point,
+)
 from sety_console.ui.common.score_gauge import ScoreGauge
 
 from .palette import SAFETY_COLORS, safety_color
-from .text import CoordinateError, LatLng, enum_label, format_distance, format_point, parse_point
 
 MAX_WAYPOINTS = 10
 """The contract's limit on `waypoints`."""

@@ -21,6 +21,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from sety_console.api.models import DangerZone, HeatmapResponse, Incident, RouteSafety, SafeZone
+from sety_console.core.map_text import LatLng
 from sety_console.tiles.library import TileLibrary
 from sety_console.tiles.source import NetworkState
 from sety_console.tiles.tilemath import BBox
@@ -29,7 +30,6 @@ from .bridge import MapBridge
 from .page import DEFAULT_SERVICE_AREA, BasemapConfig, default_page_dir, ensure_page
 from .payload import heat_payload, route_payload, route_points_payload, safe_zones_payload, zone_rows
 from .state import MapState
-from .text import LatLng
 from .tile_scheme import TileSchemeHandler, install_tile_handler
 from .webpage import MapPage, map_profile
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from sety_console.api.models import DangerAnalytics, HeatmapResponse, RouteSafety, SafetyScore
+from sety_console.core.map_text import LatLng
 from sety_console.tiles.library import TileLibrary
 from sety_console.tiles.tilemath import BBox
 
@@ -23,7 +24,6 @@ from .offline_dialog import OfflineDialog
 from .offline_panel import OfflinePanel
 from .page import DEFAULT_SERVICE_AREA, BasemapConfig
 from .route_panel import RoutePanel
-from .text import LatLng
 from .view import MapView
 
 SIDE_WIDTH = 380

@@ -46,9 +46,9 @@ from sety_console.ui.supervisor.area_sections import (
     reasons_html,
     safe_zones_html,
 )
-from sety_console.ui.supervisor.backend import SupervisorBackend
 from sety_console.ui.supervisor.charts import BarChart
 from sety_console.ui.supervisor.places import EXAMPLE, PlaceError, SavedPlace, parse_lat_lng
+from sety_console.ui.supervisor.supervisor_session import SupervisorSession
 
 __all__ = ["AreaAnalyticsPanel"]
 
@@ -67,10 +67,10 @@ class AreaAnalyticsPanel(QWidget):
     """“Save this point…” was pressed: lat, lng and a suggested name."""
 
     def __init__(
-        self, backend: SupervisorBackend, parent: QWidget | None = None, *, zone: LocalZone | None = None
+        self, session: SupervisorSession, parent: QWidget | None = None, *, zone: LocalZone | None = None
     ) -> None:
         super().__init__(parent)
-        self._backend = backend
+        self._session = session
         self.zone = zone or LocalZone()
         self._generation = 0
         self._task: asyncio.Task[DangerAnalytics | None] | None = None
@@ -177,7 +177,7 @@ class AreaAnalyticsPanel(QWidget):
         where = self._where()
         self._clear(f"Loading the analytics for {where}…", loading=True)
         try:
-            analytics = await self._backend.danger_analytics(
+            analytics = await self._session.danger_analytics(
                 lat, lng, radius_km=self.radius.value(), days=int(self.days.currentData())
             )
         except asyncio.CancelledError:

@@ -36,9 +36,9 @@ from sety_console.ui.common.palette import colors
 from sety_console.ui.common.score_gauge import ScoreGauge
 from sety_console.ui.common.slots import run_task
 from sety_console.ui.common.theme import current_theme
-from sety_console.ui.supervisor.backend import SupervisorBackend
 from sety_console.ui.supervisor.charts import BarChart
 from sety_console.ui.supervisor.places import SavedPlace
+from sety_console.ui.supervisor.supervisor_session import SupervisorSession
 
 __all__ = ["MAX_PLACES", "ComparePlacesPanel", "PlaceColumn", "concurrency_for"]
 
@@ -163,10 +163,10 @@ class ComparePlacesPanel(QWidget):
     """The places compared (a list of `SavedPlace`) once every column has its answer or error."""
 
     def __init__(
-        self, backend: SupervisorBackend, parent: QWidget | None = None, *, zone: LocalZone | None = None
+        self, session: SupervisorSession, parent: QWidget | None = None, *, zone: LocalZone | None = None
     ) -> None:
         super().__init__(parent)
-        self._backend = backend
+        self._session = session
         self.zone = zone or LocalZone()
         self._task: asyncio.Task[list[DangerAnalytics | None] | None] | None = None
         self.columns: list[PlaceColumn] = []
@@ -227,7 +227,7 @@ class ComparePlacesPanel(QWidget):
         """Fetch and show `places` (at most four) side by side; None where a place failed."""
         chosen = list(places)[:MAX_PLACES]
         self._show_columns(chosen)
-        gate = asyncio.Semaphore(concurrency_for(self._backend.budget.remaining))
+        gate = asyncio.Semaphore(concurrency_for(self._session.budget.remaining))
         results = await asyncio.gather(*(self._fetch(column, gate) for column in self.columns))
         self._rank(results)
         self._share_scales()
@@ -256,7 +256,7 @@ class ComparePlacesPanel(QWidget):
     async def _fetch(self, column: PlaceColumn, gate: asyncio.Semaphore) -> DangerAnalytics | None:
         async with gate:
             try:
-                analytics = await self._backend.danger_analytics(column.place.lat, column.place.lng)
+                analytics = await self._session.danger_analytics(column.place.lat, column.place.lng)
             except Exception as exc:
                 message = f"Could not load {column.place.name}: {error_text(exc)}"
                 log.warning("%s", message)

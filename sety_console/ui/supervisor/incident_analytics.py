@@ -25,8 +25,8 @@ from sety_console.core.wording import error_text
 from sety_console.ui.common.palette import colors
 from sety_console.ui.common.slots import run_task
 from sety_console.ui.common.theme import current_theme
-from sety_console.ui.supervisor.backend import SupervisorBackend
 from sety_console.ui.supervisor.incident_views import IncidentStatsView
+from sety_console.ui.supervisor.supervisor_session import SupervisorSession
 
 __all__ = ["IncidentAnalyticsPanel"]
 
@@ -45,10 +45,10 @@ class IncidentAnalyticsPanel(QWidget):
     """The `IncidentStats` of a complete (not cancelled, not failed) gathering."""
 
     def __init__(
-        self, backend: SupervisorBackend, parent: QWidget | None = None, *, zone: LocalZone | None = None
+        self, session: SupervisorSession, parent: QWidget | None = None, *, zone: LocalZone | None = None
     ) -> None:
         super().__init__(parent)
-        self._backend = backend
+        self._session = session
         self.zone = zone or LocalZone()
         self._task: asyncio.Task[IncidentStats | None] | None = None
         self._cancel_requested = False
@@ -155,7 +155,7 @@ class IncidentAnalyticsPanel(QWidget):
         span = f"{local_text(first, self.zone)} to {local_text(last, self.zone)}"
         self.status.setToolTip(f"{utc_text(first)} to {utc_text(last)}")
         self._set_status(f"Reading incidents created {span}…")
-        pages = self._backend.iter_incident_pages(from_date=first, to_date=last, limit=PAGE_SIZE)
+        pages = self._session.iter_incident_pages(from_date=first, to_date=last, limit=PAGE_SIZE)
         try:
             await gather_stats(pages, stats, self._on_page)
         except asyncio.CancelledError:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -22,8 +21,9 @@ from PySide6.QtWidgets import (
 
 __all__ = ["PlaceError", "PlacesList", "PlacesStore", "SavedPlace", "parse_lat_lng"]
 
+from sety_console.config import SettingsList
+
 log = logging.getLogger(__name__)
-SETTINGS_KEY = "supervisor/places"
 _NUMBER = r"[-+]?\d+(?:\.\d+)?"
 _POINT = re.compile(rf"^\s*({_NUMBER})\s*[,;\s]\s*({_NUMBER})\s*$")
 EXAMPLE = "6.4550, 3.3841"
@@ -66,20 +66,14 @@ def parse_lat_lng(text: str) -> tuple[float, float]:
 
 
 class PlacesStore:
-    """The workstation's saved places, in the order they were added."""
+    """The workstation's saved places (settings.json), in the order they were added."""
 
-    def __init__(self, settings: QSettings) -> None:
-        self._settings = settings
+    def __init__(self, slot: SettingsList) -> None:
+        self._slot = slot
 
     def load(self) -> list[SavedPlace]:
-        raw = self._settings.value(SETTINGS_KEY, "[]")
-        try:
-            items = json.loads(str(raw))
-        except json.JSONDecodeError:
-            log.warning("Saved places in the settings are not valid JSON; starting with none")
-            return []
         places: list[SavedPlace] = []
-        for item in items if isinstance(items, list) else []:
+        for item in self._slot.load():
             try:
                 place = SavedPlace(str(item["name"]), float(item["lat"]), float(item["lng"]))
                 check_point(place.lat, place.lng)
@@ -90,8 +84,7 @@ class PlacesStore:
         return places
 
     def save(self, places: list[SavedPlace]) -> None:
-        self._settings.setValue(SETTINGS_KEY, json.dumps([asdict(p) for p in places]))
-        self._settings.sync()
+        self._slot.store([asdict(p) for p in places])
 
     def add(self, place: SavedPlace) -> list[SavedPlace]:
         """Add `place` (a place with the same name is replaced); returns the new list."""

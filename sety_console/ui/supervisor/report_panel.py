@@ -17,7 +17,6 @@ from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDateTimeEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -41,9 +40,10 @@ from sety_console.core.local_time import LocalZone, utc_text
 from sety_console.core.wording import enum_label, error_text
 from sety_console.report_pdf import ReportError, build_report_document, write_pdf
 from sety_console.ui.common.palette import colors
+from sety_console.ui.common.save_dialog import ask_save_path
 from sety_console.ui.common.slots import run_task
 from sety_console.ui.common.theme import current_theme
-from sety_console.ui.supervisor.backend import SupervisorBackend
+from sety_console.ui.supervisor.supervisor_session import SupervisorSession
 
 __all__ = ["ChoiceButton", "HandoverPanel"]
 
@@ -81,8 +81,8 @@ class ChoiceButton(QToolButton):
 
 
 def _ask_pdf_path(parent: QWidget, suggestion: str) -> str | None:
-    path, _ = QFileDialog.getSaveFileName(parent, "Export handover as PDF", suggestion, "PDF files (*.pdf)")
-    return path or None
+    path = ask_save_path(parent, "Export handover as PDF", suggestion, "PDF files (*.pdf)")
+    return str(path) if path else None
 
 
 def qt_zone(zone: LocalZone) -> QTimeZone:
@@ -106,7 +106,7 @@ class HandoverPanel(QWidget):
 
     def __init__(
         self,
-        backend: SupervisorBackend,
+        session: SupervisorSession,
         parent: QWidget | None = None,
         *,
         source: str = "",
@@ -114,7 +114,7 @@ class HandoverPanel(QWidget):
         ask_pdf_path: Callable[[QWidget, str], str | None] = _ask_pdf_path,
     ) -> None:
         super().__init__(parent)
-        self._backend, self._source, self._ask_pdf_path = backend, source, ask_pdf_path
+        self._session, self._source, self._ask_pdf_path = session, source, ask_pdf_path
         self.zone = zone or LocalZone()
         self._task: asyncio.Task[HandoverData | None] | None = None
         self.data: HandoverData | None = None
@@ -212,7 +212,7 @@ class HandoverPanel(QWidget):
         self.generate_button.setEnabled(False)
         self._set_status("Gathering the shift's incidents, notes, visitors and danger zones…")
         try:
-            data = await gather_handover(window, sources_from_session(self._backend), self.filters())
+            data = await gather_handover(window, sources_from_session(self._session), self.filters())
         except Exception as exc:
             self._set_status(f"Could not gather the handover: {error_text(exc)}", error=True)
             log.warning("Handover failed: %s", exc)

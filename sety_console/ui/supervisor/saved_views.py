@@ -15,13 +15,14 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
 
 __all__ = ["SavedView", "SavedViewError", "SavedViewsMenu", "SavedViewsStore"]
 
+from sety_console.config import SettingsList
+
 log = logging.getLogger(__name__)
-SETTINGS_KEY = "supervisor/saved_views"
 MAX_NAME = 80
 
 
@@ -83,19 +84,14 @@ def check_name(name: str) -> str:
 
 
 class SavedViewsStore:
-    """The workstation's saved views (QSettings, JSON), in the order they were first saved."""
+    """The workstation's saved views (settings.json), in the order they were first saved."""
 
-    def __init__(self, settings: QSettings) -> None:
-        self._settings = settings
+    def __init__(self, slot: SettingsList) -> None:
+        self._slot = slot
 
     def load(self) -> list[SavedView]:
-        try:
-            items = json.loads(str(self._settings.value(SETTINGS_KEY, "[]")))
-        except json.JSONDecodeError:
-            log.warning("Saved views in the settings are not valid JSON; starting with none")
-            return []
         views = []
-        for item in items if isinstance(items, list) else []:
+        for item in self._slot.load():
             try:
                 views.append(SavedView.from_dict(item))
             except SavedViewError as exc:
@@ -126,8 +122,7 @@ class SavedViewsStore:
         self._write([v for v in self.load() if v.name != name])
 
     def _write(self, views: list[SavedView]) -> None:
-        self._settings.setValue(SETTINGS_KEY, json.dumps([v.to_dict() for v in views]))
-        self._settings.sync()
+        self._slot.store([v.to_dict() for v in views])
 
 
 def _ask_name(parent: QWidget | None) -> str | None:
@@ -153,14 +148,14 @@ class SavedViewsMenu(QMenu):
         self,
         capture: Callable[[], SavedView],
         apply: Callable[[SavedView], None],
-        settings: QSettings | None = None,
+        slot: SettingsList,
         parent: QWidget | None = None,
         *,
         ask_name: Callable[[QWidget | None], str | None] = _ask_name,
         warn: Callable[[QWidget | None, str], None] = _warn,
     ) -> None:
         super().__init__("Saved &views", parent)
-        self.store = SavedViewsStore(settings if settings is not None else QSettings())
+        self.store = SavedViewsStore(slot)
         self._capture, self._apply = capture, apply
         self._ask_name, self._warn = ask_name, warn
         self.aboutToShow.connect(self.rebuild)

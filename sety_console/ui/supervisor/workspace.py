@@ -1,7 +1,7 @@
 """SupervisorWorkspace: saved places beside four tabs — area analytics, compare places, incident
 analytics and the shift handover.
 
-The shell builds it with the session (any `SupervisorBackend`), wires the map's `map_clicked` to
+The shell builds it with the session (any `SupervisorSession`), wires the map's `map_clicked` to
 `show_point`, and awaits `refresh()` once to load the default view.
 """
 
@@ -10,18 +10,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from sety_console.config import Settings, SettingsList
 from sety_console.core.local_time import LocalZone
 from sety_console.ui.supervisor.area_panel import AreaAnalyticsPanel
-from sety_console.ui.supervisor.backend import SupervisorBackend
 from sety_console.ui.supervisor.compare import ComparePlacesPanel
 from sety_console.ui.supervisor.incident_analytics import IncidentAnalyticsPanel
 from sety_console.ui.supervisor.places import PlacesList, PlacesStore, SavedPlace
 from sety_console.ui.supervisor.report_panel import HandoverPanel
 from sety_console.ui.supervisor.saved_views import SavedView, SavedViewsMenu
+from sety_console.ui.supervisor.supervisor_session import SupervisorSession
 
 __all__ = ["CITY_CENTRE", "SupervisorWorkspace"]
 
@@ -38,24 +40,25 @@ class SupervisorWorkspace(QWidget):
 
     def __init__(
         self,
-        backend: SupervisorBackend,
-        settings: QSettings | None = None,
+        session: SupervisorSession,
+        settings: Settings,
         parent: QWidget | None = None,
         *,
         source: str = "",
         home: tuple[float, float] = CITY_CENTRE,
         zone: LocalZone | None = None,
+        settings_path: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("SupervisorWorkspace")
-        self._settings = settings if settings is not None else QSettings()
+        self._views = SettingsList(settings, "saved_views", settings_path)
         self._home = home
-        self.places = PlacesList(PlacesStore(self._settings))
+        self.places = PlacesList(PlacesStore(SettingsList(settings, "saved_places", settings_path)))
         self.zone = zone or LocalZone()
-        self.area = AreaAnalyticsPanel(backend, zone=self.zone)
-        self.compare = ComparePlacesPanel(backend, zone=self.zone)
-        self.incidents = IncidentAnalyticsPanel(backend, zone=self.zone)
-        self.handover = HandoverPanel(backend, source=source, zone=self.zone)
+        self.area = AreaAnalyticsPanel(session, zone=self.zone)
+        self.compare = ComparePlacesPanel(session, zone=self.zone)
+        self.incidents = IncidentAnalyticsPanel(session, zone=self.zone)
+        self.handover = HandoverPanel(session, source=source, zone=self.zone)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.area, "Area analytics")
         self.tabs.addTab(self.compare, "Compare places")
@@ -91,7 +94,7 @@ class SupervisorWorkspace(QWidget):
         parent: QWidget | None = None,
     ) -> SavedViewsMenu:
         """A Saved views menu over this workstation's settings, for the shell's menu bar."""
-        return SavedViewsMenu(capture, apply, self._settings, parent)
+        return SavedViewsMenu(capture, apply, self._views, parent)
 
     async def refresh(self) -> None:
         """Load the default view: the first saved place (else the city centre) and the last 7 days."""

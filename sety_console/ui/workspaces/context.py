@@ -6,8 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QSettings
-
 from sety_console.config import Settings
 from sety_console.core.local_time import LocalZone
 from sety_console.core.session import ConsoleSession
@@ -24,14 +22,13 @@ def utc_now() -> datetime:
 
 @dataclass
 class ShellContext:
-    """Shared by the workspace controllers; built once by `build_workspaces`."""
+    """Shared by the workspace controllers; built once by `app.wiring.build_shell`."""
 
     session: ConsoleSession
     signals: SessionSignals
     settings: Settings
     window: MainWindow
     alarms: AlarmController
-    qsettings: QSettings
     source: str = ""
     """What the environment badge says (live / test / sandbox), printed on reports."""
     tiles: TileLibrary | None = None
@@ -41,7 +38,8 @@ class ShellContext:
     now: Callable[[], datetime] = utc_now
     # Cross-workspace requests, set by `build_workspaces` once every workspace exists.
     show_on_map: Callable[[str], None] = field(default=lambda incident_id: None)
-    select_in_queue: Callable[[str], object] = field(default=lambda incident_id: None)
+    select_in_queue: Callable[[str], str] = field(default=lambda incident_id: "")
+    """Select an incident in the control room's queue; returns what happened, in words."""
     new_incident_at: Callable[[float | None, float | None], None] = field(default=lambda lat, lng: None)
 
     @property

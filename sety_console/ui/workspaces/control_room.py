@@ -50,7 +50,7 @@ class ControlRoom(QObject):
             "detail", "Incident", self.detail, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.alarm_list = AlarmList(ctx.now)
-        pending_dock = self.host.add_dock(
+        pending_dock = self.pending_dock = self.host.add_dock(
             "pending", "My pending actions", self.pending, Qt.DockWidgetArea.BottomDockWidgetArea
         )
         alarms_dock = self.host.add_dock(
@@ -60,6 +60,9 @@ class ControlRoom(QObject):
         alarms_dock.raise_()
         self.host.resizeDocks([alarms_dock], [BOTTOM_DOCK_HEIGHT], Qt.Orientation.Vertical)
         detail_dock.setMinimumWidth(DETAIL_MIN_WIDTH)  # the timeline is unreadable any narrower
+        # The detail runs the full height on the right; the pending actions sit under the queue only.
+        for corner in (Qt.Corner.TopRightCorner, Qt.Corner.BottomRightCorner):
+            self.host.setCorner(corner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.host.freeze_default()
         self.new_incident_action = QAction("New incident…", self.host)
         self.new_incident_action.setShortcut(QKeySequence("Ctrl+N"))
@@ -70,6 +73,7 @@ class ControlRoom(QObject):
         self.set_drills_forced(ctx.window.drills_forced)
         ctx.window.environment_changed.connect(self.set_drills_forced)
         self.model.reset_from(session.incidents.values())
+        self._select_top_if_none()
         self._refresh_pending()
 
     def _wire(self) -> None:
@@ -111,13 +115,17 @@ class ControlRoom(QObject):
             self.model.reset_from(self.ctx.session.incidents.values())  # nothing flashes on a first load
         else:
             self.model.apply(change)
-        if first_load and self.queue.current_id() is None and self.model.rowCount() > 0:
-            top = self.model.incident_at(0)
-            if top is not None:
-                self.queue.select(top.incident_id)
+        if first_load:
+            self._select_top_if_none()
         current = self.queue.current_id()
         if current and (current in change.updated or change.full_resync):
             self._refresh_detail()
+
+    def _select_top_if_none(self) -> None:
+        """The most urgent incident is shown at once (also when the queue starts from the snapshot)."""
+        top = self.model.incident_at(0) if self.queue.current_id() is None else None
+        if top is not None:
+            self.queue.select(top.incident_id)
 
     def _on_connection(self, status: ConnectionStatus) -> None:
         """While the incidents are not live, ages and SLA clocks are marked as projections."""
@@ -205,6 +213,28 @@ class ControlRoom(QObject):
     def select(self, incident_id: str) -> None:
         self.ctx.window.show_workspace(self.key)
         self.queue.select(incident_id)
+
+    def reveal(self, incident_id: str) -> str:
+        """Select `incident_id` in the queue, first clearing the filters that hide it; returns what
+        happened in a sentence (or why the queue cannot show it)."""
+        workspace = self.ctx.window.workspace(self.key)
+        if workspace is not None and workspace.unavailable_reason:
+            return f"{incident_id} cannot be shown in the control room: {workspace.unavailable_reason}"
+        fields = self.model.fields_of(incident_id)
+        if fields is None:  # the selection stays on what the operator was looking at
+            return f"{incident_id} is not in the control-room queue: this console does not hold it."
+        if self.queue.select(incident_id):
+            return f"Selected {incident_id} in the control-room queue."
+        filters = self.queue.filters()
+        hiding = filters.hiding(fields)
+        self.queue.set_filters(filters.without(hiding))
+        if not self.queue.select(incident_id):
+            return f"{incident_id} is not in the control-room queue."
+        incident = self.ctx.session.incidents.get(incident_id)
+        status = f" ({incident.status.label.lower()})" if incident is not None else ""
+        cleared = " and ".join(filters.part_label(part) for part in hiding)
+        where = "in the control-room queue"
+        return f"Selected {incident_id}{status} {where} after clearing {cleared}, which hid it."
 
     def shortcuts(self) -> Sequence[Shortcut]:
         actions = [self.new_incident_action, *self.queue.shortcut_actions(), *self.detail.shortcut_actions()]

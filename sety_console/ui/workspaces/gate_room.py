@@ -37,8 +37,9 @@ class GateRoom(QObject):
         return self.workspace.shortcuts()
 
     async def ready(self) -> bool:
+        """The visitors inside have arrived from the server (an empty gate too), for --screenshot."""
         self.activate()
-        return any(True for _ in self.ctx.session.visitors.values())
+        return self.ctx.session.visitors.fresh_as_of is not None
 
     def close(self) -> None:
         self.workspace.detach()

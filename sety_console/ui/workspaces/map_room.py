@@ -105,8 +105,7 @@ class MapRoom(QObject):
         self._fetch_heatmap(*self.workspace.layers_panel.heatmap_query())
 
     def _on_marker_clicked(self, incident_id: str) -> None:
-        self.ctx.select_in_queue(incident_id)
-        self.ctx.tell(f"Selected {incident_id} in the control-room queue.")
+        self.ctx.tell(self.ctx.select_in_queue(incident_id))  # selected, or why not
 
     def show_incident(self, incident_id: str) -> None:
         """Bring the map forward, highlight the incident and pan to it."""

@@ -30,7 +30,7 @@ class SupervisorRoom(QObject):
         self.ctx = ctx
         self.control = control
         self.map_room = map_room
-        self.workspace = SupervisorWorkspace(ctx.session, ctx.qsettings, source=ctx.source, zone=ctx.zone)
+        self.workspace = SupervisorWorkspace(ctx.session, ctx.settings, source=ctx.source, zone=ctx.zone)
         self.host = WorkspaceHost(self.key, self.workspace)
         self.host.freeze_default()
         map_room.workspace.map_clicked.connect(self.workspace.show_point)

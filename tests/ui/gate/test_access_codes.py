@@ -11,10 +11,15 @@ from pytestqt.qtbot import QtBot
 
 from sety_console.api.models import AccessCodeStatus
 from sety_console.core.actions import ActionKind, ActionState
+from sety_console.core.gate_wording import format_when
 from sety_console.ui.gate.access_codes import AccessCodesPanel
+from sety_console.ui.gate.workspace import GateWorkspace
 
 from .conftest import finished
+from .demo import NOT_YET, VALID
 from .fakes import FakeGateSession
+
+STATUS_COLUMN = 6
 
 
 def _panel(qtbot: QtBot, session: FakeGateSession) -> AccessCodesPanel:
@@ -108,3 +113,25 @@ def test_list_by_status_pages_and_revoke_needs_two_presses(qtbot: QtBot, fake: F
     assert "✓ Code revoked" in panel.message.text()
     assert finished(qtbot, panel.revoke_selected()) is None
     assert "only active codes" in panel.message.text()
+
+
+def test_a_code_not_yet_valid_says_from_when_not_active(qtbot: QtBot, fake: FakeGateSession) -> None:
+    workspace = GateWorkspace(fake, "Main Gate")
+    qtbot.addWidget(workspace)
+    workspace.resize(1280, 800)
+    workspace.show()
+    workspace.activateWindow()
+    qtbot.waitUntil(workspace.isActiveWindow, timeout=3000)
+    qtbot.keyClick(workspace.focusWidget() or workspace, Qt.Key.Key_F4)  # Pre-register: the codes
+    codes = workspace.codes
+    qtbot.waitUntil(lambda: codes.model.rowCount() > 0, timeout=3000)
+    assert codes.status_filter.currentText() == "Active"
+    shown = {
+        codes.model.row_at(row).code: codes.model.index(row, STATUS_COLUMN).data()
+        for row in range(codes.model.rowCount())
+    }
+    starts = fake.codes[next(k for k, c in fake.codes.items() if c.code == NOT_YET)].valid_from
+    assert starts is not None
+    assert shown[NOT_YET] == f"Not yet valid — from {format_when(starts)}"
+    assert f"{starts.astimezone():%H:%M}" in shown[NOT_YET]  # local time
+    assert shown[VALID] == "Active"

@@ -67,6 +67,7 @@ def test_scan_validate_check_in_inside_checkout(qtbot: QtBot, session: Any) -> N
     log_id = session.outbox.get(entry.action_id).result["log_id"]
     qtbot.waitUntil(lambda: workspace.inside.model.row_of(log_id) is not None, timeout=10_000)
     row = workspace.inside.model.row_of(log_id)
+    assert row is not None
     assert workspace.inside.model.index(row, Column.VISITOR).data() == "Ebere Sandbox"
     assert workspace.inside.model.index(row, Column.STATUS).data() == "Inside"
     assert workspace.inside.model.inside_count() == inside_before + 1

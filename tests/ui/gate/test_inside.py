@@ -123,7 +123,7 @@ def test_filter_by_gate_and_search(qtbot: QtBot, fake: FakeGateSession) -> None:
 def test_checkout_with_one_key_and_a_note_then_the_row_goes(qtbot: QtBot, fake: FakeGateSession) -> None:
     widget = _list(qtbot, fake)
     key = widget.model.visible_keys()[3]
-    name = widget.model.row_at(3).name  # type: ignore[union-attr]
+    name = widget.model.row_at(3).name
     widget.select_key(key)
     qtbot.keyClicks(widget.note, "left with a parcel")
     widget.table.setFocus()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from sety_console.api.models import Category, CreateIncidentRequest, Severity
@@ -15,7 +13,7 @@ from sety_console.ui.incidents.create_validation import parse_coordinate
 
 
 @pytest.fixture
-def dialog(qtbot: QtBot) -> Iterator[CreateIncidentDialog]:
+def dialog(qtbot: QtBot) -> CreateIncidentDialog:
     widget = CreateIncidentDialog()
     qtbot.addWidget(widget)
     widget.show()
@@ -101,13 +99,19 @@ def test_enter_submits_when_valid_and_escape_cancels(qtbot: QtBot, dialog: Creat
     assert other.result() == QDialog.DialogCode.Rejected
 
 
+def next_in_focus_chain(widget: QWidget) -> QWidget:
+    following = widget.nextInFocusChain()
+    assert following is not None  # the focus chain is a ring
+    return following
+
+
 def test_tab_order_follows_the_form(dialog: CreateIncidentDialog) -> None:
-    order = [dialog.category]
-    widget = dialog.category
+    order: list[QWidget] = [dialog.category]
+    widget: QWidget = dialog.category
     for _ in range(6):
-        widget = widget.nextInFocusChain()
+        widget = next_in_focus_chain(widget)
         while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
-            widget = widget.nextInFocusChain()
+            widget = next_in_focus_chain(widget)
         order.append(widget)
     assert order == [
         dialog.category,

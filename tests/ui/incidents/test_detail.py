@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -27,7 +26,7 @@ def entry(kind: ActionKind, state: ActionState, target: str, **payload: str) -> 
 
 
 @pytest.fixture
-def detail(qtbot: QtBot, clock: FakeClock) -> Iterator[IncidentDetail]:
+def detail(qtbot: QtBot, clock: FakeClock) -> IncidentDetail:
     widget = IncidentDetail(clock.now)
     qtbot.addWidget(widget)
     widget.resize(760, 900)

@@ -6,7 +6,14 @@ import json
 
 import pytest
 
-from sety_console.ui.incidents.queue_filters import DrillFilter, QueueFilters, StatusGroup
+from sety_console.ui.incidents.queue_filters import (
+    DrillFilter,
+    FilterPart,
+    QueueFilters,
+    StatusGroup,
+    count_hidden,
+    filter_fields,
+)
 
 from .factory import make_incident
 
@@ -61,3 +68,32 @@ def test_search(search: str, found: bool) -> None:
 
 def test_with_changes() -> None:
     assert QueueFilters().with_changes(search="x").search == "x"
+
+
+def test_which_part_of_the_filters_hides_an_incident_and_how_to_open_it() -> None:
+    filters = QueueFilters(
+        categories=frozenset({"sos", "location_threat"}),
+        severities=frozenset({"critical"}),
+        drills=DrillFilter.HIDDEN,
+        search="kelechi",
+    )
+    cancelled = make_incident(status="cancelled", category="medical", severity="high", name="Kelechi Obi")
+    fields = filter_fields(cancelled)
+    hiding = filters.hiding(fields)
+    assert hiding == [FilterPart.STATUS, FilterPart.CATEGORIES, FilterPart.SEVERITIES]
+    opened = filters.without(hiding)
+    assert opened.matches(cancelled)
+    assert opened.search == "kelechi"
+    assert opened.drills is DrillFilter.HIDDEN  # what did not hide it stays
+    assert filters.part_label(FilterPart.STATUS) == "the “Active” filter"
+    assert filters.part_label(FilterPart.CATEGORIES) == "the category filter (Location threat, SOS)"
+    assert filters.part_label(FilterPart.SEVERITIES) == "the severity filter (Critical)"
+    assert filters.part_label(FilterPart.SEARCH) == "the search “kelechi”"
+    assert filters.part_label(FilterPart.DRILLS) == "“Drills hidden”"
+    others = [filter_fields(make_incident(status="created", name="Ada")) for _ in range(3)]
+    assert count_hidden(filters, [fields, *others]) == {
+        FilterPart.STATUS: 1,
+        FilterPart.CATEGORIES: 1,  # the others are SOS
+        FilterPart.SEVERITIES: 4,
+        FilterPart.SEARCH: 3,
+    }

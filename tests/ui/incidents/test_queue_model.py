@@ -178,7 +178,7 @@ def test_sort_keys_mean_what_the_headers_say(model: IncidentQueueModel) -> None:
     assert column_after_sort(Column.RESPONDER)[0].startswith("Patrol 7")
     assert column_after_sort(Column.DRILL)[0] == "DRILL"
     model.sort(Column.AGE, Qt.SortOrder.AscendingOrder)
-    ages = [model.incident_at(r).created_at for r in range(model.rowCount())]  # type: ignore[union-attr]
+    ages = [model.incident_at(r).created_at for r in range(model.rowCount())]
     assert ages == sorted(ages)  # oldest first
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -15,7 +14,7 @@ from sety_console.api.models import Incident
 from sety_console.core.changes import ChangeSet
 from sety_console.ui.incidents.queue_cells import INCIDENT_ID_ROLE
 from sety_console.ui.incidents.queue_columns import Column
-from sety_console.ui.incidents.queue_filters import DrillFilter, QueueFilters, StatusGroup
+from sety_console.ui.incidents.queue_filters import DrillFilter, FilterPart, QueueFilters, StatusGroup
 from sety_console.ui.incidents.queue_model import IncidentQueueModel
 from sety_console.ui.incidents.queue_view import _WIDTHS, IncidentQueue, fit_widths
 
@@ -23,7 +22,7 @@ from .factory import Store, make_incident
 
 
 @pytest.fixture
-def queue(qtbot: QtBot, model: IncidentQueueModel) -> Iterator[IncidentQueue]:
+def queue(qtbot: QtBot, model: IncidentQueueModel) -> IncidentQueue:
     widget = IncidentQueue(model)
     qtbot.addWidget(widget)
     widget.resize(1400, 700)
@@ -67,14 +66,14 @@ def test_next_previous_and_their_shortcuts(
     qtbot: QtBot, queue: IncidentQueue, model: IncidentQueueModel
 ) -> None:
     queue.select_next()
-    assert queue.current_id() == model.incident_at(0).incident_id  # type: ignore[union-attr]
+    assert queue.current_id() == model.incident_at(0).incident_id
     queue.select_next()
     queue.select_next()
     queue.select_previous()
-    assert queue.current_id() == model.incident_at(1).incident_id  # type: ignore[union-attr]
+    assert queue.current_id() == model.incident_at(1).incident_id
     queue.table.setFocus()
     qtbot.keyClick(queue.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
-    assert queue.current_id() == model.incident_at(2).incident_id  # type: ignore[union-attr]
+    assert queue.current_id() == model.incident_at(2).incident_id
     keys = {a.text(): a.shortcut() for a in queue.shortcut_actions()}
     assert keys == {
         "Next incident": QKeySequence("Alt+Down"),
@@ -88,7 +87,7 @@ def test_search_focus_typing_and_enter(qtbot: QtBot, queue: IncidentQueue, model
     assert queue.filter_bar.search.hasFocus()
     qtbot.keyClicks(queue.filter_bar.search, "Chioma")
     qtbot.waitUntil(lambda: queue.filters().search == "Chioma", timeout=2000)
-    names = {model.incident_at(r).subject.name for r in range(model.rowCount())}  # type: ignore[union-attr]
+    names = {model.incident_at(r).subject.name for r in range(model.rowCount())}
     assert names == {"Chioma Okafor"}
     activated: list[str] = []
     queue.activated.connect(activated.append)
@@ -106,7 +105,7 @@ def test_set_filters_moves_the_controls_and_keeps_a_visible_selection(
     queue.select_next()
     first = queue.current_id()
     assert first is not None
-    severity = model.incident_at(0).severity.value  # type: ignore[union-attr]
+    severity = model.incident_at(0).severity.value
     saved = QueueFilters(status=StatusGroup.ALL, severities=frozenset({severity}), drills=DrillFilter.HIDDEN)
     queue.set_filters(QueueFilters.from_dict(saved.to_dict()))
     assert queue.filters() == saved
@@ -126,7 +125,7 @@ def test_filter_bar_controls_change_the_model(
     closed = next(b for b in bar._status.buttons() if b.text() == "Closed")
     qtbot.mouseClick(closed, Qt.MouseButton.LeftButton)
     assert model.filters().status is StatusGroup.CLOSED
-    assert all(model.incident_at(r).status.is_terminal for r in range(model.rowCount()))  # type: ignore[union-attr]
+    assert all(model.incident_at(r).status.is_terminal for r in range(model.rowCount()))
     bar.category._actions["medical"].setChecked(True)
     assert model.filters().categories == {"medical"}
     bar.drills.setCurrentIndex(bar.drills.findData("only"))
@@ -227,3 +226,35 @@ def test_the_search_box_takes_a_second_line_on_a_narrow_queue(
     qtbot.waitUntil(lambda: queue.filter_bar.height() > one_line, timeout=1000)  # the second line shows
     assert queue.filter_bar.search.width() >= 200  # still a usable search box
     assert queue.minimumSizeHint().width() <= 640  # the bar never makes the window wider
+
+
+def test_an_empty_queue_says_which_filters_hide_how_many_and_clears_one(
+    qtbot: QtBot, queue: IncidentQueue, model: IncidentQueueModel, store: Store
+) -> None:
+    """Issue 13.6: a search that finds only a cancelled incident, with “Active” on: not a bare
+    "None of 40 match" but which filter hides how many, and a button that clears it."""
+    cancelled = next(i for i in store.items.values() if i.status.value == "cancelled")
+    closed = sum(1 for i in store.items.values() if i.status.value in ("resolved", "cancelled"))
+    queue.activateWindow()
+    qtbot.waitUntil(queue.isActiveWindow, timeout=3000)
+    assert not queue.empty_notice.isVisible()
+    qtbot.keyClick(queue, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    search = queue.filter_bar.search
+    qtbot.waitUntil(search.hasFocus, timeout=3000)
+    qtbot.keyClicks(search, cancelled.incident_id)
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert model.rowCount() == 0
+    notice = queue.empty_notice
+    assert notice.isVisible()
+    text = notice.text.text()
+    assert f"Of {len(store.items)} incidents, the “Active” filter hides {closed}" in text
+    assert f"the search “{cancelled.incident_id}” hides {len(store.items) - 1}." in text
+    assert set(notice.buttons) == {FilterPart.STATUS, FilterPart.SEARCH}
+    assert notice.buttons[FilterPart.STATUS].text() == "Clear the “Active” filter"
+    assert queue.grab().save("/tmp/sety-empty-queue.png")
+    qtbot.mouseClick(notice.buttons[FilterPart.STATUS], Qt.MouseButton.LeftButton)
+    assert model.rowCount() == 1
+    assert model.incident_at(0) == cancelled
+    assert queue.filters().status is StatusGroup.ALL
+    assert queue.filter_bar.search.text() == cancelled.incident_id  # the search stays
+    assert not notice.isVisible()

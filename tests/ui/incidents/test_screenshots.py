@@ -57,8 +57,8 @@ def test_queue_screenshot(qtbot: QtBot, theme: str, store: Store, clock: FakeClo
     queue.resize(1500, 1150)
     queue.set_filters(QueueFilters(status=StatusGroup.ALL))
     queue.show()
-    queue.select(model.incident_at(12).incident_id)  # type: ignore[union-attr]
-    model.flash([model.incident_at(20).incident_id])  # type: ignore[union-attr]
+    queue.select(model.incident_at(12).incident_id)
+    model.flash([model.incident_at(20).incident_id])
     qtbot.waitExposed(queue)
     qtbot.wait(100)
     SCREENS.mkdir(parents=True, exist_ok=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from sety_console.api.models import DangerZonePage, HeatmapResponse, Incident, RouteSafety
+from sety_console.core.map_text import CoordinateError, format_hours, parse_point
 from sety_console.ui.map.payload import heat_payload, incident_row, route_payload, zone_row, zone_rows
 from sety_console.ui.map.state import MapState
-from sety_console.ui.map.text import CoordinateError, format_hours, parse_point
 from tests.contract import example
 
 from . import synthetic as syn

@@ -1,5 +1,5 @@
 """Fixtures of the supervisor suite (the qasync `aloop` runner is in tests/conftest.py): isolated
-QSettings, the fake backend, the dark theme for screenshots, and where screenshots go."""
+settings.json, the fake backend, the dark theme for screenshots, and where screenshots go."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from sety_console.config import Settings
 from sety_console.ui.common.theme import apply_theme
 
 from .fakes import FakeBackend
@@ -29,9 +29,10 @@ async def wait_until(condition: Callable[[], object], within: float = 5.0) -> No
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    """Workstation settings in a file of this test's own."""
-    return QSettings(str(tmp_path / "workstation.ini"), QSettings.Format.IniFormat)
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Workstation settings kept in a settings.json of this test's own."""
+    monkeypatch.setattr("sety_console.config.settings_path", lambda: tmp_path / "settings.json")
+    return Settings()
 
 
 @pytest.fixture

@@ -166,7 +166,7 @@ class FakeBudget:
 
 
 class FakeBackend:
-    """Satisfies `SupervisorBackend`; counts calls; can be slowed or made to fail."""
+    """Satisfies `SupervisorSession`; counts calls; can be slowed or made to fail."""
 
     def __init__(self, incidents: list[Incident] | None = None, *, page_delay: float = 0.0) -> None:
         self.analytics = DangerAnalytics.model_validate(example("getDangerAnalytics.response.json"))

@@ -1,4 +1,4 @@
-"""A `SupervisorBackend` over a real `SetyClient` talking to the sandbox in process (ASGI), so the
+"""A `SupervisorSession` over a real `SetyClient` talking to the sandbox in process (ASGI), so the
 panels are tested against what the sandbox really answers, without the core session."""
 
 from __future__ import annotations

@@ -215,7 +215,7 @@ def test_comparing_never_makes_the_window_taller(
     panel.set_places(PLACES)
     qtbot.waitExposed(window)
     before = window.size()
-    qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(panel.columns) == MAX_PLACES and all(c.reading for c in panel.columns))
     qtbot.wait(50)
     assert window.size() == before

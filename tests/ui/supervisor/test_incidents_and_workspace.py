@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pypdf
 import qasync
-from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
+from sety_console.config import Settings, SettingsList
 from sety_console.core.analytics.stats import aggregate
 from sety_console.core.handover.report_html import SECTION_TITLES
 from sety_console.core.local_time import LocalZone
@@ -155,18 +155,16 @@ def test_workspace_refresh_loads_the_default_view(
     qtbot: QtBot,
     aloop: qasync.QEventLoop,
     backend: FakeBackend,
-    settings: QSettings,
+    settings: Settings,
     dark_theme: None,
     shots: Path,
     tmp_path: Path,
 ) -> None:
-    empty = SupervisorWorkspace(
-        FakeBackend(), QSettings(str(tmp_path / "none.ini"), QSettings.Format.IniFormat)
-    )
+    empty = SupervisorWorkspace(FakeBackend(), Settings())
     qtbot.addWidget(empty)
     aloop.run_until_complete(empty.refresh())
     assert empty.area.heading.text().startswith(f"City centre ({CITY_CENTRE[0]:.4f}, {CITY_CENTRE[1]:.4f})")
-    store = PlacesStore(settings)
+    store = PlacesStore(SettingsList(settings, "saved_places"))
     for place in (
         SavedPlace("Yaba market", 6.5095, 3.3841),
         SavedPlace("Lekki Phase 1 gate", 6.4474, 3.4746),

@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
+from sety_console.config import Settings, SettingsList, load_settings
 from sety_console.ui.supervisor.places import PlaceError, PlacesList, PlacesStore, SavedPlace, parse_lat_lng
 from sety_console.ui.supervisor.saved_views import SavedView, SavedViewError, SavedViewsMenu, SavedViewsStore
 
@@ -41,28 +41,32 @@ def test_swapped_longitude_first_gets_a_hint() -> None:
         parse_lat_lng("103.8, 1.35")
 
 
-def test_places_persist_per_workstation(settings: QSettings) -> None:
-    store = PlacesStore(settings)
+def test_places_persist_per_workstation(settings: Settings) -> None:
+    store = PlacesStore(SettingsList(settings, "saved_places"))
     store.add(SavedPlace("Yaba market", 6.5095, 3.3841))
     store.add(SavedPlace("Lekki gate", 6.4474, 3.4746))
     store.add(SavedPlace("yaba MARKET ", 6.51, 3.38))  # same name: replaced, not duplicated
-    again = PlacesStore(QSettings(settings.fileName(), QSettings.Format.IniFormat))
+    again = PlacesStore(SettingsList(load_settings(), "saved_places"))
     assert [(p.name, p.lat) for p in again.load()] == [("Lekki gate", 6.4474), ("yaba MARKET", 6.51)]
     assert [p.name for p in again.remove("Lekki gate")] == ["yaba MARKET"]
     with pytest.raises(PlaceError, match="name"):
         store.add(SavedPlace("  ", 1, 1))
 
 
-def test_damaged_places_are_skipped(settings: QSettings) -> None:
-    settings.setValue("supervisor/places", json.dumps([{"name": "ok", "lat": 1, "lng": 2}, {"name": "bad"}]))
-    assert PlacesStore(settings).load() == [SavedPlace("ok", 1.0, 2.0)]
-    settings.setValue("supervisor/places", "{not json")
-    assert PlacesStore(settings).load() == []
+def test_damaged_places_are_skipped(settings: Settings) -> None:
+    settings.saved_places = [
+        {"name": "ok", "lat": 1, "lng": 2},
+        {"name": "bad"},
+        {"name": "x", "lat": 95, "lng": 0},
+    ]
+    assert PlacesStore(SettingsList(settings, "saved_places")).load() == [SavedPlace("ok", 1.0, 2.0)]
 
 
-def test_places_list_adds_and_activates(qtbot: QtBot, settings: QSettings) -> None:
+def test_places_list_adds_and_activates(qtbot: QtBot, settings: Settings) -> None:
     names = iter(["Ojuelegba", None])
-    widget = PlacesList(PlacesStore(settings), ask_name=lambda _parent, _suggestion: next(names))
+    widget = PlacesList(
+        PlacesStore(SettingsList(settings, "saved_places")), ask_name=lambda _parent, _suggestion: next(names)
+    )
     qtbot.addWidget(widget)
     assert widget.empty_hint.isVisibleTo(widget)
     assert widget.add_point(6.5097, 3.3651) == SavedPlace("Ojuelegba", 6.5097, 3.3651)
@@ -84,8 +88,8 @@ def _view(**changes: Any) -> SavedView:
     return SavedView(**{**base.__dict__, **changes})
 
 
-def test_saved_view_round_trip_and_validation(settings: QSettings) -> None:
-    store = SavedViewsStore(settings)
+def test_saved_view_round_trip_and_validation(settings: Settings) -> None:
+    store = SavedViewsStore(SettingsList(settings, "saved_views"))
     saved = store.save(_view(name=" Night shift "))
     assert saved.name == "Night shift"
     assert saved.saved_at
@@ -99,13 +103,13 @@ def test_saved_view_round_trip_and_validation(settings: QSettings) -> None:
         store.save(_view(name=""))
 
 
-def test_menu_saves_lists_applies_and_deletes(qtbot: QtBot, settings: QSettings) -> None:
+def test_menu_saves_lists_applies_and_deletes(qtbot: QtBot, settings: Settings) -> None:
     applied: list[SavedView] = []
     warnings: list[str] = []
     menu = SavedViewsMenu(
         capture=lambda: _view(name="ignored"),
         apply=applied.append,
-        settings=settings,
+        slot=SettingsList(settings, "saved_views"),
         ask_name=lambda _parent: "Critical only",
         warn=lambda _parent, message: warnings.append(message),
     )
@@ -120,9 +124,7 @@ def test_menu_saves_lists_applies_and_deletes(qtbot: QtBot, settings: QSettings)
     assert [v.queue_filters for v in applied] == [_view().queue_filters]
     assert applied[0].map_layers == {"incidents": True, "heatmap": False, "danger_zones": True}
     # Persisted per workstation: another menu over the same settings sees it.
-    other = SavedViewsMenu(
-        lambda: _view(), lambda _v: None, QSettings(settings.fileName(), QSettings.Format.IniFormat)
-    )
+    other = SavedViewsMenu(lambda: _view(), lambda _v: None, SettingsList(load_settings(), "saved_views"))
     qtbot.addWidget(other)
     assert "Critical only" in [a.text() for a in other.actions()]
     menu.delete_view("Critical only")
@@ -130,12 +132,14 @@ def test_menu_saves_lists_applies_and_deletes(qtbot: QtBot, settings: QSettings)
     assert warnings == ["The view 'Critical only' no longer exists."]
 
 
-def test_a_view_that_cannot_be_applied_says_why(qtbot: QtBot, settings: QSettings) -> None:
+def test_a_view_that_cannot_be_applied_says_why(qtbot: QtBot, settings: Settings) -> None:
     def refuse(view: SavedView) -> None:
         raise ValueError("unknown queue filter 'colour'")
 
     warnings: list[str] = []
-    menu = SavedViewsMenu(lambda: _view(), refuse, settings, warn=lambda _p, m: warnings.append(m))
+    menu = SavedViewsMenu(
+        lambda: _view(), refuse, SettingsList(settings, "saved_views"), warn=lambda _p, m: warnings.append(m)
+    )
     qtbot.addWidget(menu)
     menu.save_current("Old layout")
     assert not menu.apply_view("Old layout")

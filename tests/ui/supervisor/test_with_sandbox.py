@@ -11,9 +11,9 @@ from pathlib import Path
 import pypdf
 import pytest
 import qasync
-from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
+from sety_console.config import Settings, SettingsList
 from sety_console.core.handover import closed_at
 from sety_console.core.handover.report_html import SECTION_TITLES
 from sety_console.core.local_time import LocalZone
@@ -38,13 +38,13 @@ def test_every_panel_renders_sandbox_data(
     qtbot: QtBot,
     aloop: qasync.QEventLoop,
     sandbox: SandboxBackend,
-    settings: QSettings,
+    settings: Settings,
     tmp_path: Path,
     dark_theme: None,
     shots: Path,
 ) -> None:
-    PlacesStore(settings).add(SavedPlace("Yaba", 6.5095, 3.3841))
-    PlacesStore(settings).add(SavedPlace("Lagos Island", *CITY_CENTRE))
+    PlacesStore(SettingsList(settings, "saved_places")).add(SavedPlace("Yaba", 6.5095, 3.3841))
+    PlacesStore(SettingsList(settings, "saved_places")).add(SavedPlace("Lagos Island", *CITY_CENTRE))
     workspace = SupervisorWorkspace(sandbox, settings, source="the demo sandbox", zone=LAGOS)
     qtbot.addWidget(workspace)
     workspace.resize(1600, 1000)
@@ -93,7 +93,7 @@ def test_every_panel_renders_sandbox_data(
 def test_the_handover_window_is_respected(
     qtbot: QtBot, aloop: qasync.QEventLoop, sandbox: SandboxBackend
 ) -> None:
-    workspace = SupervisorWorkspace(sandbox, QSettings())
+    workspace = SupervisorWorkspace(sandbox, Settings())
     qtbot.addWidget(workspace)
     end = datetime.now(UTC)
     workspace.handover.set_window(end - timedelta(hours=6), end)

@@ -19,7 +19,7 @@ from sety_console.api.models import (
     SafetyScore,
 )
 
-__all__ = ["BudgetView", "IncidentSource", "SupervisorBackend", "VisitorSource", "ZoneSource"]
+__all__ = ["BudgetView", "IncidentSource", "SupervisorSession", "VisitorSource", "ZoneSource"]
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -52,7 +52,7 @@ class BudgetView(Protocol):
     def remaining(self) -> int | None: ...
 
 
-class SupervisorBackend(Protocol):
+class SupervisorSession(Protocol):
     """The part of `ConsoleSession` the supervisor workspace uses.
 
     `iter_incident_pages(**filters)` takes the `list_incidents` query names (`status`, `category`,

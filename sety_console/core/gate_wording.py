@@ -6,8 +6,9 @@ import re
 from datetime import UTC, datetime
 
 from sety_console.api.models import AccessCode, ValidationReason
-from sety_console.core.actions import ActionKind, ActionState, OutboxEntry
-from sety_console.core.local_time import to_local
+
+from .actions import ActionKind, ActionState, OutboxEntry
+from .local_time import to_local
 
 # (headline, explanation) for every reason a code is refused.
 _REASONS: dict[ValidationReason, tuple[str, str]] = {

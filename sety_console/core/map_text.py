@@ -8,16 +8,12 @@ from datetime import datetime
 from functools import lru_cache
 
 from sety_console.api.models import Category, OpenEnum
-from sety_console.core.local_time import to_local
+
+from .local_time import to_local
+from .wording import category_name
 
 LatLng = tuple[float, float]
 
-_CATEGORY_LABELS = {
-    "sos": "SOS",
-    "vehicle": "Vehicle",
-    "location_threat": "Location threat",
-    "medical": "Medical",
-}
 _POINT = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*[,;\s]\s*([-+]?\d+(?:\.\d+)?)\s*$")
 
 
@@ -27,11 +23,8 @@ class CoordinateError(ValueError):
 
 @lru_cache(maxsize=256)
 def category_label(category: Category | None) -> str:
-    if category is None:
-        return "—"
-    if category.is_unknown:
-        return category.label
-    return _CATEGORY_LABELS.get(category.value, category.label)
+    """A category in words (`—` for none)."""
+    return "—" if category is None else category_name(category)
 
 
 @lru_cache(maxsize=256)

@@ -8,7 +8,8 @@
 Only the leader registers the endpoint (`--public-url`, `push_endpoint`) and applies deliveries
 (`push_applier`); every hub answers the URL, so a delivery that reaches a follower, or a hub during a
 failover, waits in the database for whichever hub leads. `push_health` stretches the leader's incident
-polls while the webhooks flow and tightens them when they stop.
+polls while the webhooks flow and tightens them when they stop; a poll that finds a change no webhook
+brought also has the leader look its endpoint up again (deleted or disabled on Sety: registered anew).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 RELOAD_SECRETS_S = 1.0
 FIRST_POLL_WAIT_S = 10.0
 REGISTER_RETRY_S = (5.0, 15.0, 30.0, 60.0)
+RECHECK_EVERY_S = 60.0
+"""After a gap the endpoint is looked up again (deleted or disabled on Sety?), at most this often."""
 
 
 class Push:
@@ -55,6 +58,8 @@ class Push:
         self._secrets: list[str] | None = None
         self._secrets_read = 0.0
         self._polled = asyncio.Event()
+        self._recheck = asyncio.Event()
+        self.health.gap_found = self._recheck.set
         poller.events.incidents_polled.connect(self.health.polled)
         poller.events.incidents_polled.connect(lambda _: self._polled.set())
 
@@ -63,6 +68,7 @@ class Push:
     async def lead(self) -> None:
         """While leading: apply deliveries, keep the endpoint registered, adjust the poll floor."""
         self._polled.clear()
+        self._recheck.clear()
         tasks = [
             asyncio.ensure_future(self.applier.run()),
             asyncio.ensure_future(self._register()),
@@ -82,22 +88,34 @@ class Push:
             self.health.tick()
 
     async def _register(self) -> None:
+        """Register the endpoint; after each gap the webhooks left, check it is still there."""
         if self.url is None:
             self.health.set_state("off", "no --public-url: polling only")
             return
         with contextlib.suppress(TimeoutError):  # the first poll goes first: a takeover shows changes soonest
             await asyncio.wait_for(self._polled.wait(), FIRST_POLL_WAIT_S)
+        while await self._ensure(self.url):
+            await self._recheck.wait()
+            self._recheck.clear()
+            log.info("webhooks missed a change: checking the hub's endpoint on Sety")
+            await self._ensure(self.url)
+            await asyncio.sleep(RECHECK_EVERY_S)
+            self._recheck.clear()
+
+    async def _ensure(self, url: str) -> bool:
+        """The endpoint registered (True), or push unavailable for good (False); retries meanwhile."""
         failures = 0
         while True:
-            self.health.set_state("registering")
+            if self.health.state != "on":
+                self.health.set_state("registering")
             try:
-                endpoint = await ensure_endpoint(self._hub.client, self._hub.db, self.url)
+                endpoint = await ensure_endpoint(self._hub.client, self._hub.db, url)
             except PermissionDeniedError:
                 self._unavailable("the organisation's key lacks the admin scope needed to register webhooks")
-                return
+                return False
             except BadRequestError as error:
-                self._unavailable(f"Sety refused the webhook URL {self.url}: {error.message}")
-                return
+                self._unavailable(f"Sety refused the webhook URL {url}: {error.message}")
+                return False
             except SetyError as error:
                 delay = REGISTER_RETRY_S[min(failures, len(REGISTER_RETRY_S) - 1)]
                 failures += 1
@@ -106,9 +124,10 @@ class Push:
                 await asyncio.sleep(delay)
                 continue
             self._secrets = None
+            if endpoint.created or self.health.state != "on":
+                log.info("webhook push on: %s (endpoint %s)", url, endpoint.endpoint_id)
             self.health.set_state("on", endpoint_id=endpoint.endpoint_id)
-            log.info("webhook push on: %s (endpoint %s)", self.url, endpoint.endpoint_id)
-            return
+            return True
 
     def _unavailable(self, reason: str) -> None:
         log.warning("webhook push unavailable: %s; the hub keeps polling", reason)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,6 +49,8 @@ class PushHealth:
         self.gaps = 0
         self.last_delivery_ms: int | None = None
         self._tight_until = 0.0
+        self.gap_found: Callable[[], None] = lambda: None
+        """Called when webhooks missed a change (push checks its endpoint on Sety)."""
 
     def set_state(self, state: str, reason: str = "", endpoint_id: str | None = None) -> None:
         self.state, self.reason, self.endpoint_id = state, reason, endpoint_id
@@ -100,6 +103,7 @@ class PushHealth:
         if missed:
             self.missed += len(missed)
             self.tighten(f"a poll found {len(missed)} change(s) no webhook delivered")
+            self.gap_found()
 
     def summary(self) -> dict[str, Any]:
         """For the status and health answers."""

@@ -13,11 +13,12 @@ import pytest
 
 from sety_console.api import SetyClient
 from sety_console.api.webhooks import sign
+from sety_console.hub import push_health
 from sety_console.hub.db import ChangeRow, DeliveryRow, EndpointRow, HubDatabase, now_ms
 from sety_console.hub.server import HubServer
 from sety_console.sandbox.server import SandboxServer
 
-from .conftest import HubRig, MakeRig, incident_request, status_of, wait_for
+from .conftest import HubRig, MakeRig, incident_request, remove_webhook_endpoints, status_of, wait_for
 
 pytestmark = pytest.mark.asyncio
 SECRET = "whsec_" + "5e" * 16
@@ -162,3 +163,29 @@ async def test_deliveries_twice_out_of_order_forged_stale_or_partial(
     assert len(sent) == 1  # the console heard of it once
     assert hub.push.health.refused == 2
     assert hub.push.health.duplicates == 1
+
+
+async def test_webhooks_that_stop_are_noticed_polls_tighten_and_the_endpoint_comes_back(
+    make_rig: MakeRig, direct: SetyClient, sandbox: SandboxServer, keys: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(push_health, "MISSED_GRACE_S", 0.0)  # no webhook: a polled change is missed
+    rig = await make_rig(push=True, push_poll_interval_s=2.0)
+    hub = rig.server.hub
+    ada = await rig.console("Ada")
+    await wait_for(lambda: hub.push.health.state == "on" and hub.feed.poller.gate.floor_s == 2.0)
+    first = hub.push.health.endpoint_id
+    await remove_webhook_endpoints(sandbox, keys["admin"])  # someone deletes it: the webhooks stop
+
+    missed = (await direct.create_incident(incident_request(random.Random(43)))).incident
+    await wait_for(lambda: missed.incident_id in ada.session.incidents, timeout=10)  # the stretched poll
+    assert hub.push.health.missed >= 1
+    assert hub.feed.poller.gate.floor_s == 0.0  # tightened: polls at the budget's pace again
+    await wait_for(lambda: (ada.link.expected_interval("incidents") or 0) < 2.0)  # the consoles are told
+
+    await wait_for(lambda: hub.push.health.endpoint_id not in (None, first), timeout=10)  # registered anew
+    applied = hub.push.applier.applied
+    pushed = (await direct.create_incident(incident_request(random.Random(44)))).incident
+    await wait_for(lambda: hub.push.applier.applied > applied, timeout=5)  # by webhook again
+    await wait_for(lambda: pushed.incident_id in ada.session.incidents, timeout=5)
+    assert [i for i, _ in await endpoints(sandbox, keys["admin"])] == [hub.push.health.endpoint_id]

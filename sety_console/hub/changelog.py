@@ -124,17 +124,21 @@ class ChangeLog:
         persist: Callable[[Session], object] | None = None,
         publish: Callable[[], None] | None = None,
         leader_only: bool = False,
+        epoch: int | None = None,
     ) -> Change:
         """Store one change and dispatch it (after any earlier ones from other hubs).
 
         `persist(session)` runs in the same transaction (the picture's rows); `publish()` runs on the
         loop right after the sequence number is known and before any subscriber hears of it, so a
         snapshot taken between two awaits always matches `head`. `leader_only` raises `NotLeader` when
-        this hub no longer leads.
+        this hub no longer leads (or, given `epoch`, no longer leads in that epoch).
         """
-        epoch = self.epoch if leader_only else None
-        if leader_only and epoch is None:
-            raise NotLeader("this hub does not lead")
+        if leader_only:
+            epoch = self.epoch if epoch is None else epoch
+            if epoch is None or epoch != self.epoch:
+                raise NotLeader("this hub does not lead (in that epoch)")
+        else:
+            epoch = None
         async with self._lock:
             seq, at, body = await asyncio.to_thread(self._insert, kind, payload, persist, epoch)
             change = Change(seq, kind, _message(seq, kind, body, at))

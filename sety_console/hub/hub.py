@@ -131,7 +131,7 @@ class Hub:
         """Another hub leads (or may): stop leading work, hold the change log's picture again."""
         await _cancel(self._leading)
         self._leading = []
-        self.picture.reload()
+        await self.picture.reload()
         self.feed.mirror = None
 
     def _restart_streams(self) -> None:

@@ -44,6 +44,9 @@ class _Pending:
     upsert: dict[str, str]
     removed: tuple[str, ...]
     full: bool
+    epoch: int | None
+    """The leader's epoch when it was recorded: a change from an earlier reign is never written in a
+    later one (the new reign polls again, from the log's picture)."""
 
 
 class Picture:
@@ -85,13 +88,31 @@ class Picture:
 
         return publish
 
-    def reload(self) -> None:
-        """Forget what was not written (a hub that stopped leading): the stores hold the log's picture."""
+    async def reload(self) -> None:
+        """Forget what was not written (a hub that stopped leading): the stores hold the log's picture.
+        Waits for the database when it is away."""
+        delay = 0.2
+        while True:
+            self._drop_queued()
+            try:
+                publish = await asyncio.to_thread(self._read)
+            except Exception as exc:
+                log.warning("could not read the picture again yet (%s); retrying in %.1f s", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+                continue
+            self._drop_queued()
+            publish()
+            return
+
+    def _read(self) -> Callable[[], None]:
+        with self._db.session() as session:
+            return self._loaded(session)
+
+    def _drop_queued(self) -> None:
         while not self._queue.empty():
             self._queue.get_nowait()
             self._queue.task_done()
-        with self._db.session() as session:
-            self._loaded(session)()
 
     def _applier(self, kind: str) -> Callable[[dict[str, Any]], None]:
         def apply(payload: dict[str, Any]) -> None:
@@ -148,7 +169,8 @@ class Picture:
                 upsert[item_id] = item.model_dump_json(by_alias=True)
         removed = tuple(i for i in changes.removed if i not in upsert)
         if upsert or removed or changes.full_resync:
-            self._queue.put_nowait(_Pending(kind, upsert, removed, changes.full_resync))
+            pending = _Pending(kind, upsert, removed, changes.full_resync, self.changelog.epoch)
+            self._queue.put_nowait(pending)
 
     async def run(self) -> None:
         """Write queued change sets to the change log, one at a time, in order (until cancelled)."""
@@ -219,7 +241,9 @@ class Picture:
                 documents.pop(item_id, None)
             documents.update(upsert)
 
-        await self.changelog.append(kind, text, persist=persist, publish=publish, leader_only=True)
+        await self.changelog.append(
+            kind, text, persist=persist, publish=publish, leader_only=True, epoch=pending.epoch
+        )
 
     def snapshot_json(self, kind: str) -> str:
         """The published documents of one kind as a JSON array."""

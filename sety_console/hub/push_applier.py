@@ -166,7 +166,7 @@ class PushApplier:
             self._health.unknown_incident(incident.incident_id, event)
         picture.record("incidents", picture.incidents.apply([incident]))
         self.applied += 1
-        self._health.delivered(updated_at=incident.updated_at, delivered_at=_moment(delivered_at))
+        self._health.delivered(incident, delivered_at=_moment(delivered_at))
 
     def _pending(self) -> list[tuple[str, str, str]]:
         with self._hub.db.session() as session:

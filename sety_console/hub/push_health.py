@@ -5,7 +5,9 @@ go missing, incident polls are stretched to `stretched_s` (the webhooks bring ea
 polls only confirm the picture). They are tightened back to the rate budget's pace, for `TIGHT_FOR_S`,
 and one is made at once, when:
 
-* a delta poll brings a change older than `MISSED_GRACE_S` that no webhook delivered (they stopped);
+* a delta poll brings a change older than `MISSED_GRACE_S` that a webhook should have brought and none
+  did (they stopped): a new incident, another status, another note. Changes Sety sends no webhook for
+  (a responder moving, an escalation, an SLA breach) do not count;
 * a delivery is for an incident the hub never saw created, or arrives more than `LATE_S` after the
   change it carries (Sety retried it: others may still be on their way);
 * a delivery was refused for its signature while push was on (the secret may have changed).
@@ -19,6 +21,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from sety_console.api.models import Incident
 from sety_console.core.changes import ChangeSet
 from sety_console.core.poll_gate import IncidentGate
 from sety_console.core.stores import IncidentStore
@@ -49,6 +52,8 @@ class PushHealth:
         self.gaps = 0
         self.last_delivery_ms: int | None = None
         self._tight_until = 0.0
+        self._announced: dict[str, tuple[str, int]] = {}
+        """What the webhooks announce of each incident (status, notes), as last seen by the hub."""
         self.gap_found: Callable[[], None] = lambda: None
         """Called when webhooks missed a change (push checks its endpoint on Sety)."""
 
@@ -74,11 +79,12 @@ class PushHealth:
 
     # ------------------------------------------------------------------ observations
 
-    def delivered(self, *, updated_at: datetime | None, delivered_at: datetime | None) -> None:
+    def delivered(self, incident: Incident, *, delivered_at: datetime | None) -> None:
         self.deliveries += 1
         self.last_delivery_ms = int(time.time() * 1000)
-        if updated_at is not None and delivered_at is not None:
-            late = (delivered_at - updated_at).total_seconds()
+        self._announced[incident.incident_id] = announced(incident)
+        if delivered_at is not None:
+            late = (delivered_at - incident.updated_at).total_seconds()
             if late > LATE_S:
                 self.tighten(f"a delivery arrived {late:.0f} s after its change (a retry)")
 
@@ -91,18 +97,24 @@ class PushHealth:
             self.tighten("a delivery with a signature the hub could not verify")
 
     def polled(self, changes: ChangeSet) -> None:
-        """A delta poll's changes: those older than the grace period were missed by the webhooks."""
-        if self.state != "on" or not (changes.added or changes.updated):
-            return
+        """A delta poll's changes: those a webhook should have brought, older than the grace period, were
+        missed by the webhooks."""
         now = datetime.now(UTC)
-        missed = []
+        missed = 0
         for incident_id in (*changes.added, *changes.updated):
             incident = self._incidents.get(incident_id)
-            if incident is not None and (now - incident.updated_at).total_seconds() > MISSED_GRACE_S:
-                missed.append(incident_id)
-        if missed:
-            self.missed += len(missed)
-            self.tighten(f"a poll found {len(missed)} change(s) no webhook delivered")
+            if incident is None:
+                continue
+            before = self._announced.get(incident_id)
+            self._announced[incident_id] = after = announced(incident)
+            expected = incident_id in changes.added or (before is not None and before != after)
+            if expected and (now - incident.updated_at).total_seconds() > MISSED_GRACE_S:
+                missed += 1
+        for incident_id in changes.removed:
+            self._announced.pop(incident_id, None)
+        if missed and self.state == "on":
+            self.missed += missed
+            self.tighten(f"a poll found {missed} change(s) no webhook delivered")
             self.gap_found()
 
     def summary(self) -> dict[str, Any]:
@@ -119,3 +131,11 @@ class PushHealth:
             "last_delivery": iso_ms(self.last_delivery_ms) if self.last_delivery_ms else None,
             "incident_poll_floor_s": self.gate.floor_s,
         }
+
+
+def announced(incident: Incident) -> tuple[str, int]:
+    """What Sety's webhooks announce of an incident: its status and how many notes it has."""
+    notes = sum(
+        1 for entry in incident.timeline if str(getattr(entry.event, "value", entry.event)) == "note_added"
+    )
+    return incident.status.value, notes

@@ -227,6 +227,7 @@ class Writes:
                 log.warning("could not renew the lease of write %s (%s)", key, exc)
                 continue
             if not kept:
+                await asyncio.sleep(RENEW_S / 4)  # finished meanwhile? its lease went with it (and this task)
                 log.warning("another hub took over write %s; this hub stops delivering it", key)
                 delivery.cancel()
                 return

@@ -1,6 +1,7 @@
 """Two hubs on one PostgreSQL: the leader killed (SIGKILL) under load, every hub connection cut by the
-database (what a PostgreSQL restart does), a delivery during the failover — nothing lost, nothing
-doubled, no gap. PostgreSQL only (`SETY_TEST_DATABASE_URL`); SQLite stays single-hub (tested too)."""
+database and then new ones refused for a while (what a PostgreSQL restart does), deliveries to a follower
+and during the failover — nothing lost, nothing doubled, no gap. PostgreSQL only
+(`SETY_TEST_DATABASE_URL`); SQLite stays single-hub (tested too)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ import httpx
 import pytest
 import pytest_asyncio
 from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 
 from sety_console.api import SetyClient
 from sety_console.api.models import TimelineEventType
@@ -143,11 +146,21 @@ def assert_exactly_once(consoles: Consoles, database_url: str) -> None:
 async def converge(consoles: Consoles, direct: SetyClient, ids: set[str]) -> None:
     """Every console holds Sety's current version of every incident the load touched."""
     expected = await truth(direct, ids)
-    await wait_for(
-        lambda: all(held(c, i) == at for c in consoles.sessions.values() for i, at in expected.items()),
-        timeout=30,
-        step=0.1,
-    )
+
+    def behind() -> list[tuple[str, str, str | None, str]]:
+        return [
+            (name, i, held(c, i), at)
+            for name, c in consoles.sessions.items()
+            for i, at in expected.items()
+            if held(c, i) != at
+        ]
+
+    try:
+        await wait_for(lambda: not behind(), timeout=30, step=0.1)
+    except AssertionError:
+        raise AssertionError(
+            f"consoles behind Sety (console, incident, held, Sety): {behind()[:5]}"
+        ) from None
 
 
 def operators(database_url: str, *names: str) -> dict[str, str]:
@@ -199,14 +212,26 @@ async def test_the_leader_killed_under_load_loses_and_doubles_nothing(
         load = Driver(direct, ada, seed=51)
         driver = asyncio.create_task(load.run())
         await asyncio.sleep(2.5)
-
-        killed = time.monotonic()
-        a.kill()
         secret = await asyncio.to_thread(_secret, hub_database)
         base = json.loads(
             (await direct.get_incident(next(iter(load.touched)))).model_dump_json(by_alias=True)
         )
-        fake = {**base, "incident_id": "inc_duringfailover01", "updated_at": "2099-01-01T00:00:00.000Z"}
+        via_follower = {
+            **base,
+            "incident_id": "inc_viafollower00001",
+            "updated_at": sety_now(),
+        }
+        assert await signed_delivery(b.root_url, secret, via_follower, "whd_via_follower") == 200
+        await wait_for(  # stored by the follower, applied by the leader, on every console
+            lambda: all(
+                via_follower["incident_id"] in c.session.incidents for c in consoles.sessions.values()
+            ),
+            timeout=5,
+        )
+
+        killed = time.monotonic()
+        a.kill()
+        fake = {**base, "incident_id": "inc_duringfailover01", "updated_at": sety_now()}
         assert await signed_delivery(b.root_url, secret, fake, "whd_during_failover") == 200  # stored
         await wait_for(lambda: b.leading(tokens["Bo"]), timeout=FAILOVER_LIMIT_S + 5, step=0.1)
         took_over = time.monotonic() - killed
@@ -215,7 +240,8 @@ async def test_the_leader_killed_under_load_loses_and_doubles_nothing(
         driver.cancel()
         await asyncio.gather(driver, return_exceptions=True)
 
-        await wait_for(lambda: not ada.session.outbox.open_entries(), timeout=30)  # every note delivered
+        # a note the dead hub held: its lease lapses (10 s), the new leader checks Sety (12 s), then a retry
+        await wait_for(lambda: not ada.session.outbox.open_entries(), timeout=60)
         assert all(e.state.value == "done" for e in ada.session.outbox.recent())
         await converge(consoles, direct, load.touched)
         await wait_for(
@@ -235,6 +261,11 @@ async def test_the_leader_killed_under_load_loses_and_doubles_nothing(
         await remove_webhook_endpoints(sandbox, keys["admin"])
 
 
+def sety_now() -> str:
+    """Now as Sety writes it (a delivery from the future would move the new leader's poll cursor)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def _secret(database_url: str) -> str:
     db = HubDatabase(database_url)
     try:
@@ -246,26 +277,35 @@ def _secret(database_url: str) -> str:
         db.close()
 
 
-def cut_connections(prefix: str) -> int:
-    """Terminate every database connection of the hubs named `prefix…` (as a PostgreSQL restart does)."""
+def cut_connections(prefix: str, down_s: float = 0.0) -> int:
+    """Terminate every database connection of the hubs named `prefix…` (as a PostgreSQL restart does);
+    with `down_s`, new connections to the database are refused that long first (the restart's outage)."""
     assert PG_URL
-    engine = create_engine(PG_URL)
+    engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    database = make_url(PG_URL).database
     try:
-        with engine.begin() as connection:
-            rows = connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE application_name LIKE :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": f"sety-hub {prefix}%"},
-            ).all()
+        with engine.connect() as connection:
+            if down_s:
+                connection.execute(text(f'ALTER DATABASE "{database}" CONNECTION LIMIT 0'))
+            try:
+                rows = connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE application_name LIKE :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": f"sety-hub {prefix}%"},
+                ).all()
+                time.sleep(down_s)
+            finally:
+                if down_s:
+                    connection.execute(text(f'ALTER DATABASE "{database}" CONNECTION LIMIT -1'))
         return len(rows)
     finally:
         engine.dispose()
 
 
 @pg_only
-async def test_every_hub_connection_cut_by_the_database_loses_and_doubles_nothing(
+async def test_every_hub_connection_cut_then_the_database_down_a_while_loses_and_doubles_nothing(
     sandbox: SandboxServer,
     keys: dict[str, str],
     hub_database: str,
@@ -299,7 +339,8 @@ async def test_every_hub_connection_cut_by_the_database_loses_and_doubles_nothin
         acked: list[str] = []
         for round_ in range(2):
             await asyncio.sleep(1.5)
-            assert await asyncio.to_thread(cut_connections, prefix) >= 4  # pools, locks, listeners
+            down_s = 2.5 if round_ else 0.0  # the second time, the database refuses connections a while
+            assert await asyncio.to_thread(cut_connections, prefix, down_s) >= 4  # pools, locks, listeners
             await asyncio.sleep(0.3)
             target = next(iter(load.touched))
             with contextlib.suppress(Exception):  # a hub may still be reconnecting: the console retries

@@ -39,8 +39,19 @@ class SandboxConfig:
     """Simulated seconds between two position/ETA updates of a moving responder."""
     webhook_retry_delays: tuple[int, ...] = WEBHOOK_RETRY_DELAYS
     webhook_retry_factor: float = 1.0
-    """Multiplies every retry delay; tests use a tiny factor to run the whole schedule quickly."""
+    """Multiplies every retry delay and the breaker's cool-down; tests use a tiny factor."""
     webhook_timeout_seconds: float = 10.0
+    """Whole-attempt bound from `x-sety-webhooks` (no 2xx within it counts as a failure)."""
+    webhook_connect_timeout_seconds: float = 3.0
+    """Bound on name resolution plus TCP/TLS connect, so a dead host fails fast."""
+    webhook_max_in_flight: int = 32
+    """Deliveries on the wire at once, over all endpoints (the worker's HTTP pool has as many)."""
+    webhook_endpoint_in_flight: int = 2
+    """Deliveries on the wire at once to one endpoint."""
+    webhook_breaker_failures: int = 5
+    """Consecutive failed attempts that open an endpoint's circuit breaker."""
+    webhook_breaker_cooldown_seconds: float = 30.0
+    """How long an open breaker refuses before one probe is let through (times the retry factor)."""
     webhook_transport: httpx.AsyncBaseTransport | None = None
     """Transport for webhook deliveries (tests may inject `httpx.MockTransport`)."""
     intel_refresh_seconds: float = 60.0

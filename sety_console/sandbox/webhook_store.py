@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import NamedTuple
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -19,6 +22,21 @@ from .paging import fetch_page
 from .tables import WebhookDeliveryRow, WebhookEndpointRow
 
 ALL_EVENTS = "incident.*"
+
+
+class DeliveryRef(NamedTuple):
+    """A queued delivery and the endpoint it goes to (what the delivery worker schedules by)."""
+
+    delivery_id: str
+    endpoint_id: str
+
+
+class PendingDelivery(NamedTuple):
+    """A delivery still to be attempted, with where its retry schedule stands."""
+
+    ref: DeliveryRef
+    attempts: int
+    next_retry_at_ms: int | None
 
 
 def endpoint_model(row: WebhookEndpointRow) -> WebhookEndpoint:
@@ -96,14 +114,14 @@ def subscribed_scopes(session: Session) -> set[tuple[str, str]]:
 
 def queue_deliveries(
     session: Session, org_id: str, environment: str, event: str, document: str, now_ms: int
-) -> list[str]:
-    """One pending delivery per active endpoint subscribed to `event`; returns their ids."""
+) -> list[DeliveryRef]:
+    """One pending delivery per active endpoint subscribed to `event`; returns them."""
     stmt = select(WebhookEndpointRow).where(
         WebhookEndpointRow.org_id == org_id,
         WebhookEndpointRow.environment == environment,
         WebhookEndpointRow.active,
     )
-    ids: list[str] = []
+    refs: list[DeliveryRef] = []
     for endpoint in session.scalars(stmt):
         filters = endpoint.events.split()
         if event not in filters and ALL_EVENTS not in filters:
@@ -120,10 +138,24 @@ def queue_deliveries(
                 created_at_ms=now_ms,
             )
         )
-        ids.append(delivery_id)
-    return ids
+        refs.append(DeliveryRef(delivery_id, endpoint.endpoint_id))
+    return refs
 
 
-def pending_delivery_ids(session: Session) -> list[str]:
-    stmt = select(WebhookDeliveryRow.delivery_id).where(WebhookDeliveryRow.status == "pending")
-    return list(session.scalars(stmt.order_by(WebhookDeliveryRow.created_at_ms)))
+def pending_deliveries(session: Session) -> list[PendingDelivery]:
+    """Every delivery still `pending`, oldest first."""
+    row = WebhookDeliveryRow
+    stmt = (
+        select(row.delivery_id, row.endpoint_id, row.attempts, row.next_retry_at_ms)
+        .where(row.status == "pending")
+        .order_by(row.created_at_ms, row.delivery_id)
+    )
+    return [PendingDelivery(DeliveryRef(d, e), a, n) for d, e, a, n in session.execute(stmt)]
+
+
+def pending_rows(session: Session, delivery_ids: Sequence[str]) -> list[WebhookDeliveryRow]:
+    """The rows of those deliveries that are still `pending` (others are finished or deleted)."""
+    stmt = select(WebhookDeliveryRow).where(
+        WebhookDeliveryRow.delivery_id.in_(delivery_ids), WebhookDeliveryRow.status == "pending"
+    )
+    return list(session.scalars(stmt))

@@ -68,14 +68,14 @@ def test_incident_analytics_counts_what_the_pages_hold(
 
 
 def test_cancel_stops_the_gathering_at_once(qtbot: QtBot, aloop: qasync.QEventLoop) -> None:
-    backend = FakeBackend(synthetic_incidents(1000, now=NOW, days=7), page_delay=0.6)
+    backend = FakeBackend(synthetic_incidents(1000, now=NOW, days=7), page_delay=2.0)
     panel = IncidentAnalyticsPanel(backend)
     qtbot.addWidget(panel)
     panel.set_range(*RANGE)
 
     async def scenario() -> tuple[object, float]:
         task = asyncio.ensure_future(panel.run())
-        await wait_until(lambda: backend.pages_served == 2)
+        await wait_until(lambda: backend.pages_served == 2, within=15)
         assert panel.progress.value() == 2
         assert panel.progress.maximum() == 10
         assert "Read page 2 of 10" in panel.status.text()
@@ -87,7 +87,7 @@ def test_cancel_stops_the_gathering_at_once(qtbot: QtBot, aloop: qasync.QEventLo
     result, took = aloop.run_until_complete(scenario())
     assert result is None
     assert panel.state == "cancelled"
-    assert took < 0.45  # the page being waited for (0.6 s) is abandoned, not finished
+    assert took < 1.5  # the page being waited for (2 s) is abandoned, not finished
     aloop.run_until_complete(asyncio.sleep(0.8))
     assert backend.pages_served == 2  # no page was asked for after Cancel
     assert panel.stats is not None

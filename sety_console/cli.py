@@ -57,7 +57,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         help="open every workspace offscreen against the embedded sandbox, check the map, exit 0 if all work",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
+    chosen = next((arg for arg in argv if arg in SUBCOMMANDS), None)  # not an option's value
     for name, (module, help_text) in SUBCOMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
         sub_parser.set_defaults(_module=module)

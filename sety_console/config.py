@@ -53,6 +53,11 @@ class Settings(BaseSettings):
 
     version: int = SETTINGS_VERSION
     api_url: str | None = None
+    hub_urls: list[str] = Field(default_factory=list)
+    """A control-room hub's addresses (`https://hub:8443/v1/external`; more than one when the control
+    room runs standby hubs): tried in order. Its operator token is in the keyring, never here."""
+    via_hub: bool = False
+    """Connect through the hub (`hub_urls`) instead of to the Sety API directly (`api_url`)."""
     operator_name: str = ""
     """Who works at this workstation; asked at the first start (never a silent default)."""
     workstation: str = Field(default_factory=socket.gethostname)

@@ -1,4 +1,4 @@
-"""A rotating log file in the user log dir; API keys are redacted from every record."""
+"""A rotating log file in the user log dir; API keys and hub tokens are redacted from every record."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sety_console.credentials import redact
 
 
 class RedactKeys(logging.Filter):
-    """Never let an API key reach a log handler, whatever the message or its arguments hold."""
+    """Never let an API key or a hub token reach a log handler, whatever the message or its arguments hold."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

@@ -7,7 +7,8 @@
 A composition root like `app.py`: it resolves the server with the console's own code (`connect.servers`:
 the URL saved by File → Connection… or given by `--api-url` / `SETY_API_URL`, the key from the keyring
 or `SETY_API_KEY`; `--sandbox` joins or starts the profile's sandbox) and gathers the data with the
-function the in-app report uses.
+function the in-app report uses — the operator activity and the alarm KPIs from the audit trail and the
+alarm history in that server's profile folder, the files the console writes.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from sety_console.core.handover import HandoverFilters, HandoverWindow, gather_h
 from sety_console.core.local_time import DEMO_ZONE, LocalZone, ZoneError, load_zone
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sety_console.api import SetyClient
     from sety_console.connect.servers import Server
     from sety_console.core.handover import HandoverSources
@@ -112,6 +115,16 @@ def _filters(args: argparse.Namespace) -> HandoverFilters:
     )
 
 
+def _records_dir(args: argparse.Namespace, server: Server) -> Path:
+    """Where the console keeps its audit trail and alarm history: the server's profile folder; for the
+    demo sandbox (read here with the supervisor's key), that of the console's role (`--sandbox-role`)."""
+    from sety_console.connect.servers import profile_dir, sandbox_profile
+
+    if args.sandbox:
+        return profile_dir(sandbox_profile(getattr(args, "sandbox_role", None) or "admin"))
+    return server.profile_dir
+
+
 async def _open_server(args: argparse.Namespace) -> Server:
     """The server the console itself would use (saved URL, `SETY_API_URL`, keyring, `SETY_API_KEY`),
     or with `--sandbox` the profile's demo sandbox (the one the console shows)."""
@@ -158,12 +171,17 @@ async def _gather_and_write(
     args: argparse.Namespace, window: HandoverWindow, filters: HandoverFilters, zone: LocalZone
 ) -> int:
     from sety_console.core.handover.report_html import build_report_html, report_title
+    from sety_console.core.shift_records import ShiftRecords
     from sety_console.report_pdf import build_report_document, write_pdf
 
     server = await _open_server(args)
+    records = ShiftRecords.open(_records_dir(args, server))
+    sources = sources_from_client(server.client)
+    sources.records = records
     try:
-        data = await gather_handover(window, sources_from_client(server.client), filters)
+        data = await gather_handover(window, sources, filters)
     finally:
+        await records.close()
         await server.aclose()
     source = "the console's demo sandbox" if args.sandbox else server.client.base_url
     title = report_title(data, zone)
@@ -171,7 +189,7 @@ async def _gather_and_write(
     print(
         f"Wrote {path}: {len(data.still_open)} still open, {len(data.opened)} opened, "
         f"{len(data.closed)} closed, {len(data.breaches)} SLA breaches, {len(data.notes)} notes, "
-        f"{len(data.visitors)} visitors inside."
+        f"{len(data.visitors)} visitors inside, {data.records_summary()}."
     )
     for warning in data.warnings:
         print(f"Warning: {warning}", file=sys.stderr)

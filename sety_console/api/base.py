@@ -10,8 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -39,6 +42,9 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 SUCCESS_STATUSES = (200, 201, 204)
 """The only 2xx statuses the contract uses; any other 2xx is a `ResponseFormatError`."""
 
+_REQUEST_HEADERS: ContextVar[Mapping[str, str] | None] = ContextVar("sety_request_headers", default=None)
+"""Extra headers of the requests sent inside `BaseClient.request_headers` (per task, never shared)."""
+
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R", bound=RequestModel)
 
@@ -60,6 +66,12 @@ def _auth_header(api_key: str | None) -> dict[str, str]:
 
 class BaseClient:
     """Connection, authentication, rate budget, retries and error mapping shared by every operation."""
+
+    SERVER_NAME: ClassVar[str] = "the Sety API"
+    """What errors call the server (a control-room hub's client says "the control-room hub")."""
+    ACTED_AT_HEADER: ClassVar[str | None] = None
+    """The header that carries when the operator acted, on servers that keep it (a control-room hub:
+    `X-Sety-Acted-At`); None for Sety itself, whose contract has no such header."""
 
     def __init__(
         self,
@@ -112,6 +124,19 @@ class BaseClient:
 
     def __repr__(self) -> str:  # never shows the key
         return f"{type(self).__name__}({self.base_url!r})"
+
+    @contextmanager
+    def request_headers(self, headers: Mapping[str, str]) -> Iterator[None]:
+        """Add `headers` to every request this task sends inside the block (retries included):
+
+        with client.request_headers({"X-Sety-Acted-At": entry.created_at.isoformat()}):
+            await client.add_incident_note(…)
+        """
+        token = _REQUEST_HEADERS.set({**(_REQUEST_HEADERS.get() or {}), **headers})
+        try:
+            yield
+        finally:
+            _REQUEST_HEADERS.reset(token)
 
     # ----------------------------------------------------------------- requests
 
@@ -190,12 +215,15 @@ class BaseClient:
         operation = f"{method} {path}"
         if metered:
             await self.budget.acquire(user=method != "GET")
+        extra = _REQUEST_HEADERS.get()
+        if extra:
+            headers = {**extra, **(headers or {})}
         try:
             response = await self._http.request(method, path, params=params, json=body, headers=headers)
         except httpx.InvalidURL as exc:
             raise RequestValidationError(f"The request address is invalid ({exc})") from exc
         except httpx.HTTPError as exc:
-            error = transport_error(exc, operation)
+            error = self._named(transport_error(exc, operation))
             log.warning("%s: %s", operation, error)
             raise error from exc
         if metered:
@@ -216,6 +244,15 @@ class BaseClient:
 
     # ----------------------------------------------------------------- answers
 
+    def _named(self, error: SetyError) -> SetyError:
+        """`error` with the server called what it is (the default words say "the Sety API")."""
+        name = self.SERVER_NAME
+        if name != BaseClient.SERVER_NAME:
+            error.message = error.message.replace("The Sety API", name[:1].upper() + name[1:]).replace(
+                "the Sety API", name
+            )
+        return error
+
     def _error(self, response: httpx.Response, operation: str) -> SetyError:
         """The typed error for a non-2xx answer, readable even when the body is not JSON."""
         status = response.status_code
@@ -225,13 +262,15 @@ class BaseClient:
         if 300 <= status < 400 and message is None:
             location = response.headers.get("Location", "another address")
             message = f"The Sety API redirected the request to {location}; check the API address"
-        error = error_for_status(
-            status,
-            message,
-            field=field,
-            request_id=request_id,
-            operation=operation,
-            retry_after=retry_after,
+        error = self._named(
+            error_for_status(
+                status,
+                message,
+                field=field,
+                request_id=request_id,
+                operation=operation,
+                retry_after=retry_after,
+            )
         )
         # A refusal (4xx) is an answer the caller handles; a server fault (5xx) is worth a warning.
         level = logging.WARNING if status >= 500 or status == 429 else logging.INFO

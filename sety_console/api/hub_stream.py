@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 CONTRACT_SUFFIX = "/v1/external"
 WORKSTATION_HEADER = "X-Sety-Workstation"
+ACTED_AT_HEADER = "X-Sety-Acted-At"
+"""When the operator acted (RFC 3339): the hub audits forwarded writes with it, not with its own clock."""
 CLOSE_REFUSED = 4401
 _MESSAGE = TypeAdapter[StreamMessage](StreamMessage)
 
@@ -111,7 +113,13 @@ def _parse(text: str) -> StreamMessage:
 class HubContractClient(SetyClient):
     """`SetyClient` pointed at a hub: same contract, operator token, the workstation named on each call."""
 
+    ACTED_AT_HEADER = ACTED_AT_HEADER
+    SERVER_NAME = "the control-room hub"
+
     def __init__(self, contract_url: str, token: str, *, workstation: str = "", **options: Any) -> None:
+        # The hub keeps every write by its idempotency key and does the ambiguous-failure checks itself,
+        # once: a workstation may resend a keyed write at once instead of waiting to look it up.
+        options.setdefault("idempotency_honoured", True)
         super().__init__(contract_url, token, **options)
         if workstation:
             self._http.headers[WORKSTATION_HEADER] = workstation
@@ -171,8 +179,11 @@ class HubClient(HubContractClient):
         params = {"force": "true"} if force else None
         await self._send("DELETE", f"/claims/{incident_id}", params=params, metered=False, retry=True)
 
-    async def audit(self, *, after_id: int = 0, limit: int = 200) -> list[AuditRecord]:
+    async def audit(self, *, after_id: int = 0, limit: int = 200, newest: bool = False) -> list[AuditRecord]:
+        """Audit entries after `after_id`, oldest first: the first `limit` of them, or the last (`newest`)."""
         params = {"after_id": str(after_id), "limit": str(limit)}
+        if newest:
+            params["newest"] = "true"
         return (await self._call(AuditPage, "GET", "/audit", params=params, metered=False)).data
 
     async def add_audit(

@@ -187,12 +187,16 @@ class ConsoleApp:
         if server.environment == "sandbox":
             window.status.tell(SANDBOX_NOTICE, 30)
         connecting = asyncio.ensure_future(self._connect(server, window))  # the sandbox starts meanwhile
-        session = ConsoleSession(
-            server.client,
-            data_dir=server.profile_dir,
-            operator_name=self.settings.operator_name,
-            workstation=self.settings.workstation,
-            server_id=server.server_id,
+        session = (
+            server.hub.session
+            if server.hub is not None
+            else ConsoleSession(
+                server.client,
+                data_dir=server.profile_dir,
+                operator_name=self.settings.operator_name,
+                workstation=self.settings.workstation,
+                server_id=server.server_id,
+            )
         )
         await session.show_snapshot()
         trace = self._trace
@@ -218,9 +222,16 @@ class ConsoleApp:
             run_task(self._change_connection(window, finish), "changing the connection")
 
         switching = window.connection_settings_requested.connect(change_connection)
-        shell.ctx.signals.connection_changed.connect(
-            lambda status: self._on_refused(status, window, server, change_connection)
-        )
+        closing = window.closing.connect(lambda: finish(0))  # also while still connecting
+        hub_extras = None
+        if server.hub_choice is not None:  # a control-room hub, or a direct key standing in for one
+            from .hub_wiring import wire_hub
+
+            hub_extras = wire_hub(shell, server, self.settings, finish, change_connection)
+        else:
+            shell.ctx.signals.connection_changed.connect(
+                lambda status: self._on_refused(status, window, server, change_connection)
+            )
         try:
             if trace is not None:
                 trace.watch_map(window, shell.map_room.view)
@@ -236,12 +247,14 @@ class ConsoleApp:
                 path, size = screenshot_path(args.screenshot), getattr(args, "window_size", None)
                 return await checks.screenshot(shell, path, SCREENSHOT_TIMEOUT_S, size)
             window.close_guard = QuitGuard(window, session).may_close
-            window.closing.connect(lambda: finish(0))
             _close_on_termination(window)
             return await outcome
         finally:
             window.connection_settings_requested.disconnect(switching)
+            window.closing.disconnect(closing)
             connecting.cancel()
+            if hub_extras is not None:
+                hub_extras.close()
             shell.close()
             await session.close()
 
@@ -263,15 +276,13 @@ class ConsoleApp:
         return True
 
     async def _change_connection(self, window: MainWindow, switch: Callable[[Server], None]) -> None:
-        """File → Connection…: a new URL and key, checked, saved, and used at once."""
-        from sety_console.connect.servers import DEFAULT_API_URL, remote_server
-
+        """File → Connection…: the Sety API or a control-room hub, checked, saved, and used at once."""
         from .connection_flow import ask_connection
 
-        answer = await ask_connection(self.settings, self.settings.api_url or DEFAULT_API_URL, window)
+        answer = await ask_connection(self.settings, window)
         if answer is not None:
-            log.info("switching to %s", answer[0])
-            switch(remote_server(*answer))
+            log.info("switching to %s%s", answer.url, " (control-room hub)" if answer.hub else "")
+            switch(answer.server(self.settings))
 
     def _on_refused(
         self, status: ConnectionStatus, window: MainWindow, server: Server, change: Callable[[], None]

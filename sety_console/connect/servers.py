@@ -1,26 +1,48 @@
-"""Which Sety API the console talks to — a configured one (URL + key) or the profile's sandbox — and
-where that server's local data lives. `app.py` and `sety-console report` both resolve it here.
+"""Which Sety API the console talks to — a configured one (URL + key), a control-room hub (its URLs + an
+operator token), or the profile's sandbox — and where that server's local data lives. `app.py` and
+`sety-console report` both resolve it here.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sety_console import config
 from sety_console.api import SetyClient
-from sety_console.credentials import environment_of, load_api_key
+from sety_console.credentials import environment_of, is_hub_token, load_api_key
 from sety_console.sandbox.serving import ServingInfo
 
 from .sandbox_child import SandboxChild
+
+if TYPE_CHECKING:
+    from sety_console.core.hub_session import HubSession
 
 log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://intel-api.sety.io/v1/external"
 SANDBOX_ROLES = ("admin", "operator", "guard", "supervisor")
 _NOT_YET_STARTED = "http://127.0.0.1:1/v1/external"  # replaced as soon as the sandbox child reports
+CONTRACT_SUFFIX = "/v1/external"
+HUB_LABEL = "Control-room hub — environment not known yet"
+HUB_LABELS = {"live": "LIVE", "test": "TEST — nothing is dispatched"}
+"""The badge once the hub's hello told its org key's environment (the status bar says "via hub")."""
+
+
+@dataclass(frozen=True)
+class HubChoice:
+    """A control-room hub to connect through: its addresses (tried in order) and the operator's token."""
+
+    urls: tuple[str, ...]
+    token: str = field(repr=False)
+
+    @property
+    def profile(self) -> str:
+        """Folder name of this hub's local data (the same whichever of its addresses answers)."""
+        return "hub-" + hashlib.sha256("|".join(sorted(self.urls)).encode()).hexdigest()[:12]
 
 
 @dataclass
@@ -38,6 +60,10 @@ class Server:
     """The key as an operator may see it (`sety_test_…1a2b`), to say which one a server refused."""
     on_restart: Callable[[], None] | None = None
     """Called after the sandbox child was restarted (and the client pointed at it)."""
+    hub: HubSession | None = None
+    """On a control-room hub: the session built on it (use `hub.session` as the console's session)."""
+    hub_choice: HubChoice | None = None
+    """The hub this server is (`hub` set), or stands in for (a direct key while the hub is unreachable)."""
 
     async def ready(self) -> None:
         """Wait until the server can answer (starts or joins the sandbox; a real API is ready at once)."""
@@ -56,6 +82,8 @@ class Server:
             self.on_restart()
 
     async def aclose(self) -> None:
+        if self.hub is not None:
+            await self.hub.close()
         await self.client.aclose()
         if self.sandbox is not None:
             await self.sandbox.stop()
@@ -63,8 +91,58 @@ class Server:
 
 def hint(api_key: str) -> str:
     """A key as an operator may see it: its kind and last four characters, never the whole key."""
-    kind = "sety_live_" if api_key.startswith("sety_live_") else "sety_test_"
+    if is_hub_token(api_key):
+        kind = "sety_hub_"
+    else:
+        kind = "sety_live_" if api_key.startswith("sety_live_") else "sety_test_"
     return f"{kind}…{api_key[-4:]}"
+
+
+def hub_contract_url(address: str) -> str:
+    """`https://hub:8443/v1/external` from what an operator may type (`https://hub:8443`, `hub:8443`)."""
+    url = address.strip().rstrip("/")
+    if "://" not in url:
+        url = "https://" + url
+    return url if url.endswith(CONTRACT_SUFFIX) else url + CONTRACT_SUFFIX
+
+
+def hub_addresses(text: str | Sequence[str]) -> tuple[str, ...]:
+    """The hub's contract URLs from a comma-, space- or line-separated list (duplicates dropped)."""
+    parts = text.replace(",", " ").split() if isinstance(text, str) else list(text)
+    return tuple(dict.fromkeys(hub_contract_url(p) for p in parts if p.strip()))
+
+
+def hub_server(
+    choice: HubChoice, settings: config.Settings, *, url: str | None = None, environment: str = ""
+) -> Server:
+    """A session on a control-room hub at `url` (default: its first address), built but not started."""
+    from sety_console.core.hub_session import connect_to_hub  # the websockets client: only when used
+
+    url = url or choice.urls[0]
+    folder = profile_dir(choice.profile)
+    server_id = f"hub:{choice.profile}"  # one picture, whichever address answers (or a stand-in key)
+    hub = connect_to_hub(
+        url,
+        choice.token,
+        data_dir=folder,
+        operator_name=settings.operator_name,
+        workstation=settings.workstation,
+        server_id=server_id,
+    )
+    label = HUB_LABELS.get(environment, HUB_LABEL)
+    server = Server(hub.client, environment or "hub", label, folder, server_id, hub=hub, hub_choice=choice)
+    server.key_hint = hint(choice.token)
+    return server
+
+
+def stand_in_server(choice: HubChoice, api_url: str, api_key: str) -> Server:
+    """This workstation's own key on Sety while the hub is unreachable: the hub's profile (its snapshot and
+    the actions waiting to be sent, which carry their idempotency keys), polled directly."""
+    server = remote_server(api_url, api_key)
+    server.profile_dir = profile_dir(choice.profile)
+    server.server_id = f"hub:{choice.profile}"
+    server.hub_choice = choice
+    return server
 
 
 def profile_dir(name: str) -> Path:

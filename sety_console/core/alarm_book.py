@@ -3,20 +3,21 @@
 It evaluates `alarm_model` over the incident store, remembers acknowledgements, shelving and the sound's
 mute, and keeps every action in an append-only `AlarmLog` (a local SQLite file, or a control-room hub)
 with who did it and when, so a restart neither forgets nor re-rings them. Actions apply in memory at
-once (the ringing stops now); the log is written off the event loop's thread.
+once (the ringing stops now); the log is written off the event loop's thread. Given a `history` log,
+it also records when each alarm was raised and cleared (`alarm_annunciations`), for the alarm KPIs.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from enum import Enum
-from typing import Protocol
 
 from sety_console.api.models import Incident, Severity
 
+from .alarm_annunciations import Annunciations
 from .alarm_model import Acted, Alarm, AlarmReason, AlarmState, alarm_reasons, raised_at
+from .alarm_records import ALL_INCIDENTS, CONSOLE_RECORDS, AlarmAction, AlarmLog, AlarmRecord
 from .events import Event
 from .stores import IncidentStore
 
@@ -26,36 +27,17 @@ SHELVE_CHOICES = (5, 15, 60)
 MAX_MUTE_MINUTES = 30
 CLEARED_KEPT = timedelta(minutes=30)
 """A cleared alarm stays in the alarm list this long (then only the incident's timeline has it)."""
-ALL_INCIDENTS = "*"  # incident id of mute records
 
-
-class AlarmAction(Enum):
-    ACKNOWLEDGED = "acknowledged"
-    SHELVED = "shelved"
-    UNSHELVED = "unshelved"
-    MUTED = "muted"
-    UNMUTED = "unmuted"
-
-
-@dataclass(frozen=True, slots=True)
-class AlarmRecord:
-    """One operator action on an alarm (or on the sound, for `ALL_INCIDENTS`)."""
-
-    incident_id: str
-    action: AlarmAction
-    reasons: tuple[AlarmReason, ...]
-    by: str
-    at: datetime
-    until: datetime | None = None
-    workstation: str = ""
-
-
-class AlarmLog(Protocol):
-    """Where alarm actions are kept: append-only."""
-
-    async def load(self) -> list[AlarmRecord]: ...
-
-    async def append(self, record: AlarmRecord) -> None: ...
+__all__ = [
+    "ALL_INCIDENTS",
+    "CONSOLE_RECORDS",
+    "SHELVE_CHOICES",
+    "AlarmAction",
+    "AlarmBook",
+    "AlarmError",
+    "AlarmLog",
+    "AlarmRecord",
+]
 
 
 class AlarmError(ValueError):
@@ -65,7 +47,17 @@ class AlarmError(ValueError):
 class AlarmBook:
     """Alarms over the incident store; `changed` fires when what rings (or its state) changes."""
 
-    def __init__(self, incidents: IncidentStore, alarm_log: AlarmLog, *, workstation: str = "") -> None:
+    def __init__(
+        self,
+        incidents: IncidentStore,
+        alarm_log: AlarmLog,
+        *,
+        workstation: str = "",
+        history: AlarmLog | None = None,
+        operator: Callable[[], str] = lambda: "",
+    ) -> None:
+        """`history`: where raised/cleared records go (this workstation's own file; it may be `alarm_log`);
+        `operator`: whom the console alarms now (the name written on those records)."""
         self.changed: Event[None] = Event()
         self.recorded: Event[AlarmRecord] = Event()  # every action taken here (the audit trail listens)
         self._incidents = incidents
@@ -78,11 +70,32 @@ class AlarmBook:
         self._active: dict[str, Alarm] = {}  # last seen alarming, to notice when one clears
         self._cleared: dict[str, Alarm] = {}
         self._last: tuple[tuple[str, AlarmState, tuple[AlarmReason, ...]], ...] = ()
+        self.annunciations: Annunciations | None = None
+        if history is not None:
+            self.annunciations = Annunciations(
+                history, operator=operator, workstation=workstation, mirror_actions=history is not alarm_log
+            )
 
-    async def open(self) -> None:
-        """Read what operators did before (acknowledgements, shelving, mute)."""
-        for record in await self._log.load():
-            self._remember(record)
+    async def open(self, now: datetime | None = None) -> None:
+        """Read what operators did before (acknowledgements, shelving, mute) and which alarms were up;
+        with `now`, note in the history that the console watches the alarms from then."""
+        records = await self._log.load()
+        for record in records:
+            if record.action not in CONSOLE_RECORDS:
+                self._remember(record)
+        if self.annunciations is not None:
+            history = self.annunciations.alarm_log
+            self.annunciations.restore(records if history is self._log else await history.load())
+            if now is not None:
+                self.annunciations.watching(True, now)
+
+    async def flush(self, stopped_at: datetime | None = None) -> None:
+        """Write the history's records still waiting (before its log closes); with `stopped_at`, note
+        first that the console stops watching the alarms then."""
+        if self.annunciations is not None:
+            if stopped_at is not None:
+                self.annunciations.watching(False, stopped_at)
+            await self.annunciations.flush()
 
     # ------------------------------------------------------------------ evaluation
 
@@ -105,6 +118,8 @@ class AlarmBook:
     def evaluate(self, now: datetime) -> bool:
         """Recompute; emit `changed` (and return True) when any alarm's state or reasons changed."""
         self._update(now)
+        if self.annunciations is not None:
+            self.annunciations.retry()
         current = tuple(
             (a.incident_id, a.state, a.unacknowledged)
             for a in sorted(self._active.values(), key=Alarm.priority)
@@ -135,6 +150,13 @@ class AlarmBook:
                 )
         for incident_id in active:
             self._cleared.pop(incident_id, None)
+        if self.annunciations is not None:
+            seen = self._active
+            self.annunciations.observe(
+                {key: (alarm.incident, alarm.reasons) for key, alarm in active.items()},
+                lambda key: key in seen or self._incidents.get(key) is not None,
+                now,
+            )
         self._cleared = {
             k: a for k, a in self._cleared.items() if a.cleared_at and now - a.cleared_at < CLEARED_KEPT
         }
@@ -218,6 +240,8 @@ class AlarmBook:
     def apply_shared(self, record: AlarmRecord, now: datetime) -> None:
         """An action taken elsewhere (another workstation, through the hub): applied, not logged again."""
         self._remember(record)
+        if self.annunciations is not None:
+            self.annunciations.mirror(record)
         self.evaluate(now)
 
     async def _act(self, record: AlarmRecord, now: datetime) -> AlarmRecord:
@@ -234,6 +258,8 @@ class AlarmBook:
                 self._workstation,
             )
         self._remember(record)
+        if self.annunciations is not None:
+            self.annunciations.mirror(record)
         self.evaluate(now)
         self.recorded.emit(record)
         await self._log.append(record)

@@ -47,7 +47,7 @@ class AlarmReason(Enum):
 
     @property
     def rank(self) -> int:
-        return list(AlarmReason).index(self)
+        return _REASON_RANKS[self]
 
     @property
     def label(self) -> str:
@@ -58,6 +58,8 @@ class AlarmReason(Enum):
             "sla_at_risk": "SLA at risk",
         }.get(self.value, self.value)
 
+
+_REASON_RANKS = {reason: index for index, reason in enumerate(AlarmReason)}
 
 WAITING_FOR_HELP = frozenset(
     {IncidentStatus.created, IncidentStatus.dispatching, IncidentStatus.assigned, IncidentStatus.responding}

@@ -36,6 +36,15 @@ def summarize(entry: OutboxEntry) -> str:
     return "Revoke access code"
 
 
+def _for_how_long(record: AlarmRecord) -> str:
+    """` for 15 min (until 19:30 WAT)`: the length reads the same in any zone, the end names its zone."""
+    if record.until is None:
+        return ""
+    minutes = round((record.until - record.at).total_seconds() / 60)
+    local = to_local(record.until)
+    return f" for {minutes} min (until {local:%H:%M} {local.tzname() or ''})".replace(" )", ")")
+
+
 class AuditRecorder:
     """Listens to the outbox and the alarm book and writes what operators did, off the loop's thread."""
 
@@ -72,8 +81,7 @@ class AuditRecorder:
         """An alarm action taken here: acted and settled at once (it lives on this workstation)."""
         target = None if record.incident_id == ALL_INCIDENTS else record.incident_id
         reasons = ", ".join(r.label for r in record.reasons)
-        until = f" until {to_local(record.until):%H:%M}" if record.until else ""
-        summary = f"Alarm {record.action.value}{until}" + (f" ({reasons})" if reasons else "")
+        summary = f"Alarm {record.action.value}{_for_how_long(record)}" + (f" ({reasons})" if reasons else "")
         action_id = f"alarm_{record.action.value}_{record.incident_id}_{record.at.timestamp():.3f}"
         entry = AuditEntry(
             action_id, f"alarm_{record.action.value}", target, summary, record.by,

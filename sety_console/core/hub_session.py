@@ -7,6 +7,7 @@
     hub.session.alarms                 # the ISA-18.2 alarm book, its actions shared by every workstation
     hub.link.alarms / claims / on_shift and their events     # shared operator state, pushed
     hub.link.link_changed, hub.link.hello.environment        # "via hub" in the status bar, the badge
+    hub.alarm_log.unshared_changed                           # alarm actions the hub has not recorded yet
     await hub.acknowledge(incident_id, reason)               # for every workstation at once
     await hub.shelve(incident_id, reason, until)             # back to unacknowledged at `until`
     await hub.claim(incident_id) / hub.release(incident_id)  # "taken by Ada, 03:12" (409: someone has it)
@@ -23,6 +24,7 @@ sequence number applied (every hub of one database numbers the same change log):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -37,6 +39,7 @@ from sety_console.api.hub_models import AlarmRecord, ClaimRecord, StreamMessage
 from sety_console.api.hub_stream import HubClient, HubContractClient, hub_stream
 
 from .clock import Clock, SystemClock
+from .hub_alarm_queue import UnsharedAlarmActions
 from .hub_alarms import HubAlarmLog, follow_shared_alarms
 from .hub_link import HubLink
 from .poll_plan import PollPlan
@@ -53,7 +56,14 @@ class HubSession:
     link: HubLink
     hub: HubClient
     client: HubContractClient
+    alarm_log: HubAlarmLog
+    unshared: UnsharedAlarmActions
     addresses: HubAddresses
+
+    @property
+    def contract_url(self) -> str:
+        """The hub this workstation talks to now (the first of its addresses that answered)."""
+        return self.addresses.current
 
     async def acknowledge(
         self, incident_id: str, reason: str, *, acted_at: datetime | None = None
@@ -77,6 +87,7 @@ class HubSession:
 
     async def close(self) -> None:
         await self.session.close()
+        await self.unshared.close()
         await self.hub.aclose()
         await self.client.aclose()
 
@@ -92,9 +103,11 @@ def connect_to_hub(
     ssl_context: ssl.SSLContext | None = None,
     tap: Callable[[str], None] | None = None,
     client_options: dict[str, Any] | None = None,
+    server_id: str | None = None,
 ) -> HubSession:
     """Build (not start) a session on a hub: `contract_url` is `https://hub:8443/v1/external`, or a list
-    of such URLs for the hubs of one control room (tried in order, the first one first)."""
+    of such URLs for the hubs of one control room (tried in order, the first one first); `server_id` names
+    whose picture the snapshot holds (default: the first address)."""
     clock = clock or SystemClock()
     addresses = HubAddresses([contract_url] if isinstance(contract_url, str) else contract_url)
     options = dict(client_options or {})
@@ -102,7 +115,8 @@ def connect_to_hub(
     first = addresses.urls[0]
     client = HubContractClient(first, token, workstation=workstation, transport=transport, **options)
     hub = HubClient(first, token, workstation=workstation, transport=transport, **options)
-    alarm_log = HubAlarmLog(hub)
+    unshared = UnsharedAlarmActions(Path(data_dir) / "hub-alarms-unshared.sqlite3")
+    alarm_log = HubAlarmLog(hub, unshared)
     session = ConsoleSession(
         client,
         data_dir=data_dir,
@@ -111,6 +125,7 @@ def connect_to_hub(
         clock=clock,
         poll_plan=PollPlan(),
         alarm_log=alarm_log,
+        server_id=server_id,
     )
 
     def open_one(url: str, since: int | None) -> AsyncIterator[StreamMessage]:
@@ -127,8 +142,22 @@ def connect_to_hub(
     )
 
     follow_shared_alarms(session.alarms, link, clock, alarm_log, workstation=workstation)
-    session.use_feed(link.run, expected_interval=link.expected_interval)
-    return HubSession(session=session, link=link, hub=hub, client=client, addresses=addresses)
+
+    async def feed() -> None:  # scopes come with the hub's status: no probes, no cost
+        async with asyncio.TaskGroup() as tasks:  # one failing ends both (the supervisor restarts them)
+            tasks.create_task(link.run())
+            tasks.create_task(alarm_log.keep_sharing(clock))
+
+    session.use_feed(feed, expected_interval=link.expected_interval)
+    return HubSession(
+        session=session,
+        link=link,
+        hub=hub,
+        client=client,
+        alarm_log=alarm_log,
+        unshared=unshared,
+        addresses=addresses,
+    )
 
 
 async def _stream_from_any(

@@ -98,7 +98,16 @@ def _target(entry: OutboxEntry) -> str:
 
 
 async def send(client: SetyClient, entry: OutboxEntry) -> BaseModel:
-    """Send `entry` once (with its idempotency key) and return the server's answer."""
+    """Send `entry` once (with its idempotency key) and return the server's answer. A server that keeps
+    when the operator acted (a control-room hub) is told `entry.created_at`, however late the send."""
+    header = client.ACTED_AT_HEADER
+    if header is None:
+        return await _send(client, entry)
+    with client.request_headers({header: entry.created_at.isoformat()}):
+        return await _send(client, entry)
+
+
+async def _send(client: SetyClient, entry: OutboxEntry) -> BaseModel:
     payload, kind, key = entry.payload, entry.kind, entry.idempotency_key or None
     if kind is ActionKind.CREATE_INCIDENT:  # keyed by its body's `idempotency_key`
         return await client.create_incident(CreateIncidentRequest.model_validate(payload))

@@ -57,6 +57,7 @@ from .poll_plan import Area, PollPlan
 from .poller import Poller, PollerEvents
 from .scopes import probe_scopes
 from .session_reads import SessionReads
+from .shift_records import ShiftRecords
 from .stores import IncidentStore, VisitorStore, ZoneStore, visitor_from_log
 from .supervisor import Crash, TaskSupervisor
 
@@ -128,13 +129,20 @@ class ConsoleSession(SessionReads):
             quiet_margin_s=outbox_quiet_margin_s,
         )
         self.outbox_changed: Event[OutboxEntry] = self.outbox.changed
-        # the alarm actions: on this workstation's disk, or shared (a control-room hub's `HubAlarmLog`)
-        self._local_alarm_log: SqliteAlarmLog | None = None
-        if alarm_log is None:
-            alarm_log = self._local_alarm_log = SqliteAlarmLog(self.data_dir / "alerts.sqlite3")
-        self._alarm_log: AlarmLog = alarm_log
-        self.alarms = AlarmBook(self.incidents, self._alarm_log, workstation=workstation)
+        # the alarm actions: on this workstation's disk, or shared (a control-room hub's `HubAlarmLog`);
+        # when alarms were raised and cleared always on this workstation's disk (the KPIs' history)
+        self._local_alarm_log = SqliteAlarmLog(self.data_dir / "alerts.sqlite3")
+        self._alarm_log: AlarmLog = alarm_log or self._local_alarm_log
+        self.alarms = AlarmBook(
+            self.incidents,
+            self._alarm_log,
+            workstation=workstation,
+            history=self._local_alarm_log,
+            operator=lambda: self.operator_name,
+        )
         self.audit = AuditLog(self.data_dir / "audit.sqlite3")
+        self.records = ShiftRecords(self.audit, self._local_alarm_log)
+        """The audit trail and the alarm history, as the handover and the alarm KPIs read them."""
         self._auditor = AuditRecorder(self.audit, self._clock, workstation, lambda: self.operator_name)
         self.outbox.changed.connect(self._auditor.on_outbox)
         self.alarms.recorded.connect(self._auditor.on_alarm)
@@ -185,7 +193,7 @@ class ConsoleSession(SessionReads):
         self._observe_liveness(self._clock.now())  # from now on the status follows the data's age
         await self.audit.open(self._clock.now())
         await self.outbox.open()
-        await self.alarms.open()
+        await self.alarms.open(self._clock.now())
         self._started.set()
         self.supervisor.spawn("sety-poller", self._feed)
         self.supervisor.spawn("sety-outbox", self.outbox.run)
@@ -207,8 +215,8 @@ class ConsoleSession(SessionReads):
         except OSError as exc:
             log.warning("could not save the snapshot: %s", exc)
         await self.outbox.close()
-        if self._local_alarm_log is not None:
-            await self._local_alarm_log.close()
+        await self.alarms.flush(stopped_at=self._clock.now() if self._started.is_set() else None)
+        await self._local_alarm_log.close()
         await self._auditor.drain()
         await self.audit.close()
 

@@ -8,7 +8,7 @@
     PUT    /hub/v1/alarms/{incident_id}/{reason}  {state, shelved_until?, note?} → the alarm record
     POST   /hub/v1/claims/{incident_id}           {force?} → the claim ("taken by Ada, 03:12"); 409 if taken
     DELETE /hub/v1/claims/{incident_id}?force=…   release
-    GET    /hub/v1/audit?after_id=&limit=         audit entries, oldest first
+    GET    /hub/v1/audit?after_id=&limit=&newest= audit entries, oldest first (newest=true: the last `limit`)
     POST   /hub/v1/audit                          {action, target_id?, detail?} a workstation's own action
     GET    /hub/v1/shift                          operators connected now
 
@@ -155,11 +155,16 @@ async def release(
 
 @router.get("/audit")
 def audit(
-    request: Request, after_id: int = 0, limit: int = 200, caller: Caller = Depends(require(None))
+    request: Request,
+    after_id: int = 0,
+    limit: int = 200,
+    newest: bool = False,
+    caller: Caller = Depends(require(None)),
 ) -> dict[str, Any]:
     if not 1 <= limit <= 1000:
         raise bad_request("limit", "must be between 1 and 1000")
-    return {"data": hub_of(request).shared.audit_entries(after_id=after_id, limit=limit)}
+    entries = hub_of(request).shared.audit_entries(after_id=after_id, limit=limit, newest=newest)
+    return {"data": entries}
 
 
 @router.post("/audit", status_code=201)

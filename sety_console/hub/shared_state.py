@@ -294,12 +294,16 @@ class SharedState:
         await self._log.append("audit", {"audit": record}, persist=persist)
         return record
 
-    def audit_entries(self, *, after_id: int = 0, limit: int = 200) -> list[dict[str, Any]]:
+    def audit_entries(
+        self, *, after_id: int = 0, limit: int = 200, newest: bool = False
+    ) -> list[dict[str, Any]]:
+        """Entries after `after_id`, oldest first: the first `limit` of them, or the last (`newest`)."""
+        order = AuditRow.entry_id.desc() if newest else AuditRow.entry_id
         with self._db.session() as session:
             rows = session.scalars(
-                select(AuditRow).where(AuditRow.entry_id > after_id).order_by(AuditRow.entry_id).limit(limit)
+                select(AuditRow).where(AuditRow.entry_id > after_id).order_by(order).limit(limit)
             ).all()
-        return [audit_json(r) for r in rows]
+        return [audit_json(r) for r in (reversed(rows) if newest else rows)]
 
     # ------------------------------------------------------------------ shift
 

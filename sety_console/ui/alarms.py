@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 from sety_console.core.alarm_book import AlarmBook, AlarmError
 from sety_console.core.alarm_model import Alarm, AlarmReason
 from sety_console.core.alarm_text import alarm_line
+from sety_console.core.hub_alarms import NotSharedYet
 from sety_console.core.local_time import to_local
 from sety_console.core.storage import StorageError
 from sety_console.ui.common.slots import run_task
@@ -170,6 +171,8 @@ class AlarmController(QObject):
             await action(self._now())
         except AlarmError as exc:
             self.message.emit(str(exc))
+        except NotSharedYet as exc:  # on a control-room hub that did not answer: kept, sent again later
+            self.message.emit(f"Done on this workstation, but {exc}")
         except StorageError as exc:
             self.message.emit(f"Done on this console, but it could not be saved: {exc}")
         self.refresh()

@@ -19,6 +19,8 @@ from sety_console.core.session import ConsoleSession
 from sety_console.ui.main_window import MainWindow
 from tests.sandbox_process import SandboxProcess
 
+from .hub_rig import hub, make_hub_console  # noqa: F401 (fixtures of the control-room hub tests)
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,19 +49,34 @@ def _queue_ids(window: MainWindow) -> set[str]:
     return {i.incident_id for i in (model.incident_at(row) for row in range(model.rowCount())) if i}
 
 
-def _click_when_shown(qtbot: QtBot, text: str) -> None:
-    """Press the message box button labelled `text` as soon as the box appears."""
+ClickWhenShown = Callable[[str], None]
 
-    def press() -> None:
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QMessageBox) and widget.isVisible():
-                for button in widget.findChildren(QPushButton):
-                    if button.text().replace("&", "") == text:
-                        button.click()
-                        return
-        QTimer.singleShot(50, press)
 
-    QTimer.singleShot(50, press)
+@pytest.fixture
+def click_when_shown() -> Iterator[ClickWhenShown]:
+    """Press the message box button labelled `text` as soon as the box appears; the watch ends with the
+    test (a box that never came must not leave a timer looking at the next test's windows)."""
+    timers: list[QTimer] = []
+
+    def watch(text: str) -> None:
+        timer = QTimer(interval=50)
+
+        def press() -> None:
+            for widget in QApplication.topLevelWidgets():
+                if isinstance(widget, QMessageBox) and widget.isVisible():
+                    for button in widget.findChildren(QPushButton):
+                        if button.text().replace("&", "") == text:
+                            timer.stop()
+                            button.click()
+                            return
+
+        timer.timeout.connect(press)
+        timer.start()
+        timers.append(timer)
+
+    yield watch
+    for timer in timers:
+        timer.stop()
 
 
 def test_connection_change_applies_live_and_quit_says_what_is_pending(
@@ -72,6 +87,7 @@ def test_connection_change_applies_live_and_quit_says_what_is_pending(
     keys: dict[str, str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    click_when_shown: ClickWhenShown,
 ) -> None:
     monkeypatch.setenv("SETY_API_KEY", keys["operator"])
     monkeypatch.setattr("sety_console.config.settings_path", lambda: tmp_path / "settings.json")
@@ -100,7 +116,7 @@ def test_connection_change_applies_live_and_quit_says_what_is_pending(
     dialog.url.clear()
     qtbot.keyClicks(dialog.url, second_server.base_url)
     qtbot.keyClicks(dialog.key, second_server.keys["operator"])
-    _click_when_shown(qtbot, "Yes")  # "The key was not saved … Use this key for this session only?"
+    click_when_shown("Yes")  # "The key was not saved … Use this key for this session only?"
     qtbot.keyClick(dialog.key, Qt.Key.Key_Return)
 
     qtbot.waitUntil(lambda: bool(_main_windows()) and _main_windows()[0] is not first, timeout=20_000)

@@ -68,6 +68,41 @@ def test_environment_of_key() -> None:
     assert credentials.environment_of("sety_live_" + "a" * 32) == "live"
 
 
+HUB_TOKEN = "sety_hub_" + "0123456789" * 4
+
+
+def test_hub_tokens_are_kept_in_the_keyring_and_redacted_from_logs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved: dict[tuple[str, str], str] = {}
+    monkeypatch.setattr("keyring.set_password", lambda service, url, key: saved.update({(service, url): key}))
+    monkeypatch.setattr("keyring.get_password", lambda service, url: saved.get((service, url)))
+    credentials.save_api_key("https://hub.example:8443/v1/external", HUB_TOKEN)
+    assert credentials.load_hub_token("https://hub.example:8443/v1/external") == HUB_TOKEN
+    assert credentials.load_own_key("https://hub.example:8443/v1/external") is None  # a token is not a key
+    monkeypatch.setenv("SETY_API_KEY", KEY)  # a workstation's own key in the environment
+    assert credentials.load_own_key("https://api.example") == KEY
+    assert credentials.load_hub_token("https://hub.example:8443/v1/external") == HUB_TOKEN  # from the keyring
+
+    path = setup_logging(tmp_path)
+    logging.getLogger("sety_console.test").warning("token %s and key %s", HUB_TOKEN, KEY)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = path.read_text()
+    assert HUB_TOKEN not in text
+    assert KEY not in text
+    assert "token sety_hub_… and key sety_test_…" in text
+    for handler in list(logging.getLogger().handlers):
+        if any(isinstance(f, RedactKeys) for f in handler.filters):
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+
+
+def test_a_malformed_hub_token_is_refused_with_words() -> None:
+    with pytest.raises(credentials.CredentialError, match="control-room hub token"):
+        credentials.save_api_key("https://hub.example", "sety_hub_short")
+
+
 def test_saved_places_and_views_move_from_the_ini_to_settings_json_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -18,6 +18,8 @@ from sety_console.api.models import (
     Severity,
     TimelineEventType,
 )
+from sety_console.core.alarm_kpis import AlarmKpis
+from sety_console.core.audit import AuditEntry
 from sety_console.core.rules import priority_key
 from sety_console.core.wording import enum_label
 
@@ -111,6 +113,28 @@ class HandoverData:
     zones: list[DangerZone] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     """Parts that could not be loaded, in words; the rest of the report still stands."""
+    activity: list[AuditEntry] | None = None
+    """Operator actions of the shift from the workstation's audit trail (None: no trail was read)."""
+    alarm_kpis: AlarmKpis | None = None
+    """The shift's alarm KPIs from the workstation's alarm history (None: no history was read)."""
+    records_missing: str = ""
+    """Why the audit trail or the alarm history is missing, in words (e.g. no file in the profile)."""
+    named: dict[str, Incident] = field(default_factory=dict)
+    """Incidents fetched only to name what operators and alarms refer to."""
+
+    def records_summary(self) -> str:
+        """`12 operator actions, 40 alarms` (or what is missing), for status lines."""
+        actions = "no audit trail" if self.activity is None else f"{len(self.activity)} operator actions"
+        alarms = "no alarm history" if self.alarm_kpis is None else f"{self.alarm_kpis.total} alarms"
+        return f"{actions}, {alarms}"
+
+    def incident(self, incident_id: str) -> Incident | None:
+        """The incident with this id among everything the report holds (None when unknown)."""
+        for group in (self.still_open, self.opened, self.closed, self.breaches):
+            for incident in group:
+                if incident.incident_id == incident_id:
+                    return incident
+        return self.named.get(incident_id)
 
     @staticmethod
     def latest_entries(incident: Incident, count: int = 3) -> list[IncidentTimelineEvent]:

@@ -6,16 +6,14 @@ monospace face without ligatures, so a copied id matches the console's. Times ar
 service area (the header says which zone and its offset).
 
 The report is a list of `Section`s (`SECTIONS`): each renders one part from `HandoverData`.
-Extension point: the audit trail's "Operator activity" (what each operator acknowledged and
-shelved) and the alarm KPIs (issue 13) are further sections inserted after "Notes written
-during the shift", reading the fields `gather_handover` adds to `HandoverData` for them.
+After "Notes written during the shift" come what each operator did (from the audit trail) and the
+alarm KPIs (`operations_sections`), from the fields `gather_handover` fills from the workstation's
+own records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
 from html import escape
 
 from sety_console.api.models import CurrentVisitor, DangerZone, Incident
@@ -24,6 +22,12 @@ from sety_console.core.sla_text import breach_reason
 from sety_console.core.wording import duration_text, enum_label
 
 from .data import HandoverData, breach_time, closed_at
+from .html_parts import ReportContext, Section, incident_id_html
+from .html_parts import incident_html as _incident
+from .html_parts import table as _table
+from .html_parts import td as _td
+from .html_parts import tr as _tr
+from .operations_sections import alarm_kpis_section, operator_activity_section
 
 __all__ = [
     "ID_FONTS",
@@ -53,71 +57,11 @@ table {{ font-size: 8.5pt; }}
 """
 
 
-@dataclass(frozen=True, slots=True)
-class ReportContext:
-    """How the report is written: the zone its times are in, and where the data came from."""
-
-    zone: LocalZone
-    source: str = ""
-
-    def when(self, moment: datetime | None) -> str:
-        """A time cell's text: `10 Mar 19:05` in the report's zone (the header names the zone)."""
-        return self.zone.localise(moment).strftime("%d %b %H:%M") if moment else "—"
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    """One titled part of the report; `render` returns its HTML body (a table or a sentence)."""
-
-    key: str
-    title: str
-    render: Callable[[HandoverData, ReportContext], str]
-
-
 def report_title(data: HandoverData, zone: LocalZone) -> str:
     """`Shift handover — 2026-03-10 07:00 to 19:00 WAT` (both dates when the shift spans two)."""
     start, end = zone.localise(data.window.start), zone.localise(data.window.end)
     end_text = end.strftime("%H:%M") if end.date() == start.date() else end.strftime("%Y-%m-%d %H:%M")
     return f"Shift handover — {start:%Y-%m-%d %H:%M} to {end_text} {end.tzname() or ''}".rstrip()
-
-
-def _table(headers: Sequence[str], rows: Iterable[str], empty: str) -> str:
-    body = "".join(rows)
-    if not body:
-        return f"<p class='muted'>{escape(empty)}</p>"
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    return f"<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>{head}</tr>{body}</table>"
-
-
-def _td(html: str, css: str = "") -> str:
-    return f"<td class='{css}'>{html}</td>" if css else f"<td>{html}</td>"
-
-
-def _tr(*cells: str) -> str:
-    return "<tr>" + "".join(cells) + "</tr>"
-
-
-def incident_id_html(incident_id: str) -> str:
-    """An incident id in the monospace, ligature-free face, never wrapped."""
-    return f"<span class='id'>{escape(incident_id)}</span>"
-
-
-def _where(incident: Incident) -> str:
-    location = incident.location
-    parts = [p for p in (location.address, location.landmark) if p]
-    if parts:
-        return escape(" · ".join(parts))
-    return f"{location.lat:.4f}, {location.lng:.4f}"
-
-
-def _incident(incident: Incident) -> str:
-    """Who, what and where, then the id: how a person finds the incident again."""
-    subject = incident.subject.name if incident.subject and incident.subject.name else "Unknown subject"
-    what = incident.title or enum_label(incident.category)
-    return (
-        f"<b>{escape(subject)}</b> — {escape(what)}<br>{_where(incident)}<br>"
-        f"{incident_id_html(incident.incident_id)}"
-    )
 
 
 def _severity(incident: Incident) -> str:
@@ -297,7 +241,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("still_open", "Still open at the end of the shift (SLA breaches first)", _still_open),
     Section("breaches", "SLA breaches during the shift", _breaches),
     Section("notes", "Notes written during the shift", _notes),
-    # issue 13 goes here: Section("operators", "Operator activity", …), Section("alarm_kpis", …)
+    Section("operators", "Operator activity (from the audit trail)", operator_activity_section),
+    Section("alarm_kpis", "Alarm KPIs (ISA-18.2 / EEMUA 191)", alarm_kpis_section),
     Section("opened", "Opened during the shift", _opened),
     Section("closed", "Closed during the shift", _closed),
     Section("visitors", "Visitors still inside", _visitors),

@@ -5,9 +5,9 @@ them over its `ConsoleSession` (`sources_from_session`: the session's paced page
 stores it keeps current), the headless `sety-console report` over a `SetyClient`
 (`sources_from_client`), so both read the same server the same way.
 
-Extension point (issue 13): the audit trail and the alarm KPIs arrive as further optional callables
-here (e.g. `audit_entries(window)`), filled into `HandoverData` by `gather_handover`, and drawn by
-report sections registered in `report_html.SECTIONS`.
+The workstation's own records (`records`: the audit trail and the alarm history, see
+`core.shift_records`) give the operator activity and the alarm KPIs; the console passes its open
+logs, the headless report the files of the server's profile folder.
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ from sety_console.api.models import (
     Incident,
     IncidentPage,
 )
+from sety_console.core.alarm_kpis import HISTORY_BEFORE, compute_alarm_kpis
+from sety_console.core.shift_records import ShiftRecordSource
 
+from .activity import INCIDENT_ACTIONS
 from .data import HandoverData, HandoverFilters, HandoverWindow, classify
 
 if TYPE_CHECKING:
@@ -45,6 +48,8 @@ IncidentPages = Callable[..., AsyncIterator[IncidentPage]]
 """Called with `list_incidents` query names; yields one page after another."""
 PAGE_SIZE = 100
 MAX_DETAIL_FETCHES = 20
+MAX_NAMED_FETCHES = 20
+"""Incidents fetched at most to name what operators and alarms refer to (the rest show their id)."""
 ZONES_LISTED = 20
 T_co = TypeVar("T_co", covariant=True)
 
@@ -65,6 +70,10 @@ class HandoverSources:
     known_incidents: Callable[[], Iterable[Incident]] = lambda: ()
     updated_since: bool = False
     lookback: timedelta = timedelta(days=2)
+    records: ShiftRecordSource | None = None
+    """The workstation's audit trail and alarm history (operator activity, alarm KPIs)."""
+    records_missing: str = ""
+    """Why there are no `records`, in words, for the report to say."""
 
 
 class _Values(Protocol[T_co]):
@@ -82,6 +91,9 @@ class HandoverSession(Protocol):
 
     @property
     def zones(self) -> _Values[DangerZone]: ...
+
+    @property
+    def records(self) -> ShiftRecordSource: ...
 
     def iter_incident_pages(self, **filters: Any) -> AsyncIterator[IncidentPage]: ...
 
@@ -103,6 +115,7 @@ def sources_from_session(session: HandoverSession) -> HandoverSources:
         danger_zones=zones,
         incident_detail=session.get_incident,
         known_incidents=lambda: list(session.incidents.values()),
+        records=session.records,
     )
 
 
@@ -176,8 +189,67 @@ async def gather_handover(
     zones = await _optional("danger zones", sources.danger_zones, warnings)
     data = classify(incidents, window, filters, visitors=visitors, zones=zones, top_zones=top_zones, now=now)
     await _complete_timelines(data, sources)
+    await _add_records(data, sources, warnings)
+    await _name_referenced(data, sources, {i.incident_id: i for i in incidents})
     data.warnings = warnings
     return data
+
+
+async def _add_records(data: HandoverData, sources: HandoverSources, warnings: list[str]) -> None:
+    """The shift's operator actions and alarm KPIs from the workstation's records (a failure is a warning)."""
+    records, window = sources.records, data.window
+    if records is None:
+        data.records_missing = sources.records_missing or (
+            "This report was made without the workstation's audit trail and alarm history."
+        )
+        return
+    missing = []
+    try:
+        entries = await records.audit_entries(window.start, window.end)
+    except Exception as exc:  # the rest of the report still stands
+        log.warning("Handover: the audit trail could not be read: %s", exc)
+        warnings.append(f"The audit trail could not be read: {exc}")
+    else:
+        data.activity = list(entries) if entries is not None else None
+        if entries is None:
+            missing.append("no audit trail (no operator action recorded)")
+    try:
+        alarm_records = await records.alarm_records(window.start - HISTORY_BEFORE, window.end)
+    except Exception as exc:
+        log.warning("Handover: the alarm history could not be read: %s", exc)
+        warnings.append(f"The alarm history could not be read: {exc}")
+    else:
+        if alarm_records is not None:
+            data.alarm_kpis = compute_alarm_kpis(alarm_records, window.start, window.end)
+        else:
+            missing.append("no alarm history (no alarm recorded)")
+    if missing:
+        data.records_missing = f"This workstation has {' and '.join(missing)} for this server."
+
+
+def _referenced(data: HandoverData) -> list[str]:
+    """Incident ids the activity and the KPIs mention, in the order they appear."""
+    ids = [e.target_id for e in data.activity or () if e.action in INCIDENT_ACTIONS and e.target_id]
+    if data.alarm_kpis is not None:
+        ids += [s.alarm.incident_id for s in data.alarm_kpis.standing]
+        ids += [r.incident_id for r in data.alarm_kpis.repeated]
+    return list(dict.fromkeys(ids))
+
+
+async def _name_referenced(data: HandoverData, sources: HandoverSources, known: dict[str, Incident]) -> None:
+    """Find the incidents the activity and the KPIs mention (what was read, else fetched, bounded)."""
+    fetched = 0
+    for incident_id in _referenced(data):
+        if data.incident(incident_id) is not None:
+            continue
+        if incident_id in known:
+            data.named[incident_id] = known[incident_id]
+        elif sources.incident_detail is not None and fetched < MAX_NAMED_FETCHES:
+            fetched += 1
+            try:
+                data.named[incident_id] = await sources.incident_detail(incident_id)
+            except Exception as exc:  # an id the server no longer knows is shown as it is
+                log.info("Handover: could not name %s: %s", incident_id, exc)
 
 
 async def _complete_timelines(data: HandoverData, sources: HandoverSources) -> None:

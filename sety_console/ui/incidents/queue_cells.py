@@ -15,6 +15,7 @@ from sety_console.core.local_time import to_local
 from sety_console.core.rules import SlaUrgency
 from sety_console.ui.common.palette import Palette
 
+from .claim_text import ClaimCell
 from .icons import category_icon, color_chip
 from .queue_columns import Column, QueueRow, format_age, sla_tooltip
 
@@ -64,6 +65,8 @@ class QueueCells:
         self._projected.setItalic(True)
         self.projection_as_of: datetime | None = None
         """Set while the data is not live: ages and SLA clocks count on from it and say so."""
+        self.claims: dict[str, ClaimCell] = {}
+        """Incident id → who has taken it (a control-room hub's claims; empty on a direct connection)."""
 
     def set_palette(self, palette: Palette) -> None:
         self.palette = palette
@@ -102,6 +105,9 @@ class QueueCells:
             return mark + format_age((now() - row.incident.created_at).total_seconds())
         if column == Column.SLA:
             return mark + row.sla(now, tick).headline
+        if column == Column.TAKEN:
+            claim = self.claims.get(row.incident_id)
+            return claim.text if claim is not None else ""
         return row.display[column]
 
     def _foreground(self, row: QueueRow, column: int, now: Now, tick: int) -> QColor | None:
@@ -151,6 +157,9 @@ class QueueCells:
             return self._bold
         if column == Column.DRILL:
             return self._bold
+        if column == Column.TAKEN:
+            claim = self.claims.get(row.incident_id)
+            return self._bold if claim is not None and claim.mine else None
         return None
 
     def _tooltip(self, row: QueueRow, column: int, now: Now, tick: int) -> str:
@@ -166,4 +175,7 @@ class QueueCells:
             return f"Created {to_local(incident.created_at):%Y-%m-%d %H:%M:%S %Z} ({age} ago)"
         if column == Column.SLA:
             return sla_tooltip(incident, row.sla(now, tick))
+        if column == Column.TAKEN:
+            claim = self.claims.get(row.incident_id)
+            return claim.tooltip if claim is not None else "Nobody has taken this incident (Ctrl+T takes it)."
         return row.tooltips[column]

@@ -30,6 +30,8 @@ class Column(IntEnum):
     SLA = 6
     RESPONDER = 7
     DRILL = 8
+    TAKEN = 9
+    """Who has taken the incident (a control-room hub's claims; hidden on a direct connection)."""
 
 
 HEADERS: dict[Column, tuple[str, str]] = {
@@ -46,6 +48,7 @@ HEADERS: dict[Column, tuple[str, str]] = {
     ),
     Column.RESPONDER: ("Responder · ETA", "Assigned unit and its estimated time of arrival"),
     Column.DRILL: ("Drill", "Drills (exercises) first"),
+    Column.TAKEN: ("Taken by", "Who has taken the incident (Ctrl+T takes or releases the selected one)"),
 }
 
 _LIFECYCLE = {status: rank for rank, status in enumerate(IncidentStatus)}
@@ -106,6 +109,7 @@ def _static_texts(incident: Incident) -> tuple[tuple[str, ...], tuple[str, ...]]
         "",
         responder_text(incident),
         drill,
+        "",
     )
     who = "\n".join(
         f"{label}: {value}"
@@ -130,6 +134,7 @@ def _static_texts(incident: Incident) -> tuple[tuple[str, ...], tuple[str, ...]]
         "",
         _responder_tooltip(incident),
         "A drill (exercise): nobody is dispatched for real" if drill else "",
+        "",
     )
     return display, tooltip
 

@@ -20,6 +20,7 @@ from sety_console.api.models import Incident
 from sety_console.core.changes import ChangeSet
 from sety_console.ui.common.palette import Palette, colors
 
+from .claim_text import ClaimCell
 from .queue_cells import INCIDENT_ID_ROLE, QueueCells, flash_strength
 from .queue_columns import HEADERS, Column, QueueRow, column_sort_key
 from .queue_filters import FilterFields, QueueFilters
@@ -226,6 +227,27 @@ class IncidentQueueModel(QAbstractTableModel):
         self._cells.projection_as_of = as_of
         self.refresh_clocks()
 
+    def set_claim(self, incident_id: str, claim: ClaimCell | None) -> None:
+        """Who has taken an incident now (None: nobody); repaints its row, or moves it when the queue is
+        sorted by "Taken by"."""
+        if claim is None:
+            self._cells.claims.pop(incident_id, None)
+        else:
+            self._cells.claims[incident_id] = claim
+        row = self._rows.get(incident_id)
+        if row is None or row.key is None:
+            return
+        if self._column == Column.TAKEN:
+            old_key, row.key = row.key, self._key(row)
+            if old_key != row.key:
+                self._move([(old_key, row)])
+                return
+        place = self._order.row_of(row.key)
+        self.dataChanged.emit(self.index(place, Column.TAKEN), self.index(place, Column.TAKEN))
+
+    def claim_of(self, incident_id: str) -> ClaimCell | None:
+        return self._cells.claims.get(incident_id)
+
     def refresh_clocks(self) -> None:
         """Age and SLA columns count on: one cheap `dataChanged` over those two columns."""
         self._tick += 1
@@ -273,15 +295,18 @@ class IncidentQueueModel(QAbstractTableModel):
     # --- building --------------------------------------------------------------------------------
 
     def _key(self, row: QueueRow) -> Key:
+        if self._column == Column.TAKEN:  # nobody's first (to be taken), then by who has them
+            claim = self._cells.claims.get(row.incident_id)
+            return ((claim is not None, claim.operator.casefold() if claim else ""), row.pkey)
         return (column_sort_key(self._column, row), row.pkey)
 
     def _rebuild(self, descending: bool) -> None:
         """Recompute visibility and keys of every row (reset, filter or sort change)."""
-        matches, column = self._matches, self._column
+        matches = self._matches
         keys = []
         for row in self._rows.values():
             if matches(row.fields):
-                row.key = (column_sort_key(column, row), row.pkey)
+                row.key = self._key(row)
                 keys.append(row.key)
             else:
                 row.key = None

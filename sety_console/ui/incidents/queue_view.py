@@ -39,6 +39,7 @@ _WIDTHS = {
     Column.SLA: (120, 215),
     Column.RESPONDER: (108, 200),
     Column.DRILL: (56, 64),
+    Column.TAKEN: (96, 170),
 }
 _FIRST = (Column.SUBJECT, Column.ADDRESS)
 """Who the incident is about and where: these get their comfortable width before any other column."""
@@ -197,6 +198,7 @@ class IncidentQueue(QWidget):
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
         table.setIconSize(QSize(18, 18))
         table.verticalHeader().hide()
+        table.setColumnHidden(Column.TAKEN, True)  # shown by `show_claims` on a control-room hub
         rows = table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(int(table.fontMetrics().lineSpacing() * 2 + 8))  # two lines of text
@@ -281,6 +283,14 @@ class IncidentQueue(QWidget):
         self.table.fit_columns()
         if forced and self._model.filters().drills is not DrillFilter.SHOWN:
             self.set_filters(self._model.filters())
+
+    def show_claims(self, shown: bool) -> None:
+        """Show the "Taken by" column (who has each incident, on a control-room hub), right after the
+        status: a narrow queue scrolls sideways, and who has an incident must never be off screen."""
+        header = self.table.horizontalHeader()
+        header.moveSection(header.visualIndex(Column.TAKEN), header.visualIndex(Column.STATUS) + 1)
+        self.table.setColumnHidden(Column.TAKEN, not shown)
+        self.table.fit_columns()
 
     def _drill_proof(self, filters: QueueFilters) -> QueueFilters:
         return replace(filters, drills=DrillFilter.SHOWN) if self._drills_forced else filters

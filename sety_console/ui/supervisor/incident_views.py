@@ -33,7 +33,7 @@ from sety_console.ui.common.palette import Palette, colors
 from sety_console.ui.common.theme import current_theme
 from sety_console.ui.supervisor.charts import BarChart
 
-__all__ = ["HeatTable", "IncidentStatsView", "heat_colour"]
+__all__ = ["BigNumber", "HeatTable", "IncidentStatsView", "heat_colour"]
 
 
 def _wrap(label: str) -> str:
@@ -117,6 +117,10 @@ class _BigNumber(QFrame):
             "font-size: 22pt; font-weight: 800;" + (f" color: {colour};" if colour else "")
         )
         self.detail.setText(detail)
+
+
+BigNumber = _BigNumber
+"""A headline figure: caption, big value, a line of detail (also used by the alarm KPIs)."""
 
 
 class IncidentStatsView(QWidget):

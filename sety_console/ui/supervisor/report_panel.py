@@ -232,7 +232,7 @@ class HandoverPanel(QWidget):
             button.setEnabled(True)
         summary = (
             f"{len(data.still_open)} still open, {len(data.opened)} opened, {len(data.closed)} closed, "
-            f"{len(data.breaches)} SLA breaches, {len(data.notes)} notes."
+            f"{len(data.breaches)} SLA breaches, {len(data.notes)} notes, {data.records_summary()}."
         )
         if data.warnings:
             self._set_status(summary + " " + " ".join(data.warnings), error=True)

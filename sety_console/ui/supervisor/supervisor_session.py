@@ -18,6 +18,7 @@ from sety_console.api.models import (
     IncidentPage,
     SafetyScore,
 )
+from sety_console.core.shift_records import ShiftRecordSource
 
 __all__ = ["BudgetView", "IncidentSource", "SupervisorSession", "VisitorSource", "ZoneSource"]
 
@@ -71,6 +72,11 @@ class SupervisorSession(Protocol):
 
     @property
     def budget(self) -> BudgetView: ...
+
+    @property
+    def records(self) -> ShiftRecordSource:
+        """This workstation's audit trail and alarm history (operator activity, alarm KPIs)."""
+        ...
 
     async def get_incident(self, incident_id: str) -> Incident: ...
 

@@ -1,5 +1,5 @@
-"""SupervisorWorkspace: saved places beside four tabs — area analytics, compare places, incident
-analytics and the shift handover.
+"""SupervisorWorkspace: saved places beside five tabs — area analytics, compare places, incident
+analytics, the shift handover and the alarm KPIs.
 
 The shell builds it with the session (any `SupervisorSession`), wires the map's `map_clicked` to
 `show_point`, and awaits `refresh()` once to load the default view.
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from sety_console.config import Settings, SettingsList
 from sety_console.core.local_time import LocalZone
+from sety_console.ui.supervisor.alarm_kpi_panel import AlarmKpiPanel
 from sety_console.ui.supervisor.area_panel import AreaAnalyticsPanel
 from sety_console.ui.supervisor.compare import ComparePlacesPanel
 from sety_console.ui.supervisor.incident_analytics import IncidentAnalyticsPanel
@@ -36,7 +37,7 @@ DEFAULT_DAYS = 7
 class SupervisorWorkspace(QWidget):
     """The supervisor's workspace; `refresh()` loads the default view, `show_point` answers map clicks."""
 
-    AREA, COMPARE, INCIDENTS, HANDOVER = range(4)
+    AREA, COMPARE, INCIDENTS, HANDOVER, ALARM_KPIS = range(5)
 
     def __init__(
         self,
@@ -64,6 +65,8 @@ class SupervisorWorkspace(QWidget):
         self.tabs.addTab(self.compare, "Compare places")
         self.tabs.addTab(self.incidents, "Incident analytics")
         self.tabs.addTab(self.handover, "Shift handover")
+        self.alarm_kpis = AlarmKpiPanel(session, zone=self.zone)
+        self.tabs.addTab(self.alarm_kpis, "Alarm KPIs")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.places)
         splitter.addWidget(self.tabs)

@@ -22,6 +22,8 @@ from sety_console.api.models import (
     SafetyLevel,
     SafetyScore,
 )
+from sety_console.core.alarm_records import AlarmRecord
+from sety_console.core.audit import AuditEntry
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "contract" / "examples"
 NOW = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)
@@ -165,6 +167,27 @@ class FakeBudget:
     remaining: int | None = 290
 
 
+@dataclass
+class FakeRecords:
+    """A workstation's audit trail and alarm history in memory (`ShiftRecordSource`); None: no file."""
+
+    entries: list[AuditEntry] | None = field(default_factory=list)
+    alarm_log: list[AlarmRecord] | None = field(default_factory=list)
+    reads: int = 0
+
+    async def audit_entries(self, since: datetime, until: datetime) -> list[AuditEntry] | None:
+        self.reads += 1
+        if self.entries is None:
+            return None
+        return [e for e in self.entries if since <= e.acted_at <= until]
+
+    async def alarm_records(self, since: datetime, until: datetime) -> list[AlarmRecord] | None:
+        self.reads += 1
+        if self.alarm_log is None:
+            return None
+        return [r for r in self.alarm_log if since <= r.at <= until]
+
+
 class FakeBackend:
     """Satisfies `SupervisorSession`; counts calls; can be slowed or made to fail."""
 
@@ -187,6 +210,7 @@ class FakeBackend:
         self._visitors = FakeStore({v.log_id: v for v in visitors})
         self._zones = FakeStore({z.zone_id: z for z in zones})
         self._budget = FakeBudget()
+        self.records = FakeRecords()
 
     @property
     def incidents(self) -> FakeStore:

@@ -16,7 +16,7 @@ from sety_console.api.models import ACTIVE_STATUSES, DangerAnalytics, Incident, 
 from sety_console.api.ratelimit import RateBudget
 from sety_console.sandbox import SandboxClock, SandboxConfig, create_app
 
-from .fakes import FakeStore
+from .fakes import FakeRecords, FakeStore
 
 DEMO_HISTORY = 400
 
@@ -27,6 +27,7 @@ class SandboxBackend:
     def __init__(self, client: SetyClient) -> None:
         self.client = client
         self._incidents, self._visitors, self._zones = FakeStore(), FakeStore(), FakeStore()
+        self.records = FakeRecords()
 
     @property
     def incidents(self) -> FakeStore:

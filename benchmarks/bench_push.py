@@ -165,7 +165,7 @@ class Consoles:
         ]
 
     def lost(self, truth: dict[str, str]) -> int:
-        return sum(1 for s in self.sessions for i, at in truth.items() if _held(s, i) != at)
+        return sum(1 for s in self.sessions for i, at in truth.items() if (_held(s, i) or "") < at)
 
     def doubled(self) -> int:
         counters: list[Counter[Any]] = [*self.told, *self.seqs]

@@ -127,9 +127,13 @@ class StreamStatus(HubModel):
     seq: int = 0
     fresh: dict[str, datetime | None] = Field(default_factory=dict)
     stale: dict[str, bool] = Field(default_factory=dict)
+    expected: dict[str, float] = Field(default_factory=dict)
+    """Seconds between two refreshes of each part, as the hub plans them (its liveness yardstick)."""
     connection: dict[str, Any] = Field(default_factory=dict)
     mode: str = ""
     scopes: dict[str, bool] | None = None
+    leader: str | None = None
+    push: dict[str, Any] | None = None
 
 
 class StreamError(HubModel):

@@ -121,8 +121,8 @@ def hub_server(
     url = url or choice.urls[0]
     folder = profile_dir(choice.profile)
     server_id = f"hub:{choice.profile}"  # one picture, whichever address answers (or a stand-in key)
-    hub = connect_to_hub(
-        url,
+    hub = connect_to_hub(  # every address: the stream moves on to another hub and resumes, with no gap
+        [url, *(u for u in choice.urls if u != url)],
         choice.token,
         data_dir=folder,
         operator_name=settings.operator_name,

@@ -13,7 +13,11 @@ Shared operator state arrives on the same stream and is kept here, with events f
     on_shift: list[OnShift]                          shift_changed: Event[list[OnShift]]
                                                      audit_added: Event[AuditRecord]
     link_changed: Event[LinkState]  (connecting / snapshot / resumed / dropped / refused)
-    hello.environment ("live"/"test", the org key's), hub_status (the hub's freshness and link to Sety)
+    hello.environment ("live"/"test", the org key's), hub_status (the hub's freshness and link to Sety,
+    how often it refreshes each part — the console's liveness yardstick —, which hub leads, webhook push)
+
+`open_stream(since=…)` may move between the hubs of one control room (see `hub_session`); their change
+logs are one, so the sequence number carries over and a resume on another hub has no gap either.
 """
 
 from __future__ import annotations
@@ -218,6 +222,13 @@ class HubLink:
         else:
             self.claims[incident_id] = claim
         self.claim_changed.emit((incident_id, claim))
+
+    def expected_interval(self, stream: str) -> float | None:
+        """How often the hub refreshes `stream` (seconds), as its last status said; None if unknown."""
+        if self.hub_status is None:
+            return None
+        value = self.hub_status.expected.get(stream)
+        return value if value and value > 0 else None
 
     def _status(self, status: StreamStatus) -> None:
         self.hub_status = status

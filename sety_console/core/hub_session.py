@@ -1,6 +1,7 @@
 """A console session fed by a control-room hub: the one call the composition root needs.
 
     hub = connect_to_hub(contract_url, token, data_dir=…, operator_name="Ada", workstation="desk-3")
+    hub = connect_to_hub([url_a, url_b], token, …)   # several hubs of one control room: any will do
     await hub.session.start()          # follows the hub's stream (the org key's scopes come with it)
     hub.session.incidents …            # the same stores, events, outbox and reads as a direct session
     hub.session.alarms                 # the ISA-18.2 alarm book, its actions shared by every workstation
@@ -15,6 +16,10 @@
 
 Reads and writes go through `session` exactly as with a direct key (the hub serves the same contract
 under `/v1/external`); the workstation never holds the organisation's key, only its operator token.
+
+With several hub URLs (hubs sharing one database), everything goes to one hub at a time; when it cannot
+be reached, requests and the stream move to the next one, and the stream resumes there from the last
+sequence number applied (every hub of one database numbers the same change log): no gap, no reload.
 """
 
 from __future__ import annotations
@@ -22,12 +27,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sety_console.api.errors import AuthenticationError, ConnectionLostError
+from sety_console.api.hub_failover import FailoverTransport, HubAddresses
 from sety_console.api.hub_models import AlarmRecord, ClaimRecord, StreamMessage
 from sety_console.api.hub_stream import HubClient, HubContractClient, hub_stream
 
@@ -51,7 +58,12 @@ class HubSession:
     client: HubContractClient
     alarm_log: HubAlarmLog
     unshared: UnsharedAlarmActions
-    contract_url: str = ""
+    addresses: HubAddresses
+
+    @property
+    def contract_url(self) -> str:
+        """The hub this workstation talks to now (the first of its addresses that answered)."""
+        return self.addresses.current
 
     async def acknowledge(
         self, incident_id: str, reason: str, *, acted_at: datetime | None = None
@@ -81,7 +93,7 @@ class HubSession:
 
 
 def connect_to_hub(
-    contract_url: str,
+    contract_url: str | Sequence[str],
     token: str,
     *,
     data_dir: Path,
@@ -93,12 +105,16 @@ def connect_to_hub(
     client_options: dict[str, Any] | None = None,
     server_id: str | None = None,
 ) -> HubSession:
-    """Build (not start) a session on a hub: `contract_url` is `https://hub:8443/v1/external`;
-    `server_id` names whose picture the snapshot holds (default: this address)."""
+    """Build (not start) a session on a hub: `contract_url` is `https://hub:8443/v1/external`, or a list
+    of such URLs for the hubs of one control room (tried in order, the first one first); `server_id` names
+    whose picture the snapshot holds (default: the first address)."""
     clock = clock or SystemClock()
+    addresses = HubAddresses([contract_url] if isinstance(contract_url, str) else contract_url)
     options = dict(client_options or {})
-    client = HubContractClient(contract_url, token, workstation=workstation, **options)
-    hub = HubClient(contract_url, token, workstation=workstation, **options)
+    transport = FailoverTransport(addresses, options.pop("transport", None))
+    first = addresses.urls[0]
+    client = HubContractClient(first, token, workstation=workstation, transport=transport, **options)
+    hub = HubClient(first, token, workstation=workstation, transport=transport, **options)
     unshared = UnsharedAlarmActions(Path(data_dir) / "hub-alarms-unshared.sqlite3")
     alarm_log = HubAlarmLog(hub, unshared)
     session = ConsoleSession(
@@ -112,13 +128,11 @@ def connect_to_hub(
         server_id=server_id,
     )
 
-    def open_stream(*, since: int | None) -> AsyncIterator[StreamMessage]:
-        return hub_stream(
-            contract_url, token, since=since, workstation=workstation, ssl_context=ssl_context, tap=tap
-        )
+    def open_one(url: str, since: int | None) -> AsyncIterator[StreamMessage]:
+        return hub_stream(url, token, since=since, workstation=workstation, ssl_context=ssl_context, tap=tap)
 
     link = HubLink(
-        open_stream=open_stream,
+        open_stream=lambda *, since: _stream_from_any(addresses, open_one, since),
         incidents=session.incidents,
         visitors=session.visitors,
         zones=session.zones,
@@ -134,7 +148,7 @@ def connect_to_hub(
             tasks.create_task(link.run())
             tasks.create_task(alarm_log.keep_sharing(clock))
 
-    session.use_feed(feed)
+    session.use_feed(feed, expected_interval=link.expected_interval)
     return HubSession(
         session=session,
         link=link,
@@ -142,5 +156,34 @@ def connect_to_hub(
         client=client,
         alarm_log=alarm_log,
         unshared=unshared,
-        contract_url=contract_url,
+        addresses=addresses,
     )
+
+
+async def _stream_from_any(
+    addresses: HubAddresses,
+    open_one: Callable[[str, int | None], AsyncIterator[StreamMessage]],
+    since: int | None,
+) -> AsyncIterator[StreamMessage]:
+    """The stream of the current hub; one that cannot be reached passes to the next hub at once."""
+    failure: ConnectionLostError | None = None
+    for _ in range(len(addresses)):
+        url = addresses.current
+        received = False
+        try:
+            async for message in open_one(url, since):
+                if not received:
+                    received = True
+                    addresses.use(url)
+                yield message
+            return
+        except AuthenticationError:
+            raise
+        except ConnectionLostError as error:
+            if received:
+                raise  # it was serving: the link reconnects (and resumes) as after any drop
+            log.info("hub %s cannot be reached (%s); trying the next one", url, error)
+            failure = error
+            addresses.advance(url)
+    assert failure is not None
+    raise failure

@@ -98,6 +98,8 @@ class PollerEvents:
     zones_changed: Event[ChangeSet] = field(default_factory=Event)
     freshness_changed: Event[None] = field(default_factory=Event)
     mode_changed: Event[PollMode] = field(default_factory=Event)
+    incidents_polled: Event[ChangeSet] = field(default_factory=Event)
+    """After each delta poll of incidents: what it changed (a hub compares it with the webhooks)."""
 
 
 class StepKind(Enum):

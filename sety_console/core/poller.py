@@ -44,6 +44,7 @@ from .changes import ChangeSet
 from .clock import Clock
 from .connection import ConnectionMonitor
 from .pacing import SharePacer
+from .poll_gate import IncidentGate
 from .poll_plan import (
     OPEN_STATUSES,
     Area,
@@ -113,6 +114,8 @@ class Poller:
         self._last_ok: dict[Area, float] = {}
         self._failures = 0
         self._last_prune: float | None = None
+        self.gate = IncidentGate()
+        """The least time between incident polls (a hub receiving webhooks stretches it), "poll now"."""
         monitor.reconnected.connect(lambda _: self.request_resync())
 
     # ------------------------------------------------------------------ control
@@ -123,6 +126,16 @@ class Poller:
     def request_resync(self) -> None:
         """Fetch everything again before the next delta (after a reconnect, or on demand)."""
         self._resync_due = True
+
+    def resume_from(self, cursor: datetime | None) -> None:
+        """Go on from a picture already held (a hub taking over from another): the next incident poll is
+        a delta from `cursor` (the newest `updated_at` held), not a full resync."""
+        if cursor is None:
+            self.request_resync()
+            return
+        self._cursor, self._resync_due = cursor, False
+        self._last_ok[Area.INCIDENTS] = self._clock.monotonic()
+        self.gate.poll_now()
 
     def disable(self, area: Area) -> None:
         """Stop polling an area (its scope is missing)."""
@@ -150,6 +163,12 @@ class Poller:
         area = self._choose()
         if area is None:
             return False
+        if area is Area.INCIDENTS:
+            wait = self.gate.wait_s(self._last_ok.get(Area.INCIDENTS), self._clock.monotonic())
+            if wait > 0:
+                await self.gate.nap(self._clock, wait)
+                return True
+            self.gate.passed()
         try:
             await self._serve(area)
         except ResponseFormatError as error:
@@ -331,6 +350,7 @@ class Poller:
             since = self._cursor - timedelta(seconds=self.plan.overlap_s)
         items = await self._pages(updated_since=since)
         changes = self._incidents.apply(items)
+        self.events.incidents_polled.emit(changes)
         newest = max((i.updated_at for i in items), default=None)
         if newest is not None:
             spent = self._clock.monotonic() - started if len(items) > self.plan.page_limit else 0.0
@@ -424,7 +444,7 @@ class Poller:
             return self.plan.interval(self.plan.zones_interval_s, self._focus) + step
         if self.mode is PollMode.FALLBACK:  # a sweep of every open incident, a page a request
             return step * (len(self._incidents.open_incidents()) // self.plan.page_limit + 2)
-        return step
+        return max(step, self.gate.floor_s)
 
     @property
     def cursor(self) -> datetime | None:

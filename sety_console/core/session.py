@@ -156,10 +156,19 @@ class ConsoleSession(SessionReads):
         self._started = asyncio.Event()  # reads wait for it: the server is ready once `start()` runs
         self._closed = False
         self._feed: Callable[[], Coroutine[Any, Any, None]] = self._poll
+        self._feed_expected: Callable[[str], float | None] = lambda _stream: None
 
-    def use_feed(self, feed: Callable[[], Coroutine[Any, Any, None]]) -> None:
-        """Keep the stores live with `feed()` instead of polling (e.g. a control-room hub's stream)."""
+    def use_feed(
+        self,
+        feed: Callable[[], Coroutine[Any, Any, None]],
+        *,
+        expected_interval: Callable[[str], float | None] | None = None,
+    ) -> None:
+        """Keep the stores live with `feed()` instead of polling (e.g. a control-room hub's stream);
+        `expected_interval(stream)` says how often the feed refreshes a stream (None: as polling would)."""
         self._feed = feed
+        if expected_interval is not None:
+            self._feed_expected = expected_interval
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -258,7 +267,10 @@ class ConsoleSession(SessionReads):
         self.connection.observe_data(
             now,
             {name: stores[name].fresh_as_of for name in polled},
-            {name: self.poller.expected_interval(area) for name, area in polled.items()},
+            {
+                name: self._feed_expected(name) or self.poller.expected_interval(area)
+                for name, area in polled.items()
+            },
         )
 
     def _on_crash(self, crash: Crash) -> None:

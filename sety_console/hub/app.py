@@ -15,6 +15,7 @@ from sety_console import __version__
 from .access import OperatorLimiter
 from .errors import install_error_handlers
 from .hub import Hub, HubConfig
+from .push_receiver import router as push_router
 from .routes_contract import router as contract_router
 from .routes_hub import router as hub_router
 from .routes_writes import router as writes_router
@@ -31,7 +32,11 @@ def create_hub_app(config: HubConfig) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         hub = Hub(config, limiter)
         app.state.hub = hub
-        await hub.start()
+        try:
+            await hub.start()
+        except BaseException:
+            await hub.stop()
+            raise
         try:
             yield
         finally:
@@ -50,6 +55,7 @@ def create_hub_app(config: HubConfig) -> FastAPI:
     app.include_router(writes_router, prefix=CONTRACT_PREFIX)
     app.include_router(contract_router, prefix=CONTRACT_PREFIX)
     app.include_router(hub_router)
+    app.include_router(push_router)
     app.include_router(stream_router)
     app.add_middleware(RateLimitHeaders)
     return app

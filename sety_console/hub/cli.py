@@ -1,13 +1,19 @@
 """`sety-console hub …`: run the control-room hub and manage its operators.
 
     sety-console hub serve --db postgresql+psycopg://sety:…@db/sety_hub --api-url URL [--host H --port P]
-                           [--certfile cert.pem --keyfile key.pem]
+                           [--certfile cert.pem --keyfile key.pem] [--public-url https://hub.example:8443]
+                           [--hub-id NAME]
     sety-console hub add-operator NAME      prints the operator's token once (only its hash is kept)
     sety-console hub revoke-operator NAME   refused at once, also on an open stream
     sety-console hub list-operators
 
 The organisation's key comes from `SETY_API_KEY` or the OS keyring (saved for the API URL, as the
 console does); it is never printed, logged or sent to a workstation.
+
+Several hubs may serve one control room from one PostgreSQL database (one leads, the others take over
+within seconds); a SQLite database is for one hub, and a second hub pointed at it refuses to start.
+With `--public-url` (where Sety can reach this hub) the leader registers a webhook endpoint and changes
+arrive pushed; the organisation's key then needs the `admin` scope.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -52,6 +59,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=600,
         metavar="N",
         help="requests a minute each operator may make to the hub (default 600)",
+    )
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="where Sety can reach this hub (e.g. https://hub.example:8443): webhooks push changes at once",
+    )
+    parser.add_argument(
+        "--hub-id",
+        help="this hub's name among the hubs of one database (default: host name and port)",
+    )
+    parser.add_argument(
+        "--push-poll-interval",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="seconds between safety-net polls while webhooks flow (default 5)",
     )
     parser.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
 
@@ -113,15 +136,24 @@ def _serve(args: argparse.Namespace, database: str) -> int:
             file=sys.stderr,
         )
         return 2
+    problem = _second_hub(database)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     config = HubConfig(
         database_url=database,
         api_url=args.api_url,
         api_key=api_key,
         operator_rate_per_minute=args.operator_rate,
+        hub_id=args.hub_id or f"{socket.gethostname()}:{args.port}",
+        public_url=args.public_url,
+        push_poll_interval_s=args.push_poll_interval,
     )
     scheme = "https" if args.certfile else "http"
     print(f"control-room hub for {args.api_url}")
-    print(f"database: {_without_password(database)}")
+    print(f"database: {_without_password(database)} (hub {config.hub_id})")
+    if args.public_url:
+        print(f"webhooks: Sety will post to {args.public_url.rstrip('/')}/hub/v1/webhooks/sety")
     print(
         f"workstations: API URL {scheme}://{args.host}:{args.port}/v1/external with an operator token",
         flush=True,
@@ -137,6 +169,25 @@ def _serve(args: argparse.Namespace, database: str) -> int:
         print(f"the hub stopped: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _second_hub(database: str) -> str | None:
+    """Why this hub cannot start on `database` (another hub holds its SQLite file), if it cannot."""
+    from .db import HubDatabase
+    from .leader import SecondHubError, lock_sqlite, unlock_sqlite
+
+    if "://" in database and not database.startswith("sqlite"):
+        return None
+    db = HubDatabase(database)
+    try:
+        handle = lock_sqlite(db)
+        if handle is not None:
+            unlock_sqlite(handle)
+    except SecondHubError as exc:
+        return str(exc)
+    finally:
+        db.close()
+    return None
 
 
 def _without_password(url: str) -> str:

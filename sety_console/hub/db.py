@@ -2,7 +2,9 @@
 
 Tables: operators (hashed tokens), the live picture (one JSON document per incident, visitor, zone),
 the change log (the stream's sequence numbers), shared operator state (alarm states, claims, audit,
-who is on shift) and forwarded writes (idempotency keys and their answers).
+who is on shift), forwarded writes (idempotency keys and their answers) and their leases, the hubs
+sharing the database (heartbeats, the leader's epoch and status), the webhook endpoint the leader
+registered and the deliveries any hub received.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import BigInteger, Integer, String, Text, create_engine, event
+from sqlalchemy import BigInteger, Integer, String, Text, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -134,22 +136,42 @@ def normalise_url(value: str) -> str:
 
 
 class HubDatabase:
-    """Engine and sessions; the schema is created on first use."""
+    """Engine and sessions; the schema is created on first use.
 
-    def __init__(self, url: str) -> None:
+    `application_name` names this process's PostgreSQL connections (`pg_stat_activity`); `namespace`
+    (PostgreSQL only) identifies the database and schema, so that advisory locks and notification
+    channels of two control rooms sharing one server never meet.
+    """
+
+    def __init__(self, url: str, *, application_name: str = "sety-hub") -> None:
         self.url = normalise_url(url)
         backend = make_url(self.url).get_backend_name()
         self.is_sqlite = backend == "sqlite"
+        self.is_postgres = backend == "postgresql"
         if self.is_sqlite:
             path = make_url(self.url).database
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-        args = {"check_same_thread": False, "timeout": 30} if self.is_sqlite else {}
+        args: dict[str, object] = {"check_same_thread": False, "timeout": 30} if self.is_sqlite else {}
+        if self.is_postgres:
+            args = {"application_name": application_name[:63], "connect_timeout": 5}
+        self.connect_args = args
         self.engine: Engine = create_engine(self.url, connect_args=args, pool_pre_ping=not self.is_sqlite)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.namespace = ""
+        if self.is_postgres:
+            with self.engine.connect() as connection:
+                row = connection.execute(text("SELECT current_database(), current_schema()")).one()
+            self.namespace = f"{row[0]}/{row[1]}"
+
+    @property
+    def sqlite_path(self) -> str | None:
+        """The SQLite file (None for PostgreSQL or an in-memory database)."""
+        path = make_url(self.url).database if self.is_sqlite else None
+        return path if path and path != ":memory:" else None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -167,3 +189,55 @@ def _sqlite_pragmas(connection: object, _record: object) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+class WriteLeaseRow(Base):
+    """Which hub delivers a pending write now, until when (two hubs never deliver the same one)."""
+
+    __tablename__ = "hub_write_leases"
+    idem_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(100))
+    until_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class NodeRow(Base):
+    """One hub process on this database: its heartbeat, address and (the leader's) status for the others."""
+
+    __tablename__ = "hub_nodes"
+    hub_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seen_ms: Mapped[int] = mapped_column(BigInteger)
+    leader: Mapped[bool] = mapped_column(default=False)
+    public_url: Mapped[str] = mapped_column(String(2048), default="")
+    status: Mapped[str] = mapped_column(Text, default="")
+
+
+class LeaderRow(Base):
+    """The leadership epoch: raised by each new leader; a leader's writes check it (fencing)."""
+
+    __tablename__ = "hub_leader"
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
+    epoch: Mapped[int] = mapped_column(BigInteger)
+    hub_id: Mapped[str] = mapped_column(String(100))
+    since_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class EndpointRow(Base):
+    """A webhook endpoint the hub registered with Sety, with its signing secret (shown once by Sety)."""
+
+    __tablename__ = "hub_webhook_endpoints"
+    endpoint_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    secret: Mapped[str] = mapped_column(String(128))
+    created_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class DeliveryRow(Base):
+    """A verified webhook delivery, by `X-Sety-Delivery` id (a repeat is recognised and ignored)."""
+
+    __tablename__ = "hub_webhook_deliveries"
+    delivery_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    event: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    received_ms: Mapped[int] = mapped_column(BigInteger, index=True)
+    received_by: Mapped[str] = mapped_column(String(100))
+    applied: Mapped[bool] = mapped_column(default=False, index=True)

@@ -1,8 +1,10 @@
 """The hub's one poll of Sety for everyone: the core's budgeted poller on the organisation's key.
 
-It learns the key's scopes once (`core.scopes.probe_scopes`, the same probes a console makes), then
-runs the core `Poller` (delta mode, or the fallback mode when the API refuses `updated_since`) into
-the picture's stores; every change set goes to the change log, every freshness change to `status`.
+Every hub learns the key's scopes once (`core.scopes.probe_scopes`, the same probes a console makes).
+The leading hub runs the core `Poller` (delta mode, or the fallback mode when the API refuses
+`updated_since`) into the picture's stores; every change set goes to the change log, every freshness
+change to `status`. A hub taking over goes on from the picture it already holds (a delta from its
+newest `updated_at`, no full resync first). A following hub shows the leader's status as its own.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sety_console.api import SetyClient
@@ -26,7 +29,8 @@ from .picture import Picture
 
 log = logging.getLogger(__name__)
 
-AREA_OF_SCOPE = {"incidents:read": Area.INCIDENTS, "access:read": Area.VISITORS, "intel:read": Area.ZONES}
+AREA_SCOPE = {"incidents:read": Area.INCIDENTS, "access:read": Area.VISITORS, "intel:read": Area.ZONES}
+AREAS = {"incidents": Area.INCIDENTS, "visitors": Area.VISITORS, "zones": Area.ZONES}
 HUB_POLL_PLAN = PollPlan(visitors_interval_s={"*": 15.0}, zones_interval_s={"*": 300.0})
 """The hub serves every workspace at once: visitors every 15 s, zones every 5 min, incidents the rest."""
 
@@ -51,6 +55,11 @@ class Feed:
         self.missing_targets: set[str] = set()
         """Ids Sety answered 404 for on a write: ids are never reused, so the hub can answer for them."""
         self.status_changed: list[Callable[[], None]] = []
+        self.leading = False
+        self.mirror: dict[str, Any] | None = None
+        """The leader's status, as a following hub last read it."""
+        self.push_summary: Callable[[], dict[str, Any]] | None = None
+        self.leader_id: Callable[[], str | None] = lambda: None
         plan = plan or HUB_POLL_PLAN
         events = PollerEvents()
         for kind in ("incidents", "visitors", "zones"):
@@ -72,8 +81,8 @@ class Feed:
             events=events,
         )
 
-    async def run(self) -> None:
-        """Probe the scopes (retrying while Sety cannot answer), then poll until cancelled."""
+    async def learn_scopes(self) -> None:
+        """Probe the scopes (retrying while Sety cannot answer)."""
         while True:
             try:
                 granted = await probe_scopes(self.client, self.monitor, self.clock)
@@ -88,11 +97,37 @@ class Feed:
         if granted.get("access:write"):
             self.missing_targets.add(PROBE_CODE_ID)
         self.scopes_known.set()
-        for scope, area in AREA_OF_SCOPE.items():
+        for scope, area in AREA_SCOPE.items():
             if not granted.get(scope, True):
                 self.poller.disable(area)
         self._notify()
-        await self.poller.run()
+
+    async def lead(self) -> None:
+        """Poll until cancelled (this hub leads), going on from the picture held."""
+        await self.scopes_known.wait()
+        self.poller.resume_from(self.picture.incidents.max_updated_at())
+        self.leading = True
+        self._notify()
+        try:
+            await self.poller.run()
+        finally:
+            self.leading = False
+
+    def follow_status(self, status: dict[str, Any]) -> None:
+        """A following hub: the leader's status (freshness, link to Sety) becomes this hub's."""
+        for kind in ("incidents", "visitors", "zones"):
+            store = self.picture.store(kind)
+            at = _moment(status.get("fresh", {}).get(kind))
+            if at is None:
+                continue
+            if status.get("stale", {}).get(kind, True):
+                store.mark_stale(at)
+            else:
+                store.mark_fresh(at)
+        changed = status != self.mirror
+        self.mirror = status
+        if changed:
+            self._notify()
 
     def _notify(self) -> None:
         for listener in list(self.status_changed):
@@ -102,7 +137,13 @@ class Feed:
                 log.exception("status listener failed")
 
     def status(self) -> dict[str, Any]:
-        """How fresh the picture is and how the link to Sety stands (sent to workstations)."""
+        """How fresh the picture is and how the link to Sety stands (sent to workstations): this hub's
+        own while it leads, the leader's while it follows."""
+        if self.leading or self.mirror is None:
+            return self.own_status()
+        return {**self.mirror, "seq": self.picture.changelog.head}
+
+    def own_status(self) -> dict[str, Any]:
         connection = self.monitor.status
         fresh: dict[str, str | None] = {}
         stale: dict[str, bool] = {}
@@ -116,7 +157,19 @@ class Feed:
             "seq": self.picture.changelog.head,
             "fresh": fresh,
             "stale": stale,
+            "expected": {kind: round(self.poller.expected_interval(area), 3) for kind, area in AREAS.items()},
             "connection": {"state": connection.state.value, "message": connection.message},
             "mode": self.poller.mode.value,
             "scopes": self.scopes,
+            "leader": self.leader_id(),
+            "push": self.push_summary() if self.push_summary is not None else None,
         }
+
+
+def _moment(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None

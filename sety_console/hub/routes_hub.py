@@ -1,7 +1,9 @@
 """The hub's own HTTP API under `/hub/v1` (not part of the Sety contract): shared operator state.
 
     GET    /hub/v1/whoami                         operator name, hub id, environment (live/test), scopes
-    GET    /hub/v1/health                         link to Sety, requests sent and answers (429s), budget
+    GET    /hub/v1/health                         link to Sety, requests sent and answers (429s), budget,
+                                                  whether this hub leads, webhook push
+    POST   /hub/v1/webhooks/sety                  Sety's webhook deliveries (signed; see push_receiver)
     GET    /hub/v1/state                          {seq, alarms, claims, on_shift}
     PUT    /hub/v1/alarms/{incident_id}/{reason}  {state, shelved_until?, note?} → the alarm record
     POST   /hub/v1/claims/{incident_id}           {force?} → the claim ("taken by Ada, 03:12"); 409 if taken
@@ -97,6 +99,10 @@ def health(request: Request, caller: Caller = Depends(require(None))) -> dict[st
         "forwarded_writes": hub.writes.sent_to_sety,
         "picture": {kind: len(hub.picture.published[kind]) for kind in ("incidents", "visitors", "zones")},
         "streams": len(hub.streams),
+        "hub_id": hub.hub_id,
+        "leading": hub.leadership.leading,
+        "hubs": hub.cluster.nodes(),
+        "push_here": {**hub.push.health.summary(), "applied": hub.push.applier.applied},
     }
 
 

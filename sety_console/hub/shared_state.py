@@ -9,6 +9,10 @@ time the operator acted and the time the hub stored it. An expired shelf returns
 `unacknowledged` (it annunciates again). Claims say who has taken an incident. The audit log holds
 every operator action the hub saw (writes it forwarded, alarm changes, claims) plus what workstations
 report of their own.
+
+Several hubs may share the database: a claim is decided on the database's row inside the append's
+transaction (appends are serialised), who is on shift is read from every hub's presence rows, and the
+other hubs' changes reach this hub's memory through the change log's appliers.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -44,14 +49,48 @@ class SharedState:
         self._db = db
         self._log = changelog
         self.hub_id = hub_id
+        self.alarms: dict[tuple[str, str], dict[str, Any]] = {}
+        self.claims: dict[str, dict[str, Any]] = {}
+        self.shift: list[dict[str, str]] = []
+        self._mine: set[str] = set()  # this hub's open connections (presence rows)
         with db.session() as session:
             session.execute(delete(PresenceRow).where(PresenceRow.hub_id == hub_id))
-            self.alarms = {
-                (r.incident_id, r.reason): alarm_json(r) for r in session.scalars(select(AlarmRow))
-            }
-            self.claims = {r.incident_id: claim_json(r) for r in session.scalars(select(ClaimRow))}
-        self.shift: dict[str, OnShift] = {}
+        with db.session() as session:
+            self._loaded(session)()
         self._lock = asyncio.Lock()  # a change is decided on the state its predecessor published
+        changelog.on_kind("alarm", self._apply_alarm)
+        changelog.on_kind("claim", self._apply_claim)
+        changelog.on_kind("shift", self._apply_shift)
+        changelog.reloaders.append(self._loaded)
+
+    def _loaded(self, session: Session) -> Callable[[], None]:
+        alarms = {(r.incident_id, r.reason): alarm_json(r) for r in session.scalars(select(AlarmRow))}
+        claims = {r.incident_id: claim_json(r) for r in session.scalars(select(ClaimRow))}
+        shift = _on_shift_rows(session)
+
+        def publish() -> None:
+            self.alarms, self.claims, self.shift = alarms, claims, shift
+
+        return publish
+
+    # ------------------------------------------------------------------ other hubs' changes
+
+    def _apply_alarm(self, payload: dict[str, Any]) -> None:
+        alarm = payload.get("alarm")
+        if isinstance(alarm, dict):
+            self.alarms[(alarm["incident_id"], alarm["reason"])] = alarm
+
+    def _apply_claim(self, payload: dict[str, Any]) -> None:
+        incident_id = payload.get("incident_id")
+        claim = payload.get("claim")
+        if isinstance(claim, dict):
+            self.claims[claim["incident_id"]] = claim
+        elif incident_id:
+            self.claims.pop(str(incident_id), None)
+
+    def _apply_shift(self, payload: dict[str, Any]) -> None:
+        if isinstance(payload.get("on_shift"), list):
+            self.shift = payload["on_shift"]
 
     # ------------------------------------------------------------------ locked entry points
 
@@ -92,6 +131,7 @@ class SharedState:
         *,
         shelved_until: datetime | None = None,
         note: str = "",
+        leader_only: bool = False,
     ) -> dict[str, Any]:
         """Record an alarm's new state (shelving needs a future `shelved_until`)."""
         until_ms = ms_of(shelved_until)
@@ -122,12 +162,16 @@ class SharedState:
             self.alarms[(incident_id, reason)] = record
 
         await self._log.append(
-            "alarm", {"alarm": record, "audit": self._audit_text(audit)}, persist=persist, publish=publish
+            "alarm",
+            {"alarm": record, "audit": self._audit_text(audit)},
+            persist=persist,
+            publish=publish,
+            leader_only=leader_only,
         )
         return record
 
     async def expire_shelves(self) -> int:
-        """Shelves past their expiry return to `unacknowledged`; returns how many did."""
+        """Shelves past their expiry return to `unacknowledged`; returns how many did (the leader's job)."""
         now = now_ms()
         expired = [
             a
@@ -143,6 +187,7 @@ class SharedState:
                 alarm["reason"],
                 AlarmState.UNACKNOWLEDGED,
                 note="shelving expired",
+                leader_only=True,
             )
         return len(expired)
 
@@ -150,9 +195,6 @@ class SharedState:
 
     async def _claim(self, actor: Actor, incident_id: str, *, force: bool = False) -> dict[str, Any]:
         """`actor` takes the incident (409 when someone else has it, unless `force`)."""
-        current = self.claims.get(incident_id)
-        if current is not None and current["operator"] != actor.operator and not force:
-            raise StateError(409, f"Taken by {current['operator']} since {current['acted_at']}")
         row = ClaimRow(
             incident_id=incident_id,
             operator=actor.operator,
@@ -161,14 +203,14 @@ class SharedState:
             stored_at_ms=now_ms(),
         )
         record = claim_json(row)
-        detail = (
-            f"taken over from {current['operator']}"
-            if current and current["operator"] != actor.operator
-            else ""
-        )
-        audit = self._audit_row(actor, "claim", incident_id, detail)
+        audit = self._audit_row(actor, "claim", incident_id, "")
 
         def persist(session: Session) -> None:
+            held = session.get(ClaimRow, incident_id)
+            if held is not None and held.operator != actor.operator:
+                if not force:
+                    raise StateError(409, f"Taken by {held.operator} since {iso_ms(held.acted_at_ms)}")
+                audit.detail = f"taken over from {held.operator}"
             session.merge(row)
             session.add(audit)
 
@@ -177,7 +219,7 @@ class SharedState:
 
         await self._log.append(
             "claim",
-            {"claim": record, "incident_id": incident_id, "audit": self._audit_text(audit)},
+            lambda _session: {"claim": record, "incident_id": incident_id, "audit": self._audit_text(audit)},
             persist=persist,
             publish=publish,
         )
@@ -185,15 +227,17 @@ class SharedState:
 
     async def _release(self, actor: Actor, incident_id: str, *, force: bool = False) -> None:
         """Give the incident back (only its holder may, unless `force`)."""
-        current = self.claims.get(incident_id)
-        if current is None:
+        if incident_id not in self.claims and not await asyncio.to_thread(self._claimed, incident_id):
             return
-        if current["operator"] != actor.operator and not force:
-            raise StateError(409, f"Taken by {current['operator']}; only they can release it")
         audit = self._audit_row(actor, "release", incident_id, "")
 
         def persist(session: Session) -> None:
-            session.execute(delete(ClaimRow).where(ClaimRow.incident_id == incident_id))
+            held = session.get(ClaimRow, incident_id)
+            if held is None:
+                return
+            if held.operator != actor.operator and not force:
+                raise StateError(409, f"Taken by {held.operator}; only they can release it")
+            session.delete(held)
             session.add(audit)
 
         def publish() -> None:
@@ -205,6 +249,10 @@ class SharedState:
             persist=persist,
             publish=publish,
         )
+
+    def _claimed(self, incident_id: str) -> bool:
+        with self._db.session() as session:
+            return session.get(ClaimRow, incident_id) is not None
 
     # ------------------------------------------------------------------ audit
 
@@ -262,7 +310,6 @@ class SharedState:
     async def _connected(self, operator: str, workstation: str) -> str:
         """A workstation stream opened: the operator is on shift. Returns the connection id."""
         connection_id = uuid.uuid4().hex
-        entry = OnShift(operator, workstation, iso_ms(now_ms()))
         row = PresenceRow(
             connection_id=connection_id,
             operator=operator,
@@ -270,42 +317,43 @@ class SharedState:
             hub_id=self.hub_id,
             connected_at_ms=now_ms(),
         )
-
-        def persist(session: Session) -> None:
-            session.add(row)
-
-        def publish() -> None:
-            self.shift[connection_id] = entry
-
-        await self._log.append(
-            "shift", self._shift_payload(connection_id, entry), persist=persist, publish=publish
-        )
+        self._mine.add(connection_id)
+        await self._append_shift(lambda session: session.add(row))
         return connection_id
 
     async def _disconnected(self, connection_id: str) -> None:
-        def persist(session: Session) -> None:
-            session.execute(delete(PresenceRow).where(PresenceRow.connection_id == connection_id))
+        if connection_id not in self._mine:
+            return
+        self._mine.discard(connection_id)
+        await self._append_shift(
+            lambda session: session.execute(
+                delete(PresenceRow).where(PresenceRow.connection_id == connection_id)
+            )
+        )
 
-        def publish() -> None:
-            self.shift.pop(connection_id, None)
-
-        if connection_id in self.shift:
-            await self._log.append(
-                "shift", self._shift_payload(connection_id, None), persist=persist, publish=publish
+    async def forget_hubs(self, hub_ids: set[str]) -> None:
+        """Hubs that stopped without saying so: their workstations are no longer on shift."""
+        if hub_ids:
+            await self._append_shift(
+                lambda session: session.execute(delete(PresenceRow).where(PresenceRow.hub_id.in_(hub_ids)))
             )
 
-    def _shift_payload(self, connection_id: str, added: OnShift | None) -> dict[str, Any]:
-        current = dict(self.shift)
-        if added is None:
-            current.pop(connection_id, None)
-        else:
-            current[connection_id] = added
-        return {"on_shift": self.on_shift(current)}
+    async def _append_shift(self, persist: Callable[[Session], Any]) -> None:
+        built: list[list[dict[str, str]]] = []
 
-    def on_shift(self, entries: dict[str, OnShift] | None = None) -> list[dict[str, str]]:
-        """Operators connected now (one line per workstation), by operator name."""
-        values = (entries if entries is not None else self.shift).values()
-        return sorted((asdict(e) for e in values), key=lambda e: (e["operator"], e["workstation"]))
+        def payload(session: Session) -> dict[str, Any]:
+            session.flush()
+            built.append(_on_shift_rows(session))
+            return {"on_shift": built[-1]}
+
+        def publish() -> None:
+            self.shift = built[-1]
+
+        await self._log.append("shift", payload, persist=persist, publish=publish)
+
+    def on_shift(self) -> list[dict[str, str]]:
+        """Operators connected now, to any hub of this database (one line per workstation)."""
+        return list(self.shift)
 
     def snapshot(self) -> dict[str, Any]:
         """Everything a new workstation needs (alarms, claims, who is on shift)."""
@@ -322,3 +370,9 @@ def _ms(text: str) -> int:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
+
+
+def _on_shift_rows(session: Session) -> list[dict[str, str]]:
+    rows = session.scalars(select(PresenceRow)).all()
+    entries = [asdict(OnShift(r.operator, r.workstation, iso_ms(r.connected_at_ms))) for r in rows]
+    return sorted(entries, key=lambda e: (e["operator"], e["workstation"]))

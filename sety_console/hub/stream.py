@@ -9,12 +9,15 @@ Server → workstation, JSON text messages:
         kind incidents|visitors|zones: "upsert": [contract documents], "removed": [ids], "full": bool
         kind alarm: "alarm", "audit"; claim: "claim" (null when released), "incident_id", "audit";
         kind audit: "audit"; shift: "on_shift"
-    {"type": "status", "seq", "fresh", "stale", "connection", "mode", "scopes"}   not numbered; sent
-        whenever the picture's freshness or the hub's link to Sety changes, and every 5 s of silence
+    {"type": "status", "seq", "fresh", "stale", "expected", "connection", "mode", "scopes", "leader",
+     "push"}   not numbered; sent whenever the picture's freshness or the hub's link to Sety changes, and
+        every 5 s of silence; `expected` is how often each part is refreshed (seconds), `push` how
+        Sety's webhooks stand (state on/off/registering/unavailable, deliveries, gaps)
     {"type": "error", "code", "message"}                           then the socket closes
 
 A workstation remembers the last `seq` it applied and reconnects with `since=seq`: it gets exactly the
-changes it missed (no gap, no reload), or a snapshot when the log no longer reaches back that far.
+changes it missed (no gap, no reload), or a snapshot when the log no longer reaches back that far. Every
+hub of one database numbers the same log, so a workstation may resume on any of them.
 Close codes: 4401 token refused or revoked (do not reconnect), 4408 too slow (reconnect and resume).
 """
 
@@ -132,6 +135,9 @@ async def stream(websocket: WebSocket) -> None:
 
 async def _start(hub: Hub, connection: StreamConnection, since: int | None) -> None:
     """Hello, then the missed changes (or a snapshot), then the current status."""
+    if since is not None and since > hub.changelog.head:  # it came from a hub further on: catch up first
+        with contextlib.suppress(Exception):
+            await hub.changelog.catch_up()
     changes = None if since is None else await asyncio.to_thread(hub.changelog.read_after, since)
     hello = {
         "type": "hello",

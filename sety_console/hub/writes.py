@@ -10,6 +10,10 @@ while the write is still on its way waits for it; the same key with another body
 The ambiguous-failure checks are done here, once, not by every workstation: after a failure that may
 have reached Sety, a note, check-in or access code is looked up on Sety (`core.outbox_send.
 look_on_server`) before it is sent again; pending writes are resumed after a hub restart the same way.
+
+Several hubs may share the database: the hub delivering a write holds its lease (`write_leases`); a
+repeat of the key reaching another hub waits for the answer in the database instead of sending it too,
+and a write whose hub died is taken over, once its lease ran out, by whichever hub sweeps first.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from sety_console.api.errors import SetyError
@@ -36,6 +39,7 @@ from sety_console.core.outbox_send import CHECKED_KINDS, look_on_server
 from .db import WriteRow, now_ms
 from .errors import HubError, bad_request, from_sety
 from .shared_records import Actor
+from .write_leases import RENEW_S, SWEEP_S, WriteLeases
 from .write_results import apply_result
 
 if TYPE_CHECKING:
@@ -46,6 +50,7 @@ log = logging.getLogger(__name__)
 WAIT_FOR_ANSWER_S = 8.0
 """How long a workstation's request waits for Sety's answer (under the console's 10 s timeout)."""
 BACKOFF_MAX_S = 30.0
+ELSEWHERE_POLL_S = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +108,7 @@ class Writes:
         self._running: dict[str, asyncio.Future[Answer]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.sent_to_sety = 0
+        self.leases = WriteLeases(hub.db, hub.hub_id)
 
     async def submit(
         self,
@@ -142,46 +148,89 @@ class Writes:
                 raise HubError(409, "This Idempotency-Key was already used with a different request")
             if existing.state != "pending":
                 return _replayed(existing)
-        future = self._running.get(key) or self._start(existing or row, needs_check=existing is not None)
+        future = self._running.get(key)
+        if future is None and existing is not None:
+            if not await asyncio.to_thread(self.leases.take, key):
+                return await self._answer_from_elsewhere(key)  # another hub is delivering it
+            future = self._running.get(key) or self._start(existing, needs_check=True)
+        elif future is None:
+            future = self._start(row, needs_check=False)
         try:
             answer = await asyncio.wait_for(asyncio.shield(future), WAIT_FOR_ANSWER_S)
         except TimeoutError:
-            raise HubError(
-                503,
-                "Sety has not confirmed this action yet; the hub keeps sending it. "
-                "Repeat the request with the same Idempotency-Key to get its answer",
-                headers={"Retry-After": "2"},
-            ) from None
+            raise _not_yet() from None
         return (
             answer
             if existing is None
             else Answer(answer.status, answer.body, {**answer.headers, "Idempotent-Replayed": "true"})
         )
 
+    async def _answer_from_elsewhere(self, key: str) -> Answer:
+        """Wait for the hub holding the lease to store Sety's answer (or say to ask again)."""
+        deadline = asyncio.get_running_loop().time() + WAIT_FOR_ANSWER_S
+        while asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(ELSEWHERE_POLL_S)
+            row = await asyncio.to_thread(self._get, key)
+            if row is not None and row.state != "pending":
+                return _replayed(row)
+        raise _not_yet()
+
+    def _get(self, key: str) -> WriteRow | None:
+        with self._hub.db.session() as session:
+            return session.get(WriteRow, key)
+
     def _insert_or_get(self, row: WriteRow) -> WriteRow | None:
         try:
             with self._hub.db.session() as session:
                 session.add(row)
+                session.flush()
+                self.leases.add(session, row.idem_key)
             return None
         except IntegrityError:
             with self._hub.db.session() as session:
                 return session.get(WriteRow, row.idem_key)
 
-    def resume(self) -> int:
-        """Start delivering the writes a previous run left pending (their outcome is unknown)."""
-        with self._hub.db.session() as session:
-            rows = session.scalars(select(WriteRow).where(WriteRow.state == "pending")).all()
-        for row in rows:
-            self._start(row, needs_check=True)
-        return len(rows)
+    async def sweep(self) -> None:
+        """Deliver the writes nobody delivers (a previous run's, or a dead hub's), until cancelled."""
+        while True:
+            try:
+                orphans = await asyncio.to_thread(self.leases.orphans, set(self._running))
+                for row in orphans:
+                    if row.idem_key not in self._running and await asyncio.to_thread(
+                        self.leases.take, row.idem_key
+                    ):
+                        log.info("delivering write %s left pending by an earlier run or hub", row.idem_key)
+                        self._start(row, needs_check=True)
+            except Exception as exc:
+                log.warning("could not look for pending writes (%s)", exc)
+            await asyncio.sleep(SWEEP_S)
 
     def _start(self, row: WriteRow, *, needs_check: bool) -> asyncio.Future[Answer]:
-        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Answer] = loop.create_future()
         self._running[row.idem_key] = future
-        task = asyncio.get_running_loop().create_task(self._deliver(row, future, needs_check))
-        self._tasks.add(task)
+        task = loop.create_task(self._deliver(row, future, needs_check))
+        keeper = loop.create_task(self._keep_lease(row.idem_key, task))
+        self._tasks |= {task, keeper}
         task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda _: keeper.cancel())
+        keeper.add_done_callback(self._tasks.discard)
         return future
+
+    async def _keep_lease(self, key: str, delivery: asyncio.Task[None]) -> None:
+        """Renew the lease while delivering; stop the delivery if another hub took it."""
+        while True:
+            await asyncio.sleep(RENEW_S)
+            try:
+                kept = await asyncio.to_thread(self.leases.renew, key)
+            except Exception as exc:  # the database is away: keep going, the lease may yet hold
+                log.warning("could not renew the lease of write %s (%s)", key, exc)
+                continue
+            if not kept:
+                await asyncio.sleep(RENEW_S / 4)  # finished meanwhile? its lease went with it (and this task)
+                log.warning("another hub took over write %s; this hub stops delivering it", key)
+                delivery.cancel()
+                return
 
     @property
     def in_flight(self) -> int:
@@ -223,7 +272,8 @@ class Writes:
         finally:
             self._running.pop(row.idem_key, None)
             if not future.done():
-                future.cancel()
+                future.set_exception(_not_yet())
+                future.exception()  # retrieved: a waiting request re-raises it, nobody else must
 
     async def _attempt(self, row: WriteRow, kind: ActionKind, needs_check: bool) -> Answer:
         payload = json.loads(row.body)
@@ -258,6 +308,7 @@ class Writes:
                 if stored is not None:
                     stored.state, stored.status, stored.response = state, answer.status, answer.body
                     stored.finished_at_ms = finished
+                self.leases.drop(session, row.idem_key)
 
         await asyncio.to_thread(store)
         if state == "done":
@@ -270,6 +321,15 @@ class Writes:
             detail,
             stored_at_ms=finished,
         )
+
+
+def _not_yet() -> HubError:
+    return HubError(
+        503,
+        "Sety has not confirmed this action yet; the hub keeps sending it. "
+        "Repeat the request with the same Idempotency-Key to get its answer",
+        headers={"Retry-After": "2"},
+    )
 
 
 def _actor(row: WriteRow) -> Actor:

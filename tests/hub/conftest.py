@@ -184,8 +184,18 @@ async def make_rig(
 ) -> AsyncIterator[MakeRig]:
     rigs: list[HubRig] = []
 
-    async def make(role: str = "admin", sety: CountingTransport | None = None, **config: Any) -> HubRig:
+    pushed = False
+
+    async def make(
+        role: str = "admin", sety: CountingTransport | None = None, *, push: bool = False, **config: Any
+    ) -> HubRig:
+        """A hub on the sandbox; with `push`, at a port chosen first and announced as its public URL."""
+        nonlocal pushed
         sety = sety or CountingTransport()
+        port = free_port() if push else 0
+        if push:
+            pushed = True
+            config.setdefault("public_url", f"http://127.0.0.1:{port}")
         hub_config = HubConfig(
             database_url=hub_database,
             api_url=sandbox.base_url,
@@ -193,7 +203,7 @@ async def make_rig(
             sety_transport=sety,
             **config,
         )
-        server = HubServer(hub_config)
+        server = HubServer(hub_config, port=port)
         server.start()
         rig = HubRig(server, sety, keys[role], tmp_path)
         rig._transports = []
@@ -205,6 +215,23 @@ async def make_rig(
         for session in rig.sessions:
             await session.close()
         rig.server.stop()
+    if pushed:
+        await remove_webhook_endpoints(sandbox, keys["admin"])
+
+
+async def remove_webhook_endpoints(sandbox: SandboxServer, admin_key: str) -> None:
+    """The organisation's webhook endpoints go (the sandbox must not keep posting to stopped hubs)."""
+    async with SetyClient(sandbox.base_url, admin_key) as admin:
+        for endpoint in [e async for e in admin.iter_webhook_endpoints()]:
+            await admin.delete_webhook_endpoint(endpoint.endpoint_id)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 async def wait_for(predicate: Any, timeout: float = 15.0, step: float = 0.02) -> None:  # noqa: ASYNC109

@@ -1,0 +1,53 @@
+"""How often the poller may poll incidents: a floor between two incident polls, and "poll now".
+
+A console leaves the floor at 0 (the rate budget alone paces it). A control-room hub that receives
+Sety's webhooks stretches it (changes arrive pushed; polling is the safety net) and tightens it again
+when the webhooks stop or a gap is seen, asking for a poll at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from .clock import Clock
+
+NAP_MAX_S = 1.0
+"""A waiting poller looks again at least this often (a side area may have come due meanwhile)."""
+
+
+class IncidentGate:
+    """The floor between incident polls (`floor_s`) and the wake-up for an immediate one."""
+
+    def __init__(self) -> None:
+        self.floor_s = 0.0
+        self._now = False
+        self._wake = asyncio.Event()
+
+    def poll_now(self) -> None:
+        """The next step polls incidents at once, whatever the floor (a gap was seen)."""
+        self._now = True
+        self._wake.set()
+
+    def wait_s(self, last_poll: float | None, now: float) -> float:
+        """Seconds until the next incident poll may go (0.0: now)."""
+        if self._now or self.floor_s <= 0 or last_poll is None:
+            return 0.0
+        return max(0.0, last_poll + self.floor_s - now)
+
+    def passed(self) -> None:
+        """An incident poll is starting."""
+        self._now = False
+
+    async def nap(self, clock: Clock, seconds: float) -> None:
+        """Sleep `seconds` (at most `NAP_MAX_S`), or less if `poll_now()` is called meanwhile."""
+        self._wake.clear()
+        sleeper = asyncio.ensure_future(clock.sleep(min(seconds, NAP_MAX_S)))
+        waker = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeper, waker):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task

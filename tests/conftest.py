@@ -17,6 +17,7 @@ os.environ.pop("SETY_API_URL", None)
 
 # --- Qt + asyncio (QT-NOTES §4) -------------------------------------------------------------------
 import asyncio  # noqa: E402
+import gc  # noqa: E402
 from collections.abc import Coroutine, Iterator  # noqa: E402
 from typing import Any, TypeVar  # noqa: E402
 
@@ -47,6 +48,10 @@ def qloop(qapp: Any) -> Iterator[Any]:
     asyncio._set_running_loop(None)
     loop.close()
     asyncio.set_event_loop(None)
+    # Qt objects left in reference cycles are freed here, on the GUI thread: left to the collector, they
+    # could be freed by whichever thread runs it next (a later test's in-process server), and a QTimer
+    # destroyed off its thread stays registered with the GUI thread's dispatcher (a segfault when it fires)
+    gc.collect()
 
 
 class QtRunner:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QSettings
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sety_console.api import SetyClient
@@ -20,6 +22,21 @@ from sety_console.ui.main_window import MainWindow
 from tests.sandbox_process import SandboxProcess
 
 from .hub_rig import hub, make_hub_console  # noqa: F401 (fixtures of the control-room hub tests)
+
+
+@pytest.fixture(autouse=True)
+def _windows_go_with_their_test() -> Iterator[None]:
+    """Windows the console made for itself (`ConsoleApp`: one per connection) end with their test: a
+    closed window lives on until deleted, and its map page must go before the web profile (at exit)."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow):
+            widget.close_guard = None
+            widget.close()
+            widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QApplication.processEvents()
+    gc.collect()  # what they left in cycles goes now, on the GUI thread (see the qloop fixture)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sety_console.api.models import DangerAnalytics, RiskLevel
-from sety_console.core.analytics.area import LEVEL_TO_RISK, read_area
+from sety_console.core.analytics.area import LEVEL_TO_RISK, percentile_words, read_area
 from sety_console.core.local_time import LocalZone, hour_axis, hours_text
 from sety_console.core.wording import WEEKDAY_NAMES
 
@@ -112,6 +112,19 @@ def test_score_and_percentile_pass_through_untouched(
         answer.safety_score.level,
         answer.comparison.percentile,
     )
+
+
+@MANY
+@given(answer=analytics(), zone=zones, now=moments)
+def test_the_percentile_headline_never_says_safer_than_nobody_when_every_place_is_alike(
+    answer: DangerAnalytics, zone: LocalZone, now: datetime
+) -> None:
+    reading = read_area(answer, zone, now)
+    words = percentile_words(reading)
+    if reading.percentile == 0 and reading.score == reading.city_average:
+        assert words == "As safe as the city's other places"
+    else:
+        assert words == f"Safer than {reading.percentile} %"
 
 
 @given(zone=st.sampled_from(["Africa/Lagos", "Asia/Tokyo", "America/Bogota"]).map(LocalZone), now=moments)

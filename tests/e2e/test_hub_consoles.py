@@ -97,7 +97,7 @@ def test_f8_on_one_console_silences_the_other_and_claims_show_who_has_it(
     bo_control.queue.select(incident)
     qtbot.keyClick(bo_control.queue.table, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(
-        lambda: "Not taken: Taken by Ada Obi (desk-Ada)" in bo.window.status.notice.text(), timeout=10_000
+        lambda: "Taken by Ada Obi (desk-Ada) since " in bo.window.status.notice.text(), timeout=10_000
     )
     _save(qtbot, bo, tmp_path, "hub-bo-queue-claimed")
 

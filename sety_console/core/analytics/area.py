@@ -22,6 +22,7 @@ __all__ = [
     "Outlook",
     "TrendWords",
     "busiest_weekday",
+    "percentile_words",
     "quietest_hours",
     "read_area",
     "riskiest_hours",
@@ -92,6 +93,14 @@ class AreaReading:
     @property
     def hour_labels(self) -> list[str]:
         return [f"{h:02d}" for h in range(24)]
+
+
+def percentile_words(reading: AreaReading) -> str:
+    """The headline of the city comparison: "Safer than 48 %", or, when no place scores lower and the
+    city's average is this place's score (every place alike), "As safe as the city's other places"."""
+    if reading.percentile == 0 and reading.score == reading.city_average:
+        return "As safe as the city's other places"
+    return f"Safer than {reading.percentile} %"
 
 
 def riskiest_hours(counts: tuple[int, ...], limit: int = PEAK_HOURS) -> tuple[int, ...]:

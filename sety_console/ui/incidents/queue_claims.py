@@ -100,7 +100,7 @@ class QueueClaims(QObject):
         except ConflictError as error:
             known = self._claims.get(incident_id)
             who = taken_words(known) if known is not None else error.message
-            self.message.emit(f"Not taken: {who}. Right-click the incident to take it over.")
+            self.message.emit(f"{who} — right-click the incident to take it over.")
             return
         except SetyError as error:
             self.message.emit(f"The incident could not be taken: {error}")

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from sety_console.api.models import IncidentPatterns, RiskPrediction, SafetyScore, SafeZones
-from sety_console.core.analytics.area import AreaReading, TrendWords
+from sety_console.core.analytics.area import AreaReading, TrendWords, percentile_words
 from sety_console.core.local_time import LocalZone, hours_text, local_weekday_hour
 from sety_console.core.wording import distance_text, enum_label, weekday_name
 from sety_console.ui.common.palette import Palette
@@ -131,8 +131,8 @@ def _tone(trend: TrendWords, palette: Palette) -> str:
 def comparison_html(reading: AreaReading, palette: Palette) -> str:
     """Percentile, the area and city averages next to this place, and the trend (when there is one)."""
     head = (
-        f"<p><span style='{BIG}'>Safer than {reading.percentile} %</span><br>"
-        "of the city's places (same radius, last 90 days)</p>"
+        f"<p><span style='{BIG}'>{escape(percentile_words(reading))}</span><br>"
+        f"of the city's places (same radius, last {reading.period_days} days)</p>"
         + _rows(
             ("This place", str(reading.score)),
             ("Area average (about 10 km)", str(reading.area_average)),

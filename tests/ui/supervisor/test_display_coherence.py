@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from pytestqt.qtbot import QtBot
 
 from sety_console.api.models import DangerAnalytics
-from sety_console.core.analytics.area import LEVEL_TO_RISK
+from sety_console.core.analytics.area import LEVEL_TO_RISK, percentile_words
 from sety_console.core.local_time import LocalZone, hours_text
 from sety_console.core.wording import WEEKDAY_NAMES
 from sety_console.ui.supervisor.area_panel import AreaAnalyticsPanel
@@ -62,7 +62,8 @@ def test_the_area_panel_draws_what_it_says(
     assert f"Busiest day:</b> {WEEKDAY_NAMES[busiest] if busiest is not None else 'none'}" in legend
     assert panel.gauge.score == answer.safety_score.score
     comparison, prediction = panel.comparison.text(), panel.prediction.text()
-    assert f"Safer than {answer.comparison.percentile} %" in comparison
+    assert percentile_words(reading) in comparison
+    assert reading.percentile == answer.comparison.percentile
     trend_shown = any(
         word in comparison for word in ("Getting worse", "Getting better", "Stable", "No clear trend")
     )

@@ -14,6 +14,7 @@ import qasync
 from pytestqt.qtbot import QtBot
 
 from sety_console.config import Settings, SettingsList
+from sety_console.core.analytics.area import percentile_words
 from sety_console.core.handover import closed_at
 from sety_console.core.handover.report_html import SECTION_TITLES
 from sety_console.core.local_time import LocalZone
@@ -56,7 +57,10 @@ def test_every_panel_renders_sandbox_data(
     assert workspace.area.gauge.score == analytics.safety_score.score
     by_hour = analytics.time_analysis.by_hour
     assert workspace.area.hour_chart.values == [by_hour[(h - 1) % 24] for h in range(24)]
-    assert f"Safer than {analytics.comparison.percentile} %" in workspace.area.comparison.text()
+    reading = workspace.area.reading
+    assert reading is not None
+    assert reading.percentile == analytics.comparison.percentile
+    assert percentile_words(reading) in workspace.area.comparison.text()
     workspace.grab().save(str(shots / "sandbox-area.png"))
 
     stats = workspace.incidents.stats

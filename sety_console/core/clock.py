@@ -7,6 +7,7 @@ polling, backoff and SLA timers in milliseconds and get the same result every ti
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 import time
@@ -94,3 +95,16 @@ class ManualClock:
     def set_now(self, when: datetime) -> None:
         """Jump the wall clock (not the monotonic one): simulates a wrong or corrected system time."""
         self._start = when - timedelta(seconds=self._elapsed)
+
+
+async def sleep_or_wake(clock: Clock, seconds: float, wake: asyncio.Event) -> None:
+    """Sleep `seconds` on `clock`, or less if `wake` is set meanwhile (the caller clears it first)."""
+    sleeper = asyncio.ensure_future(clock.sleep(seconds))
+    waker = asyncio.ensure_future(wake.wait())
+    try:
+        await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (sleeper, waker):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

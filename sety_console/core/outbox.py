@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from .actions import ActionKind, ActionState, OutboxEntry
-from .clock import Clock
+from .clock import Clock, sleep_or_wake
 from .connection import ConnectionMonitor
 from .events import Event
 from .offload import DiskWorker
@@ -194,16 +194,7 @@ class Outbox:
         if until is None:
             await self._wake.wait()
             return
-        delay = (until - self._clock.now()).total_seconds()
-        sleeper = asyncio.ensure_future(self._clock.sleep(delay))
-        waker = asyncio.ensure_future(self._wake.wait())
-        try:
-            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in (sleeper, waker):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        await sleep_or_wake(self._clock, (until - self._clock.now()).total_seconds(), self._wake)
 
     async def claimed_results(self, entry: OutboxEntry, since: datetime) -> list[dict[str, Any]]:
         """Results other delivered actions of the same kind own (from the file: every one, not only the

@@ -8,9 +8,8 @@ when the webhooks stop or a gap is seen, asking for a poll at once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
-from .clock import Clock
+from .clock import Clock, sleep_or_wake
 
 NAP_MAX_S = 1.0
 """A waiting poller looks again at least this often (a side area may have come due meanwhile)."""
@@ -42,12 +41,4 @@ class IncidentGate:
     async def nap(self, clock: Clock, seconds: float) -> None:
         """Sleep `seconds` (at most `NAP_MAX_S`), or less if `poll_now()` is called meanwhile."""
         self._wake.clear()
-        sleeper = asyncio.ensure_future(clock.sleep(min(seconds, NAP_MAX_S)))
-        waker = asyncio.ensure_future(self._wake.wait())
-        try:
-            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in (sleeper, waker):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        await sleep_or_wake(clock, min(seconds, NAP_MAX_S), self._wake)

@@ -59,6 +59,16 @@ def iso_ms(at_ms: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def parse_moment(value: object) -> datetime | None:
+    """A contract timestamp (`…Z` or with an offset) as an aware datetime; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
 def _message(seq: int, kind: str, payload_json: str, at_ms: int) -> str:
     head = json.dumps({"type": "change", "seq": seq, "kind": kind, "at": iso_ms(at_ms)})
     body = payload_json.strip()[1:-1].strip()

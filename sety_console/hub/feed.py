@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from sety_console.api import SetyClient
@@ -24,7 +23,7 @@ from sety_console.core.poll_plan import Area, PollPlan
 from sety_console.core.poller import Poller, PollerEvents
 from sety_console.core.scopes import PROBE_CODE_ID, PROBE_INCIDENT_ID, probe_scopes
 
-from .changelog import iso_ms
+from .changelog import iso_ms, parse_moment
 from .picture import Picture
 
 log = logging.getLogger(__name__)
@@ -117,7 +116,7 @@ class Feed:
         """A following hub: the leader's status (freshness, link to Sety) becomes this hub's."""
         for kind in ("incidents", "visitors", "zones"):
             store = self.picture.store(kind)
-            at = _moment(status.get("fresh", {}).get(kind))
+            at = parse_moment(status.get("fresh", {}).get(kind))
             if at is None:
                 continue
             if status.get("stale", {}).get(kind, True):
@@ -164,12 +163,3 @@ class Feed:
             "leader": self.leader_id(),
             "push": self.push_summary() if self.push_summary is not None else None,
         }
-
-
-def _moment(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None

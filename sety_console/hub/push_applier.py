@@ -14,7 +14,6 @@ import contextlib
 import json
 import logging
 from collections import Counter
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -23,6 +22,7 @@ from sqlalchemy import delete, select, update
 from sety_console.api.errors import NotFoundError, SetyError
 from sety_console.api.models import Incident
 
+from .changelog import parse_moment
 from .db import DeliveryRow, now_ms
 from .push_health import PushHealth
 
@@ -166,7 +166,7 @@ class PushApplier:
             self._health.unknown_incident(incident.incident_id, event)
         picture.record("incidents", picture.incidents.apply([incident]))
         self.applied += 1
-        self._health.delivered(incident, delivered_at=_moment(delivered_at))
+        self._health.delivered(incident, delivered_at=parse_moment(delivered_at))
 
     def _pending(self) -> list[tuple[str, str, str]]:
         with self._hub.db.session() as session:
@@ -188,12 +188,3 @@ class PushApplier:
         cutoff = now_ms() - KEEP_DELIVERIES_MS
         with self._hub.db.session() as session:
             session.execute(delete(DeliveryRow).where(DeliveryRow.applied, DeliveryRow.received_ms < cutoff))
-
-
-def _moment(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None

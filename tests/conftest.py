@@ -48,9 +48,10 @@ def qloop(qapp: Any) -> Iterator[Any]:
     asyncio._set_running_loop(None)
     loop.close()
     asyncio.set_event_loop(None)
-    # Qt objects left in reference cycles are freed here, on the GUI thread: left to the collector, they
-    # could be freed by whichever thread runs it next (a later test's in-process server), and a QTimer
-    # destroyed off its thread stays registered with the GUI thread's dispatcher (a segfault when it fires)
+    # A closed qasync loop's own QObjects (its timer, signaller and executor threads) sit in reference
+    # cycles: free them now, on the GUI thread. Left to the collector, whichever thread runs it next (a
+    # later test's in-process server) destroys them, and the GUI thread's dispatcher then fires a timer of
+    # a deleted object (a segfault). The console itself runs one loop for its whole life.
     gc.collect()
 
 

@@ -122,6 +122,7 @@ class ConsoleApp:
             old.close_guard = None
             old.close()
             old.deleteLater()
+            _free_on_this_thread()
         return 1
 
     def _adopt_lists_from(self, qsettings: QSettings) -> None:
@@ -302,6 +303,18 @@ class ConsoleApp:
 
         self.settings.theme = apply_theme(self.qt_app, name)  # type: ignore[assignment]
         config.save_settings(self.settings)
+
+
+def _free_on_this_thread() -> None:
+    """Delete the replaced window now and collect what it leaves in reference cycles (pyqtgraph's menus,
+    models without a parent) here, on the GUI thread: a collection that happened to run on a disk worker's
+    thread would destroy those Qt objects off their thread."""
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 def _close_on_termination(window: MainWindow) -> None:

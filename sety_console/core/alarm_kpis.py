@@ -233,6 +233,12 @@ def compute_alarm_kpis(records: Sequence[AlarmRecord], start: datetime, end: dat
     for alarm in rang:
         per_period[period_of(alarm.raised_at)] += 1
     staffing = [sum(i in periods for periods in on_duty.values()) for i in range(count)]
+    for alarm in rang:  # who acted from elsewhere (another workstation on the hub) is listed too
+        actors = [by for at, by in alarm.shelved if at <= end]
+        if alarm.acknowledged_by and _acknowledged_by(alarm, end):
+            actors.append(alarm.acknowledged_by)
+        for name in actors:
+            on_duty.setdefault(name, frozenset())
     acked = [a for a in rang if _acknowledged_by(a, end)]
     cleared = [a for a in rang if a.cleared_at is not None and a.cleared_at <= end]
     return AlarmKpis(

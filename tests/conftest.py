@@ -15,6 +15,13 @@ os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 os.environ.pop("SETY_API_KEY", None)
 os.environ.pop("SETY_API_URL", None)
 
+# --- Hypothesis: a failing example is reported at once, without the "explain" phase (it traces every line
+# of the failing test and once took a failure past the suite's per-test timeout, which ends the whole run)
+from hypothesis import Phase, settings  # noqa: E402
+
+settings.register_profile("suite", phases=[phase for phase in Phase if phase is not Phase.explain])
+settings.load_profile("suite")
+
 # --- Qt + asyncio (QT-NOTES §4) -------------------------------------------------------------------
 import asyncio  # noqa: E402
 import gc  # noqa: E402

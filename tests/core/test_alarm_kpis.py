@@ -12,7 +12,7 @@ import math
 from datetime import timedelta
 
 import pytest
-from hypothesis import Phase, given, settings, target
+from hypothesis import given, settings, target
 from hypothesis import strategies as st
 
 from sety_console.core.alarm_history import duty_spans
@@ -30,8 +30,7 @@ from sety_console.core.alarm_records import ALL_INCIDENTS, AlarmAction, AlarmRec
 
 from .alarm_histories import START, History, histories
 
-# no explain phase: it traces every line of a failing example and took a failure past the suite's timeout
-PROPERTY = settings(max_examples=150, deadline=None, phases=[p for p in Phase if p is not Phase.explain])
+PROPERTY = settings(max_examples=150, deadline=None)
 
 
 @PROPERTY

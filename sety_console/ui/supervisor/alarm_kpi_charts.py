@@ -76,6 +76,8 @@ class AlarmRateChart(BarChart):
         )
         top = max(max(values, default=0.0), float(FLOOD_ABOVE) + 1.0)
         self.getPlotItem().setYRange(0, top * 1.12, padding=0)
+        gutter = max(1.5, len(values) * 0.04)  # the reference lines' labels sit right of the last bar
+        self.getPlotItem().setXRange(-0.6, len(values) - 0.4 + gutter, padding=0)
         self._draw_lines(average)
 
     def _draw_lines(self, average: float) -> None:
@@ -87,15 +89,23 @@ class AlarmRateChart(BarChart):
         palette = colors(current_theme())
         for level, words in REFERENCE_LEVELS:
             colour = palette.safety_color(BAND_SAFETY[words])
-            self._add_line(level, rate_text(level), colour, Qt.PenStyle.DashLine)
+            below = level == REFERENCE_LEVELS[0][0]  # "1" under its line, "2" over its own: apart
+            self._add_line(level, rate_text(level), colour, Qt.PenStyle.DashLine, below=below)
             self.references.append((level, words))
         self.average = average
         self._add_line(average, f"average {rate_text(average)}", palette.text, Qt.PenStyle.DotLine, left=True)
 
     def _add_line(
-        self, level: float, text: str, colour: str, style: Qt.PenStyle, *, left: bool = False
+        self,
+        level: float,
+        text: str,
+        colour: str,
+        style: Qt.PenStyle,
+        *,
+        left: bool = False,
+        below: bool = False,
     ) -> None:
-        anchor = (0.0, 1.0) if left else (1.0, 1.0)
+        anchor = (0.0 if left else 1.0, 0.0 if below else 1.0)
         line = pg.InfiniteLine(
             pos=level,
             angle=0,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sety_console.api import SetyClient
@@ -104,13 +105,23 @@ class Feed:
     async def lead(self) -> None:
         """Poll until cancelled (this hub leads), going on from the picture held."""
         await self.scopes_known.wait()
-        self.poller.resume_from(self.picture.incidents.max_updated_at())
+        self.poller.resume_from(self._resume_cursor())
         self.leading = True
         self._notify()
         try:
             await self.poller.run()
         finally:
             self.leading = False
+
+    def _resume_cursor(self) -> datetime | None:
+        """Where a new leader's delta poll starts: the newest version held, but never past the last cursor
+        the previous leader's polls confirmed — what webhooks brought (newer) says nothing of the changes
+        no webhook carries, or of deliveries that went to the dead leader's endpoint."""
+        held = self.picture.incidents.max_updated_at()
+        polled = parse_moment((self.mirror or {}).get("poll_cursor"))
+        if held is None or polled is None:
+            return held
+        return min(held, polled)
 
     def follow_status(self, status: dict[str, Any]) -> None:
         """A following hub: the leader's status (freshness, link to Sety) becomes this hub's."""
@@ -143,7 +154,7 @@ class Feed:
         return {**self.mirror, "seq": self.picture.changelog.head}
 
     def own_status(self) -> dict[str, Any]:
-        connection = self.monitor.status
+        connection, cursor = self.monitor.status, self.poller.cursor
         fresh: dict[str, str | None] = {}
         stale: dict[str, bool] = {}
         for kind in ("incidents", "visitors", "zones"):
@@ -162,4 +173,5 @@ class Feed:
             "scopes": self.scopes,
             "leader": self.leader_id(),
             "push": self.push_summary() if self.push_summary is not None else None,
+            "poll_cursor": iso_ms(int(cursor.timestamp() * 1000)) if cursor is not None else None,
         }

@@ -151,17 +151,28 @@ def seed(server: SandboxServer) -> None:
         server.sandbox.incidents.create(DEMO_ORG_ID, "test", incident_request(rng))
 
 
+def limited_sandbox(folder: str | Path) -> SandboxServer:
+    """A started sandbox in `folder` with `OPEN_INCIDENTS` open incidents and every key limited to `LIMIT`
+    requests a minute (the Starter plan's budget, whatever the key's plan)."""
+    server = SandboxServer(
+        f"sqlite:///{folder}/sandbox.db",
+        seed="none",
+        responder_count=0,
+        plan_limits={"starter": LIMIT, "growth": LIMIT, "enterprise": LIMIT},
+    )
+    server.start()
+    try:
+        seed(server)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
 async def main_async(seconds: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        server = SandboxServer(
-            f"sqlite:///{tmp}/sandbox.db",
-            seed="none",
-            responder_count=0,
-            plan_limits={"starter": LIMIT, "growth": LIMIT, "enterprise": LIMIT},
-        )
-        server.start()
+        server = limited_sandbox(tmp)
         try:
-            seed(server)
             result = {}
             issued = server.issue_keys()  # the driver uses another key: its own 60/min budget
             keys = (issued["operator"], issued["admin"])

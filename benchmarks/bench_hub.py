@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from bench_freshness import CHANGES_PER_MINUTE, LIMIT, Driver, measure, seed
+from bench_freshness import CHANGES_PER_MINUTE, Driver, limited_sandbox, measure
 
 from sety_console.api.traffic import CountingTransport
 from sety_console.core.changes import ChangeSet
@@ -240,15 +240,8 @@ async def measure_hub(
 
 async def main_async(seconds: float, consoles: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        server = SandboxServer(
-            f"sqlite:///{tmp}/sandbox.db",
-            seed="none",
-            responder_count=0,
-            plan_limits={"starter": LIMIT, "growth": LIMIT, "enterprise": LIMIT},
-        )
-        server.start()
+        server = limited_sandbox(tmp)
         try:
-            seed(server)
             keys = server.issue_keys()
             org_key, driver_key = keys["admin"], keys["operator"]
             hub = await measure_hub(server, org_key, driver_key, consoles, seconds)

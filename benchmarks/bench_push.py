@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from bench_freshness import LIMIT, Driver, incident_request, seed
+from bench_freshness import Driver, incident_request, limited_sandbox
 from bench_hub import free_port, hub_command, percentile
 
 from sety_console.api import SetyClient
@@ -356,15 +356,8 @@ async def remove_endpoints(server: SandboxServer, admin_key: str) -> None:
 async def main_async(seconds: float, database: str | None, kills: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        server = SandboxServer(
-            f"sqlite:///{tmp}/sandbox.db",
-            seed="none",
-            responder_count=0,
-            plan_limits={"starter": LIMIT, "growth": LIMIT, "enterprise": LIMIT},
-        )
-        server.start()
+        server = limited_sandbox(tmp)
         try:
-            seed(server)
             keys = server.issue_keys()
             modes = await push_against_poll(server, keys, tmp, seconds)
             logging.info("push against poll: %s", modes)

@@ -154,7 +154,10 @@ class OutboxStore:
             raise OutboxStorageError(describe_sqlite_error(exc, self.path)) from exc
 
     def _patiently(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `work`; while another program holds the database locked, wait and try again."""
+        """Run `work`; while another program holds the database locked, wait and try again.
+
+        Blocking on purpose: the outbox calls its store only on its disk worker's thread
+        (`core/offload.DiskWorker`), never on the event loop (`benchmarks/bench_outbox_lock.py`)."""
         deadline = time.monotonic() + self.patience_s
         waited = False
         while True:
